@@ -1,0 +1,1 @@
+"""Brief, analysis and art direction: pure, no network."""

@@ -1,0 +1,84 @@
+"""brief → plans → artwork → typography: the front door ``generate``.
+
+Reads top to bottom as the flow in DESIGN.md. Export (bytes) lives in
+``sleeve.render.export``; writing files is the caller's business (CLI, service).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PIL import Image
+
+from sleeve.core.art_direction import plan_covers
+from sleeve.core.brief import Brief
+from sleeve.core.plan import CoverPlan
+from sleeve.engines import get_engine
+from sleeve.render.export import CoverMetadata, ImageFormat, encode
+from sleeve.render.typeset import typeset
+
+DEFAULT_SIZE = 3000
+MAX_COUNT = 8
+
+Progress = Callable[[int, int], None]  # (covers done, covers total)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """One finished cover: the image and everything needed to make it again."""
+
+    image: Image.Image
+    plan: CoverPlan
+    seed: int
+    style: str
+    engine: str
+
+    def metadata(self) -> CoverMetadata:
+        return CoverMetadata(
+            title=self.plan.title, artist=self.plan.artist, seed=self.seed, engine=self.engine,
+            style=self.style,
+        )
+
+    def encode(self, fmt: ImageFormat = "jpeg", size: int | None = None) -> bytes:
+        image = self.image
+        if size is not None and size != image.width:
+            image = image.resize((size, size), Image.Resampling.LANCZOS)
+        return encode(image, fmt, self.metadata())
+
+
+def new_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def render_plan(plan: CoverPlan, seed: int, *, size: int = DEFAULT_SIZE, engine: str = "procedural",
+                text: bool = True) -> Cover:
+    """One cover from a stored plan and seed: how covers are reproduced bit for bit."""
+    art = get_engine(engine).render(plan, seed, size)
+    image = typeset(art, plan).image if text else art
+    return Cover(image=image, plan=plan, seed=seed, style=plan.style, engine=engine)
+
+
+def generate(
+    brief: Brief,
+    *,
+    count: int = 4,
+    seed: int | None = None,
+    style: str | None = None,
+    size: int = DEFAULT_SIZE,
+    engine: str = "procedural",
+    text: bool = True,
+    progress: Progress | None = None,
+) -> list[Cover]:
+    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``seed + i``."""
+    if not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count must be between 1 and {MAX_COUNT}, got {count}")
+    base = new_seed() if seed is None else seed
+    plans = plan_covers(brief, count=count, seed=base, style=style)
+    covers: list[Cover] = []
+    for index, plan in enumerate(plans):
+        covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text))
+        if progress is not None:
+            progress(index + 1, count)
+    return covers

@@ -1,0 +1,1 @@
+"""Pixels: procedural artwork, typography, export. Pure functions of (plan, seed, size)."""

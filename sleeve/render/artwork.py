@@ -1,0 +1,31 @@
+"""Plan + seed → artwork pixels (no text), through the plan's procedural style."""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+from PIL import Image
+
+from sleeve.core.plan import CoverPlan
+from sleeve.render.styles import get_style
+from sleeve.render.texture import finish
+
+MIN_SIZE = 256
+MAX_SIZE = 4096
+
+
+def rng_for(seed: int, *salt: str) -> np.random.Generator:
+    """A generator that depends only on the seed and the salts (never on Python's hash())."""
+    return np.random.default_rng([seed & 0xFFFFFFFF, *(zlib.crc32(s.encode()) for s in salt)])
+
+
+def render_artwork(plan: CoverPlan, seed: int, size: int) -> Image.Image:
+    if not MIN_SIZE <= size <= MAX_SIZE:
+        raise ValueError(f"size must be between {MIN_SIZE} and {MAX_SIZE} pixels, got {size}")
+    style = get_style(plan.style)
+    rgb = style(plan, rng_for(seed, "style", plan.style), size)
+    if rgb.shape != (size, size, 3):
+        raise RuntimeError(f"style {plan.style} returned shape {rgb.shape}, expected {size}²×3")
+    pixels = finish(np.asarray(rgb, dtype=np.float32), rng_for(seed, "grain"))
+    return Image.fromarray(pixels, "RGB")

@@ -1,0 +1,57 @@
+"""Procedural styles. Each style is a module here exposing
+
+    DESCRIPTION: str
+    def render(plan: CoverPlan, rng: numpy.random.Generator, size: int) -> numpy.ndarray
+
+returning float32 RGB in [0, 1], shape (size, size, 3), sRGB-encoded. A style is pure: the
+same (plan, rng state, size) gives the same array. It keeps ``plan.type_layout.anchor``'s
+region calm so the type has room, and draws ``plan.motifs`` where it uses motifs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from typing import Protocol
+
+import numpy as np
+
+from sleeve.core.plan import CoverPlan
+
+STYLE_NAMES: tuple[str, ...] = (
+    "aurora",  # gradient mesh / aurora glow
+    "swiss",  # Swiss / Bauhaus geometric blocks
+    "riso",  # risograph halftone, misregistered inks
+    "flowfield",  # flow-field lines
+    "nebula",  # starfield / nebula
+    "contours",  # topographic contour lines
+    "collage",  # torn-paper collage
+    "landscape",  # silhouettes: sea, mountains, skyline, road
+    "glitch",  # glitch / VHS scanlines
+    "minimal",  # minimal typographic, one bold form
+    "sunburst",  # retro poster rays
+    "synthwave",  # sun over a perspective grid
+)
+
+
+class StyleRenderer(Protocol):
+    def __call__(self, plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray: ...
+
+
+class UnknownStyleError(ValueError):
+    pass
+
+
+@cache
+def get_style(name: str) -> StyleRenderer:
+    if name not in STYLE_NAMES:
+        raise UnknownStyleError(f"unknown style {name!r}; choose one of {', '.join(STYLE_NAMES)}")
+    module = importlib.import_module(f"{__name__}.{name}")
+    renderer: StyleRenderer = module.render
+    return renderer
+
+
+def describe(name: str) -> str:
+    get_style(name)
+    module = importlib.import_module(f"{__name__}.{name}")
+    return str(getattr(module, "DESCRIPTION", ""))
