@@ -1,0 +1,83 @@
+# Sleeve — two commands: `make run` and `make test`. Everything else is what they need.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SLEEVE := $(BIN)/sleeve
+DEMO_BRIEF ?= fixtures/demo-brief.jsonl
+OUT ?= sleeve-out
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: fonts covering Hangul, kana/kanji, Latin, Cyrillic, emoji, and the browser
+# used by the web tests. Installed only when a marker file is missing.
+FONT_PKGS := fonts-noto-cjk fonts-inter fonts-bebas-neue fonts-ebgaramond fonts-league-spartan \
+	fonts-dejavu-core fonts-symbola
+FONT_MARKERS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+	/usr/share/fonts/opentype/inter/Inter-Regular.otf \
+	/usr/share/fonts/opentype/bebas-neue/BebasNeue-Regular.otf \
+	/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf \
+	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+
+.PHONY: run test lint typecheck pytest fonts chromium system-deps contact-sheet bench clean
+
+run: fonts $(VENV)/.run-installed
+	$(SLEEVE) generate --brief-file $(DEMO_BRIEF) --count 4 --out $(OUT)
+	$(SLEEVE) db upgrade
+	@echo "Starting Sleeve on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(SLEEVE) serve --host $(HOST) --port $(PORT)
+
+test: system-deps $(VENV)/.test-installed lint typecheck pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check sleeve tests bench
+
+typecheck: $(VENV)/.test-installed
+	$(BIN)/mypy sleeve
+
+pytest: $(VENV)/.test-installed
+	$(BIN)/pytest -q -p no:cacheprovider
+
+system-deps: fonts chromium
+
+# apt-get update runs once per machine (its lists are the marker).
+/var/lib/apt/lists/.sleeve-updated:
+	apt-get update -q
+	touch $@
+
+fonts:
+	@missing=0; for f in $(FONT_MARKERS); do [ -f "$$f" ] || missing=1; done; \
+	if [ $$missing = 1 ]; then \
+		$(MAKE) /var/lib/apt/lists/.sleeve-updated && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FONT_PKGS); \
+	fi
+
+chromium:
+	@[ -x /usr/bin/chromium ] || { $(MAKE) /var/lib/apt/lists/.sleeve-updated && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+$(VENV)/bin/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# The default install: engine + server, no torch.
+$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[server]'
+	touch $@
+
+# Tests cover the diffusion extra too. torch comes first, pinned, so pip takes the local CPU
+# wheel instead of resolving a CUDA build for diffusers' sake.
+$(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[server,diffusion,dev]'
+	touch $@ $(VENV)/.run-installed
+
+contact-sheet: fonts $(VENV)/.run-installed
+	$(BIN)/python scripts/contact_sheet.py --briefs fixtures/briefs.jsonl --out $(OUT)/contact-sheet.png
+
+bench: fonts $(VENV)/.test-installed
+	$(BIN)/python bench/render.py
+	$(BIN)/python bench/api.py
+
+clean:
+	rm -rf $(OUT) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,341 @@
+"""The ``sleeve`` command line: thin commands over the library, Rich for people, --json for machines."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sleeve.core.brief import Brief
+from sleeve.errors import describe_validation_error
+from sleeve.render.export import ImageFormat, thumbnail
+
+app = typer.Typer(
+    help="Sleeve: album covers from a song brief.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+THUMBNAIL_SIZE = 600
+EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
+
+
+class BadInput(Exception):
+    """Input the user can fix: reported in one line, exit code 2."""
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+# Options shared by `generate` and `plan`.
+Title = Annotated[str | None, typer.Option("--title", help="Song title, exactly as released.")]
+Artist = Annotated[str | None, typer.Option("--artist", help="Artist name, exactly as released.")]
+Album = Annotated[str, typer.Option("--album", help="Album or single name.")]
+Genre = Annotated[str, typer.Option("--genre", help="Genre, English or Korean (e.g. 발라드).")]
+Lyrics = Annotated[str | None, typer.Option("--lyrics", help="Lyrics text.")]
+LyricsFile = Annotated[Path | None, typer.Option("--lyrics-file", help="Read lyrics from a file.")]
+Language = Annotated[str, typer.Option("--language", help="ko, en, ja or auto.")]
+Style = Annotated[str | None, typer.Option("--style", help="Force one style (see `sleeve styles`).")]
+Count = Annotated[int, typer.Option("--count", help="Covers per brief, 1–8.")]
+Seed = Annotated[int | None, typer.Option("--seed", help="Seed for reproducible covers.")]
+
+
+def _read_lyrics(lyrics: str | None, lyrics_file: Path | None) -> str:
+    if lyrics is not None and lyrics_file is not None:
+        raise BadInput("give either --lyrics or --lyrics-file, not both")
+    if lyrics_file is None:
+        return lyrics or ""
+    try:
+        return lyrics_file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BadInput(f"--lyrics-file: {lyrics_file} does not exist") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"--lyrics-file: {lyrics_file} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise BadInput(f"--lyrics-file: cannot read {lyrics_file}: {exc.strerror}") from exc
+
+
+def _brief(fields: dict[str, Any]) -> Brief:
+    try:
+        return Brief.model_validate(fields)
+    except ValidationError as exc:
+        raise BadInput(describe_validation_error(exc)) from exc
+
+
+def _brief_from_options(
+    title: str | None, artist: str | None, album: str, genre: str, lyrics: str | None,
+    lyrics_file: Path | None, language: str,
+) -> Brief:
+    if title is None or artist is None:
+        raise BadInput("--title and --artist are required (or use --brief-file)")
+    text = _read_lyrics(lyrics, lyrics_file)
+    return _brief({"title": title, "artist": artist, "album": album, "genre": genre,
+                   "lyrics": text, "language": language})
+
+
+def _check_ranges(count: int, size: int | None = None, seed: int | None = None) -> None:
+    from sleeve.pipeline import MAX_COUNT
+    from sleeve.render.artwork import MAX_SIZE, MIN_SIZE
+
+    if not 1 <= count <= MAX_COUNT:
+        raise BadInput(f"--count must be between 1 and {MAX_COUNT}, got {count}")
+    if size is not None and not MIN_SIZE <= size <= MAX_SIZE:
+        raise BadInput(f"--size must be between {MIN_SIZE} and {MAX_SIZE}, got {size}")
+    if seed is not None and not 0 <= seed < 2**32:
+        raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+
+
+def _check_style(style: str | None) -> None:
+    from sleeve.render.styles import STYLE_NAMES
+
+    if style is not None and style not in STYLE_NAMES:
+        raise BadInput(f"unknown style {style!r}; choose one of: {', '.join(STYLE_NAMES)}")
+
+
+@contextlib.contextmanager
+def bad_input_exits() -> Iterator[None]:
+    try:
+        yield
+    except BadInput as exc:
+        fail(str(exc))
+
+
+@dataclass(frozen=True)
+class BatchLine:
+    number: int
+    brief: Brief | None
+    error: str | None
+
+
+def _read_brief_file(path: Path) -> list[BatchLine]:
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BadInput(f"--brief-file: {path} does not exist") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"--brief-file: {path} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise BadInput(f"--brief-file: cannot read {path}: {exc.strerror}") from exc
+    lines: list[BatchLine] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            fields = json.loads(line)
+        except json.JSONDecodeError as exc:
+            lines.append(BatchLine(number, None, f"not valid JSON ({exc.msg})"))
+            continue
+        if not isinstance(fields, dict):
+            lines.append(BatchLine(number, None, "expected a JSON object with title and artist"))
+            continue
+        try:
+            lines.append(BatchLine(number, _brief(fields), None))
+        except BadInput as exc:
+            lines.append(BatchLine(number, None, str(exc)))
+    if not lines:
+        raise BadInput(f"--brief-file: {path} holds no briefs")
+    return lines
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=console, transient=True,
+    )
+
+
+def _write_covers(covers: list[Any], out_dir: Path, fmt: ImageFormat) -> list[dict[str, Any]]:
+    """Write every cover and its thumbnail; on any failure remove what this call wrote."""
+    from sleeve.files import slugify, write_atomic
+    from sleeve.render.export import encode
+
+    written: list[Path] = []
+    records: list[dict[str, Any]] = []
+    ext = EXTENSIONS[fmt]
+    try:
+        for cover in covers:
+            stem = f"{slugify(cover.plan.title)}-{cover.seed}-{cover.style}"
+            path = out_dir / f"{stem}.{ext}"
+            thumb = out_dir / f"{stem}-{THUMBNAIL_SIZE}.{ext}"
+            write_atomic(path, cover.encode(fmt))
+            written.append(path)
+            write_atomic(thumb, encode(thumbnail(cover.image, THUMBNAIL_SIZE), fmt, cover.metadata()))
+            written.append(thumb)
+            records.append({
+                "path": str(path), "thumbnail": str(thumb), "seed": cover.seed,
+                "engine": cover.engine, "style": cover.style, "size": cover.image.width,
+                "format": fmt, "plan": cover.plan.model_dump(mode="json"),
+            })
+    except BaseException:
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise
+    return records
+
+
+def _emit(records: list[dict[str, Any]], as_json: bool) -> None:
+    for record in records:
+        if as_json:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.print(f"{record['path']}  [dim]{record['style']} · seed {record['seed']}[/]",
+                      highlight=False)
+    sys.stdout.flush()
+
+
+@app.command()
+def generate(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the covers.")],
+    title: Title = None,
+    artist: Artist = None,
+    album: Album = "",
+    genre: Genre = "",
+    lyrics: Lyrics = None,
+    lyrics_file: LyricsFile = None,
+    language: Language = "auto",
+    style: Style = None,
+    count: Count = 4,
+    seed: Seed = None,
+    size: Annotated[int, typer.Option("--size", help="Square size in pixels, 256–4096.")] = 3000,
+    fmt: Annotated[str, typer.Option("--format", help="jpeg or png.")] = "jpeg",
+    engine: Annotated[str, typer.Option("--engine", help="procedural or diffusion.")] = "procedural",
+    brief_file: Annotated[Path | None, typer.Option("--brief-file", help="JSON Lines, one brief a line.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per cover on stdout.")] = False,
+    no_text: Annotated[bool, typer.Option("--no-text", help="Artwork only, no title or artist.")] = False,
+) -> None:
+    """Render covers for one brief (options) or many (--brief-file)."""
+    from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
+    from sleeve.pipeline import generate as make_covers
+    from sleeve.render.fonts import FontsMissingError
+
+    with bad_input_exits():
+        _check_ranges(count, size, seed)
+        _check_style(style)
+        if fmt not in EXTENSIONS:
+            raise BadInput(f"--format must be jpeg or png, got {fmt!r}")
+        if brief_file is not None:
+            if title is not None or artist is not None:
+                raise BadInput("give either --brief-file or --title/--artist, not both")
+            batch = _read_brief_file(brief_file)
+        else:
+            brief = _brief_from_options(title, artist, album, genre, lyrics, lyrics_file, language)
+            batch = [BatchLine(0, brief, None)]
+        try:
+            get_engine(engine)
+        except (UnknownEngineError, EngineUnavailableError) as exc:
+            raise BadInput(str(exc)) from exc
+        if out_dir.exists() and not out_dir.is_dir():
+            raise BadInput(f"--out: {out_dir} exists and is not a directory")
+
+    failures = 0
+    image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
+    with _progress(err) as progress:
+        task = progress.add_task("Rendering covers", total=len(batch) * count)
+        for line in batch:
+            where = f"line {line.number}: " if brief_file is not None else ""
+            if line.brief is None:
+                failures += 1
+                err.print(f"[bold red]error:[/] {where}{line.error}", highlight=False)
+                progress.advance(task, count)
+                continue
+            try:
+                covers = make_covers(
+                    line.brief, count=count, seed=seed, style=style, size=size, engine=engine,
+                    text=not no_text, progress=lambda _done, _total: progress.advance(task),
+                )
+                records = _write_covers(covers, out_dir, image_format)
+            except FontsMissingError as exc:
+                fail(str(exc))
+            except OSError as exc:
+                fail(f"cannot write to {out_dir}: {exc.strerror or exc}")
+            except (ValueError, EngineUnavailableError) as exc:
+                failures += 1
+                err.print(f"[bold red]error:[/] {where}{exc}", highlight=False)
+                continue
+            progress.console.print()  # keep the bar below the printed paths
+            _emit(records, as_json)
+    if failures:
+        err.print(f"{failures} of {len(batch)} briefs failed", highlight=False)
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def plan(
+    title: Title = None,
+    artist: Artist = None,
+    album: Album = "",
+    genre: Genre = "",
+    lyrics: Lyrics = None,
+    lyrics_file: LyricsFile = None,
+    language: Language = "auto",
+    style: Style = None,
+    count: Count = 1,
+    seed: Seed = 0,
+) -> None:
+    """Print the art direction (CoverPlan JSON) for a brief, without rendering."""
+    from sleeve.core.art_direction import plan_covers
+
+    with bad_input_exits():
+        _check_ranges(count, seed=seed)
+        _check_style(style)
+        brief = _brief_from_options(title, artist, album, genre, lyrics, lyrics_file, language)
+    plans = plan_covers(brief, count=count, seed=seed or 0, style=style)
+    payload: Any = [p.model_dump(mode="json") for p in plans]
+    sys.stdout.write(json.dumps(payload[0] if count == 1 else payload, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+@app.command()
+def styles(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """List the procedural styles."""
+    from sleeve.render.styles import STYLE_NAMES, describe
+
+    rows = [{"name": name, "description": describe(name)} for name in STYLE_NAMES]
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+        return
+    table = Table("style", "what it looks like", box=None)
+    for row in rows:
+        table.add_row(row["name"], row["description"])
+    out.print(table)
+
+
+@app.command()
+def engines(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Which engines can run on this host, and why not."""
+    from sleeve.engines import engine_status
+
+    status = engine_status()
+    if as_json:
+        rows = {name: {"available": s.available, "reason": s.reason} for name, s in status.items()}
+        sys.stdout.write(json.dumps(rows) + "\n")
+        return
+    table = Table("engine", "available", "why", box=None)
+    for name, s in status.items():
+        table.add_row(name, "[green]yes[/]" if s.available else "[red]no[/]", s.reason)
+    out.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,21 @@
+"""Turning validation errors into messages a musician can act on."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+
+def field_name(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "input"
+
+
+def field_message(error: dict[str, object]) -> str:
+    message = str(error.get("msg", "invalid"))
+    # pydantic prefixes messages raised by our validators with "Value error, ".
+    return message.removeprefix("Value error, ")
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One line naming every bad field, e.g. ``title: must not be empty``."""
+    parts = [f"{field_name(tuple(e['loc']))}: {field_message(dict(e))}" for e in exc.errors()]
+    return "; ".join(parts)
