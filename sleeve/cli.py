@@ -176,7 +176,8 @@ def _write_covers(covers: list[Any], out_dir: Path, fmt: ImageFormat) -> list[di
             thumb = out_dir / f"{stem}-{THUMBNAIL_SIZE}.{ext}"
             write_atomic(path, cover.encode(fmt))
             written.append(path)
-            write_atomic(thumb, encode(thumbnail(cover.image, THUMBNAIL_SIZE), fmt, cover.metadata()))
+            small = thumbnail(cover.image, min(THUMBNAIL_SIZE, cover.image.width))
+            write_atomic(thumb, encode(small, fmt, cover.metadata()))
             written.append(thumb)
             records.append({
                 "path": str(path), "thumbnail": str(thumb), "seed": cover.seed,
@@ -269,7 +270,6 @@ def generate(
                 failures += 1
                 err.print(f"[bold red]error:[/] {where}{exc}", highlight=False)
                 continue
-            progress.console.print()  # keep the bar below the printed paths
             _emit(records, as_json)
     if failures:
         err.print(f"{failures} of {len(batch)} briefs failed", highlight=False)

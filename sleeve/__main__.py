@@ -1,0 +1,3 @@
+from sleeve.cli import app
+
+app(prog_name="sleeve")
