@@ -1,0 +1,86 @@
+"""What every procedural page starts from: palette colours as floats, the type zone, paper.
+
+The type zone is the band ``plan.type_layout.anchor`` names; styles keep it calm so the
+typesetter has open space. Smooth fields are made at low resolution and upscaled by Pillow,
+which is what keeps them cheap at 3000² and free of blocky artefacts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from sleeve.core.plan import Palette, TypeAnchor
+
+PALETTE_NAMES = ("background", "primary", "secondary", "accent", "ink")
+
+# Fractions of the page height; generous so title, artist and their margins all fit.
+_ZONES: dict[str, tuple[float, float]] = {
+    "top": (0.0, 0.34),
+    "bottom": (0.66, 1.0),
+    "center": (0.36, 0.64),
+}
+
+
+@dataclass(frozen=True)
+class Zone:
+    anchor: TypeAnchor
+    y0: float  # fraction of the height
+    y1: float
+
+    def rows(self, size: int) -> slice:
+        return slice(int(self.y0 * size), int(np.ceil(self.y1 * size)))
+
+    def weight(self, size: int, feather: float = 0.06) -> np.ndarray:
+        """(size, 1) float32: 1 inside the zone, easing to 0 over ``feather`` of the height."""
+        y = (np.arange(size, dtype=np.float32) + 0.5) / size
+        inside = np.minimum(y - self.y0, self.y1 - y)
+        t = np.clip(inside / feather + 1.0, 0.0, 1.0)
+        return (t * t * (3 - 2 * t))[:, None].astype(np.float32)
+
+
+def type_zone(anchor: TypeAnchor) -> Zone:
+    y0, y1 = _ZONES[anchor]
+    return Zone(anchor, y0, y1)
+
+
+def palette_rgb(palette: Palette) -> dict[str, np.ndarray]:
+    return {name: np.asarray(palette.rgb(name), dtype=np.float32) / 255.0 for name in PALETTE_NAMES}
+
+
+def luminance(color: np.ndarray) -> float:
+    return float(color @ np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32))
+
+
+def upscale(field: np.ndarray, size: int) -> np.ndarray:
+    """A small float field → (size, size) float32, bicubic (smooth, no blocks)."""
+    image = Image.fromarray(field.astype(np.float32), mode="F")
+    return np.asarray(image.resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32)
+
+
+def fbm(rng: np.random.Generator, res: int, octaves: int = 5, base: int = 4,
+        persistence: float = 0.5) -> np.ndarray:
+    """Fractal value noise, (res, res) float32 normalised to [0, 1]."""
+    total = np.zeros((res, res), dtype=np.float32)
+    amp = 1.0
+    for k in range(octaves):
+        cells = min(res, base * 2**k)
+        total += amp * upscale(rng.random((cells + 1, cells + 1), dtype=np.float32), res)
+        amp *= persistence
+    lo, hi = float(total.min()), float(total.max())
+    return (total - lo) / max(hi - lo, 1e-6)
+
+
+def paper_field(color: np.ndarray, rng: np.random.Generator, size: int,
+                strength: float = 0.02) -> np.ndarray:
+    """A flat field of ``color`` with faint mottling and fibre, like uncoated stock."""
+    mottle = upscale(fbm(rng, 128, octaves=4, base=3) - 0.5, size)
+    fibre = upscale(rng.standard_normal((size // 3 + 1, size // 9 + 1)).astype(np.float32),
+                    size)
+    tone = mottle * 2.0 + fibre * 0.35
+    out = np.empty((size, size, 3), dtype=np.float32)
+    out[:] = color
+    out += (tone * strength)[..., None]
+    return out
