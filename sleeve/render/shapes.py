@@ -131,3 +131,10 @@ class Canvas:
         under = self.pixels[region]
         target = under * color if blend == "multiply" else color
         under += (target - under) * alpha[..., None]
+
+
+def mask(shape: Shape, size: int) -> np.ndarray:
+    """The shape's anti-aliased coverage as a (size, size) float32 array."""
+    out = np.zeros((size, size, 1), dtype=np.float32)
+    Canvas(out).fill(shape, np.ones(1, dtype=np.float32))
+    return out[..., 0]
