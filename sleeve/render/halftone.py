@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sleeve.render.page import upscale
+from sleeve.render.page import independent, upscale
 
 
 def screen(tone: np.ndarray, period: float, angle_deg: float) -> np.ndarray:
@@ -49,6 +49,7 @@ def shift(layer: np.ndarray, dx: int, dy: int) -> np.ndarray:
 
 def ink_density(rng: np.random.Generator, size: int, strength: float = 0.18) -> np.ndarray:
     """Uneven ink laydown: blotchy low-frequency variation times fine speckle, ≤ 1."""
+    rng = independent(rng)
     blotch = upscale(rng.random((9, 9), dtype=np.float32), size)
     speckle = upscale(rng.random((size // 2 + 1, size // 2 + 1), dtype=np.float32), size)
     return np.clip(1.0 - strength * (0.6 * blotch + 0.7 * speckle), 0.0, 1.0)

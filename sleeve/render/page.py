@@ -60,6 +60,15 @@ def upscale(field: np.ndarray, size: int) -> np.ndarray:
     return np.asarray(image.resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32)
 
 
+def independent(rng: np.random.Generator) -> np.random.Generator:
+    """A child generator costing the parent one draw, whatever the child later consumes.
+
+    Texture draws scale with the output size; taking them from a child keeps the parent's
+    stream, and so the composition, identical at every size.
+    """
+    return np.random.default_rng(int(rng.integers(0, 2**63)))
+
+
 def fbm(rng: np.random.Generator, res: int, octaves: int = 5, base: int = 4,
         persistence: float = 0.5) -> np.ndarray:
     """Fractal value noise, (res, res) float32 normalised to [0, 1]."""
@@ -76,6 +85,7 @@ def fbm(rng: np.random.Generator, res: int, octaves: int = 5, base: int = 4,
 def paper_field(color: np.ndarray, rng: np.random.Generator, size: int,
                 strength: float = 0.02) -> np.ndarray:
     """A flat field of ``color`` with faint mottling and fibre, like uncoated stock."""
+    rng = independent(rng)
     mottle = upscale(fbm(rng, 128, octaves=4, base=3) - 0.5, size)
     fibre = upscale(rng.standard_normal((size // 3 + 1, size // 9 + 1)).astype(np.float32),
                     size)

@@ -1,0 +1,111 @@
+"""Flow field: thousands of streamlines combed by a smooth noise field around one dark eye.
+
+A low-resolution fBm angle field steers particles, integrated together in numpy; near the
+focal point the field turns tangential, so the lines swirl around an empty disc ringed in the
+accent colour: the one thing the eye lands on. Lines thin out towards the type zone, which is
+left almost bare. Drawn with Pillow at full resolution, then softened by a fraction of a
+pixel so the strokes read as ink, not as jagged pixels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter
+
+from sleeve.core.plan import CoverPlan
+from sleeve.render.page import Zone, fbm, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.shapes import Canvas, circle, mask, ring
+
+DESCRIPTION = "Flow-field streamlines swirling around a focal void; techno and electronic"
+
+_FIELD_RES = 96
+_LINES = 2200
+_STEPS = 70
+
+
+def _sample(field: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Bilinear lookup of a (g, g) field at positions given in [0, 1] page units."""
+    g = field.shape[0] - 1
+    fx = np.clip(x, 0.0, 1.0) * g
+    fy = np.clip(y, 0.0, 1.0) * g
+    x0 = np.minimum(fx.astype(np.int32), g - 1)
+    y0 = np.minimum(fy.astype(np.int32), g - 1)
+    tx, ty = fx - x0, fy - y0
+    top = field[y0, x0] * (1 - tx) + field[y0, x0 + 1] * tx
+    bottom = field[y0 + 1, x0] * (1 - tx) + field[y0 + 1, x0 + 1] * tx
+    result: np.ndarray = top * (1 - ty) + bottom * ty
+    return result
+
+
+def _focal_point(zone: Zone, rng: np.random.Generator) -> tuple[float, float]:
+    cx = float(rng.choice([0.36, 0.64]))
+    if zone.anchor == "top":
+        return cx, 0.64
+    if zone.anchor == "bottom":
+        return cx, 0.36
+    return cx, 0.2 if rng.random() < 0.5 else 0.8
+
+
+def _streamlines(rng: np.random.Generator, zone: Zone, focal: tuple[float, float],
+                 radius: float) -> np.ndarray:
+    """(steps, lines, 2) positions in page units, integrated through the steered field."""
+    angle = fbm(rng, _FIELD_RES, octaves=3, base=2) * np.float32(2.2 * np.pi)
+    # Seeds avoid the type zone, so the lines that reach it are only passing through.
+    xs = rng.random(_LINES * 2).astype(np.float32) * 1.2 - 0.1
+    ys = rng.random(_LINES * 2).astype(np.float32) * 1.2 - 0.1
+    outside = (ys < zone.y0 - 0.04) | (ys > zone.y1 + 0.04)
+    keep = np.flatnonzero(outside | (rng.random(_LINES * 2) < 0.08))[:_LINES]
+    x, y = xs[keep], ys[keep]
+    step = np.float32(0.0042)
+    fx, fy = focal
+    path = np.empty((_STEPS, x.size, 2), dtype=np.float32)
+    for k in range(_STEPS):
+        path[k, :, 0], path[k, :, 1] = x, y
+        a = _sample(angle, x, y)
+        dx, dy = x - fx, y - fy
+        dist = np.sqrt(dx * dx + dy * dy) + 1e-6
+        # Near the eye the flow turns tangential (a vortex) and pushes outward off the void.
+        swirl = np.exp(-((dist / (radius * 2.4)) ** 2))
+        tx, ty = -dy / dist, dx / dist
+        push = np.clip((radius * 1.15 - dist) / radius, 0, 1) * 2.0
+        vx = np.cos(a) * (1 - swirl) + tx * swirl + dx / dist * push
+        vy = np.sin(a) * (1 - swirl) + ty * swirl + dy / dist * push
+        norm = np.sqrt(vx * vx + vy * vy) + 1e-6
+        x = x + step * vx / norm
+        y = y + step * vy / norm
+    return path
+
+
+def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+    colors = palette_rgb(plan.palette)
+    zone = type_zone(plan.type_layout.anchor)
+    texture_rng = independent(rng)
+    focal = _focal_point(zone, rng)
+    radius = 0.11
+    path = _streamlines(rng, zone, focal, radius)
+    group = rng.choice(3, size=path.shape[1], p=[0.62, 0.32, 0.06])
+
+    width = max(1, round(size / 640))
+    layers = [Image.new("L", (size, size), 0) for _ in range(3)]
+    draws = [ImageDraw.Draw(layer) for layer in layers]
+    pixels = path * np.float32(size)
+    for line in range(path.shape[1]):
+        points = pixels[:, line, :].ravel().tolist()
+        draws[int(group[line])].line(points, fill=255, width=width, joint="curve")
+    cx, cy, r = focal[0] * size, focal[1] * size, radius * size
+    ring_w = size / 300
+
+    soft = ImageFilter.GaussianBlur(max(0.4, size / 2400))
+    calm = 1.0 - 0.92 * zone.weight(size, feather=0.08)
+    void = 1.0 - mask(circle(cx, cy, r), size)
+    out = paper_field(colors["background"], texture_rng, size, strength=0.012)
+    for layer, name, opacity in zip(layers, ("primary", "secondary", "accent"), (0.85, 0.8, 1.0),
+                                    strict=True):
+        alpha = np.asarray(layer.filter(soft), dtype=np.float32) * np.float32(opacity / 255.0)
+        alpha *= calm
+        alpha *= void
+        out += (colors[name] - out) * alpha[..., None]
+    # The void's rim: one clean accent ring where the swirl is tightest.
+    canvas = Canvas(out)
+    canvas.fill(ring(cx, cy, r, ring_w), colors["accent"])
+    return np.clip(canvas.pixels, 0.0, 1.0)
