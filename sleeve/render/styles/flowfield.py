@@ -83,7 +83,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     focal = _focal_point(zone, rng)
     radius = 0.11
     path = _streamlines(rng, zone, focal, radius)
-    group = rng.choice(3, size=path.shape[1], p=[0.62, 0.32, 0.06])
+    group = np.asarray(rng.choice(3, size=path.shape[1], p=[0.62, 0.32, 0.06]))
 
     width = max(1, round(size / 640))
     layers = [Image.new("L", (size, size), 0) for _ in range(3)]
