@@ -50,6 +50,16 @@ def palette_rgb(palette: Palette) -> dict[str, np.ndarray]:
     return {name: np.asarray(palette.rgb(name), dtype=np.float32) / 255.0 for name in PALETTE_NAMES}
 
 
+def focal_pair(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(focal, supporting): of primary and secondary, the one standing out more from the
+    background carries the focal form, so the focal point survives the thumbnail test."""
+    bg = luminance(colors["background"])
+    primary, secondary = colors["primary"], colors["secondary"]
+    if abs(luminance(secondary) - bg) > abs(luminance(primary) - bg) + 0.15:
+        return secondary, primary
+    return primary, secondary
+
+
 def luminance(color: np.ndarray) -> float:
     return float(color @ np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32))
 

@@ -1,0 +1,106 @@
+"""Procedural styles, group B (swiss, riso, flowfield, contours, collage, glitch): the style
+contract, determinism, a calm type zone and a palette-true result, checked on real renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from sleeve.core.plan import CoverPlan, Palette, TypeAnchor, TypeLayout
+from sleeve.render.page import type_zone
+from sleeve.render.styles import get_style
+from tests.render.conftest import build_plan
+
+STYLES = ("swiss", "riso", "flowfield", "contours", "collage", "glitch")
+
+PALETTES = {
+    "hiphop": Palette(background="#111111", primary="#f2efe8", secondary="#7a7a7a",
+                      accent="#e4312b", ink="#f2efe8"),
+    "indie": Palette(background="#efe6d2", primary="#c4552d", secondary="#3f6b5c",
+                     accent="#e8b33c", ink="#2a2522"),
+    "techno": Palette(background="#07070c", primary="#19f0d0", secondary="#7b2cff",
+                      accent="#ff2e88", ink="#e9f7ff"),
+}
+
+
+def _plan(style: str, anchor: TypeAnchor = "bottom", palette: str = "indie",
+          **overrides: Any) -> CoverPlan:
+    layout = TypeLayout(name="bottom-left", anchor=anchor, typeface="grotesk", uppercase=True,
+                        tracking=0.1)
+    return build_plan(style=style, type_layout=layout, palette=PALETTES[palette], **overrides)
+
+
+def _render(plan: CoverPlan, seed: int, size: int) -> np.ndarray:
+    return get_style(plan.style)(plan, np.random.default_rng(seed), size)
+
+
+def _edge_energy(rgb: np.ndarray) -> np.ndarray:
+    """Per-row mean absolute difference between neighbouring pixels (luma): 'busyness'."""
+    luma = rgb @ np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    dx = np.abs(np.diff(luma, axis=1))[:-1]
+    dy = np.abs(np.diff(luma, axis=0))[:, :-1]
+    energy: np.ndarray = (dx + dy).mean(axis=1)
+    return energy
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("size", [256, 1024])
+def test_style_returns_float_rgb_in_unit_range(style: str, size: int) -> None:
+    rgb = _render(_plan(style), seed=7, size=size)
+    assert rgb.shape == (size, size, 3)
+    assert rgb.dtype == np.float32
+    assert np.isfinite(rgb).all()
+    assert float(rgb.min()) >= 0.0 and float(rgb.max()) <= 1.0
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_same_seed_gives_identical_pixels(style: str) -> None:
+    plan = _plan(style, palette="techno", motifs=["moon"])
+    assert np.array_equal(_render(plan, 11, 256), _render(plan, 11, 256))
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_different_seeds_give_visibly_different_covers(style: str) -> None:
+    plan = _plan(style, palette="hiphop", motifs=[])
+    a, b = _render(plan, 1, 256), _render(plan, 2, 256)
+    assert float(np.abs(a - b).mean()) > 0.02
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("anchor", ["top", "bottom", "center"])
+def test_type_zone_is_calmer_than_the_art(style: str, anchor: TypeAnchor) -> None:
+    size = 384
+    energies = []
+    for seed, palette in ((3, "indie"), (4, "techno")):
+        rgb = _render(_plan(style, anchor=anchor, palette=palette), seed, size)
+        energies.append(_edge_energy(rgb))
+    energy = np.mean(energies, axis=0)
+    zone = type_zone(anchor)
+    # The inner part of the zone, where the title and artist actually sit.
+    inner = slice(int((zone.y0 + 0.05) * size), int((zone.y1 - 0.05) * size))
+    in_zone = np.zeros(energy.size, dtype=bool)
+    in_zone[inner] = True
+    assert energy[in_zone].mean() < 0.5 * energy[~in_zone].mean()
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+def test_dominant_colours_come_from_the_palette(style: str, palette: str) -> None:
+    rgb = _render(_plan(style, palette=palette, motifs=["sun"]), 5, 256)
+    pal = PALETTES[palette]
+    swatches = np.asarray([pal.rgb(n) for n in ("background", "primary", "secondary", "accent",
+                                                 "ink")], dtype=np.float32) / 255.0
+    pixels = rgb.reshape(-1, 3)
+    nearest = np.min(np.linalg.norm(pixels[:, None, :] - swatches[None, :, :], axis=2), axis=1)
+    # A large share of the page is in palette colours (texture, anti-aliasing, thin lines and
+    # overprints aside) …
+    assert float((nearest < 0.12).mean()) > 0.4
+    # … and the single most common colour is one of them.
+    quantised = np.round(pixels * 15).astype(np.int32)
+    keys, counts = np.unique(quantised[:, 0] * 256 + quantised[:, 1] * 16 + quantised[:, 2],
+                             return_counts=True)
+    top = keys[np.argmax(counts)]
+    dominant = np.asarray([top // 256, (top // 16) % 16, top % 16], dtype=np.float32) / 15
+    assert float(np.min(np.linalg.norm(swatches - dominant, axis=1))) < 0.1
