@@ -29,6 +29,29 @@ class Settings(BaseSettings):
     # Diffusion engine.
     sdxl_model: str | None = None
     sdxl_refiner: str | None = None
+    # Where the weights run: auto picks cuda, then mps, then cpu.
+    sdxl_device: str = Field(default="auto", pattern="^(auto|cuda|mps|cpu)$")
+    # auto: fp16 on cuda/mps, fp32 on cpu (CPU half precision is slow and lossy).
+    sdxl_dtype: str = Field(default="auto", pattern="^(auto|fp16|bf16|fp32)$")
+    sdxl_scheduler: str = "dpmpp-2m-karras"
+    sdxl_steps: int = Field(default=30, ge=1, le=150)
+    sdxl_guidance: float = Field(default=6.0, ge=0.0, le=30.0)
+    # Artwork is rendered at this square size, then upscaled to the cover size.
+    sdxl_resolution: int = Field(default=1024, ge=64, le=2048)
+    sdxl_compile: bool = False
+    # VAE tiling/slicing: decode a 1024² latent in pieces so it fits small GPUs.
+    sdxl_vae_tiling: bool = True
+    # Fast paths (1–4 steps): an LCM-LoRA file/directory for the base model, or a Turbo model.
+    sdxl_lcm_lora: str | None = None
+    sdxl_turbo: bool = False
+    # lanczos: resample + unsharp; tiled-img2img: also redraw detail tile by tile with SDXL.
+    sdxl_upscale: str = Field(default="lanczos", pattern="^(lanczos|tiled-img2img)$")
+    # Hub ids are only read from the local Hugging Face cache unless this is set.
+    sdxl_allow_download: bool = False
+    llm_retries: int = Field(default=2, ge=0, le=10)
+    # The LLM circuit opens after this many failed calls in a row and stays open for cooldown.
+    llm_breaker_failures: int = Field(default=3, ge=1)
+    llm_breaker_cooldown_s: float = Field(default=60.0, gt=0)
     slack_webhook_url: SecretStr | None = None
 
 

@@ -93,3 +93,5 @@ class CoverPlan(Frozen):
     prompt: str  # for diffusion engines
     negative_prompt: str = ""
     art_direction_source: Literal["local", "llm"] = "local"
+    # Why the LLM art direction was not used (fallback reason), or empty.
+    art_direction_note: str = ""
