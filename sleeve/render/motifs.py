@@ -1,0 +1,478 @@
+"""Motifs from the lyrics as strong, simple silhouettes any style can use.
+
+A motif is built as a ``Silhouette``: masks, not pixels. ``body`` is the shape itself,
+``detail`` the secondary marks that make it read (lit windows, wave bands, a flame's core),
+``glow`` its soft light. A style paints them in its own colours with ``draw`` — or uses the
+masks directly as inks (riso) or cut paper (collage). Every size is a fraction of the box or
+the page, so a motif looks the same at 256 px and at 3000 px.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from sleeve.render.raster import (
+    EMPTY,
+    Mask,
+    Pen,
+    band,
+    coords,
+    disc,
+    fbm,
+    light,
+    paint,
+    resize,
+    ridge,
+    smoothstep,
+    soften,
+)
+
+MotifKind = Literal["ground", "object", "weather"]
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where a motif goes, as fractions of the page (x0, y0) top-left to (x1, y1)."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def pixels(self, size: int) -> tuple[float, float, float, float]:
+        return self.x0 * size, self.y0 * size, self.x1 * size, self.y1 * size
+
+
+@dataclass(frozen=True)
+class Silhouette:
+    name: str  # canonical motif name
+    kind: MotifKind  # ground (spans the width, sits on the box bottom), object, weather
+    luminous: bool  # a light source (moon, neon, fire): paint light; else a dark shape
+    body: Mask
+    detail: Mask = EMPTY
+    glow: Mask = EMPTY
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The colours a style paints a silhouette in."""
+
+    body: np.ndarray
+    detail: np.ndarray
+    glow: np.ndarray
+    glow_strength: float = 0.7
+
+
+Builder = Callable[[int, np.random.Generator, float, float, float, float], Silhouette]
+
+ALIASES: dict[str, str] = {
+    "moonlight": "moon", "full moon": "moon", "달": "moon",
+    "sunset": "sun", "sunrise": "sun", "sunlight": "sun", "해": "sun",
+    "stars": "star", "starlight": "star", "별": "star", "galaxy": "star",
+    "storm": "rain", "rainy": "rain", "비": "rain",
+    "wave": "sea", "waves": "sea", "ocean": "sea", "river": "sea", "바다": "sea",
+    "skyline": "city", "town": "city", "building": "city", "도시": "city",
+    "highway": "road", "street": "road", "drive": "road", "길": "road",
+    "flame": "fire", "flames": "fire", "burn": "fire", "불": "fire",
+    "flowers": "flower", "rose": "flower", "bloom": "flower", "blossom": "flower", "꽃": "flower",
+    "winter": "snow", "눈": "snow",
+    "tree": "forest", "trees": "forest", "pine": "forest", "woods": "forest", "숲": "forest",
+    "mountains": "mountain", "hill": "mountain", "hills": "mountain", "산": "mountain",
+    "love": "heart", "사랑": "heart",
+    "fog": "smoke", "mist": "smoke", "haze": "smoke", "안개": "smoke",
+    "lights": "neon", "sign": "neon",
+    "midnight": "night", "밤": "night",
+}
+
+
+def canonical(name: str) -> str | None:
+    """The motif this name draws, or None for names no builder knows (they are skipped)."""
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    return key if key in _BUILDERS else None
+
+
+def silhouette(name: str, size: int, rng: np.random.Generator, box: Box) -> Silhouette | None:
+    """Build the masks of motif ``name`` inside ``box`` on a page of ``size``; None if unknown."""
+    key = canonical(name)
+    if key is None:
+        return None
+    return _BUILDERS[key](size, rng, *box.pixels(size))
+
+
+def draw(canvas: np.ndarray, shape: Silhouette, ink: Ink) -> None:
+    """Paint a silhouette onto a float RGB page in place: glow, then body, then detail."""
+    light(canvas, shape.glow, ink.glow, ink.glow_strength)
+    paint(canvas, shape.body, ink.body)
+    paint(canvas, shape.detail, ink.detail)
+
+
+def draw_motif(canvas: np.ndarray, name: str, rng: np.random.Generator, box: Box,
+               ink: Ink) -> Silhouette | None:
+    """Build and paint motif ``name`` in one go; returns its masks (None if unknown)."""
+    shape = silhouette(name, canvas.shape[0], rng, box)
+    if shape is not None:
+        draw(canvas, shape, ink)
+    return shape
+
+
+def kind_of(name: str) -> MotifKind | None:
+    """How a motif is placed: ``ground`` spans the bottom, ``object`` is a focal form,
+    ``weather`` fills its box; None if unknown."""
+    key = canonical(name)
+    return None if key is None else _KINDS[key]
+
+
+# --- builders (size, rng, x0, y0, x1, y1 in page pixels) ----------------------------------
+
+
+def _moon(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    r = 0.42 * min(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    body = disc(size, cx, cy, r)
+    halo = soften(disc(size, cx, cy, r * 1.1), size, r * 0.7).scaled(0.75)
+    return Silhouette("moon", "object", True, body, EMPTY, halo)
+
+
+def _sun(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+         y1: float) -> Silhouette:
+    r = 0.4 * min(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    body = disc(size, cx, cy, r)
+    halo = soften(disc(size, cx, cy, r * 1.25), size, r * 1.1)
+    return Silhouette("sun", "object", True, body, EMPTY, halo)
+
+
+def _scatter(rng: np.random.Generator, n: int, x0: float, y0: float, x1: float,
+             y1: float) -> tuple[np.ndarray, np.ndarray]:
+    return rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)
+
+
+def _star(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    area = (x1 - x0) * (y1 - y0) / (size * size)
+    n = max(12, int(420 * area))
+    xs, ys = _scatter(rng, n, x0, y0, x1, y1)
+    # Power-law sizes: many pin-pricks, a few bright ones, like a real sky.
+    radii = size * 0.0007 * np.minimum(1.0 + rng.pareto(2.2, n), 6.0)
+    values = rng.uniform(90, 255, n)
+    pen = Pen(size, (x0, y0, x1, y1))
+    for x, y, r, v in zip(xs, ys, radii, values, strict=True):
+        pen.ellipse(x, y, r, r, int(v))
+    bright = np.argsort(radii)[-max(2, n // 60):]
+    flare = Pen(size, (x0, y0, x1, y1))
+    for i in bright:
+        flare.ellipse(xs[i], ys[i], radii[i] * 2.5, radii[i] * 2.5)
+        arm = radii[i] * 9
+        width = max(radii[i] * 0.35, size * 0.0004)
+        flare.line([(xs[i] - arm, ys[i]), (xs[i] + arm, ys[i])], width, 150)
+        flare.line([(xs[i], ys[i] - arm), (xs[i], ys[i] + arm)], width, 150)
+    glow = soften(flare.mask(), size, size * 0.004).union(flare.mask().scaled(0.6), size)
+    return Silhouette("star", "weather", True, pen.mask(), EMPTY, glow)
+
+
+def _rain(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    n = max(20, int(160 * (x1 - x0) / size))
+    slant = rng.uniform(0.12, 0.22) * rng.choice([-1.0, 1.0])
+    pen = Pen(size, (x0, y0, x1, y1))
+    xs, ys = _scatter(rng, n, x0, y0, x1, y1)
+    lengths = size * rng.uniform(0.04, 0.17, n)
+    widths = size * rng.uniform(0.0007, 0.0017, n)
+    values = rng.uniform(60, 210, n)
+    for x, y, length, w, v in zip(xs, ys, lengths, widths, values, strict=True):
+        dx, dy = np.sin(slant) * length, np.cos(slant) * length
+        pen.line([(x, y), (x + dx, y + dy)], w, int(v))
+    return Silhouette("rain", "weather", True, pen.mask())
+
+
+def _wave_lines(size: int, rng: np.random.Generator, y0: float, y1: float,
+                n: int) -> list[np.ndarray]:
+    """``n`` + 1 wavy edges from the horizon at y0 down to y1, closer together far away."""
+    xs = np.arange(size, dtype=np.float32) + 0.5
+    edges = []
+    for k in range(n + 1):
+        depth = (k / n) ** 1.7
+        base = y0 + (y1 - y0) * depth
+        amp = size * (0.002 + 0.012 * depth)
+        wavelength = size * (0.08 + 0.35 * depth)
+        phase = rng.uniform(0, 2 * np.pi)
+        wave = np.sin(2 * np.pi * xs / wavelength + phase)
+        wave += 0.2 * np.sin(2 * np.pi * xs / (wavelength * 0.43) + 2 * phase)
+        edges.append((base + amp * wave).astype(np.float32))
+    return edges
+
+
+def _sea(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+         y1: float) -> Silhouette:
+    edges = _wave_lines(size, rng, y0, y1 + (y1 - y0) * 0.25, 7)
+    body = ridge(size, np.full(size, y0, dtype=np.float32), y1)
+    detail = EMPTY
+    for k in range(1, len(edges) - 1, 2):
+        detail = detail.union(band(size, edges[k], edges[k + 1]), size)
+    return Silhouette("sea", "ground", False, body, _clip_rows(detail, y1), EMPTY)
+
+
+def _clip_rows(mask: Mask, bottom: float) -> Mask:
+    keep = max(0, min(mask.alpha.shape[0], int(np.ceil(bottom)) - mask.top))
+    return Mask(mask.alpha[:keep], mask.top, mask.left)
+
+
+def _city(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    body, windows = Pen(size, (x0, y0, x1, y1)), Pen(size, (x0, y0, x1, y1))
+    height = y1 - y0
+    x = x0 - size * rng.uniform(0.0, 0.03)
+    win_w, win_h = size * 0.006, size * 0.008
+    while x < x1:
+        w = size * rng.uniform(0.035, 0.09)
+        tall = rng.random() < 0.25
+        h = height * (rng.uniform(0.7, 1.0) if tall else rng.uniform(0.25, 0.65))
+        top = y1 - h
+        body.rect(x, top, x + w, y1 + 1)
+        if tall and rng.random() < 0.6:  # antenna: the detail that makes it read as a city
+            ax = x + w * rng.uniform(0.3, 0.7)
+            body.line([(ax, top), (ax, top - height * 0.08)], max(1.0, size * 0.0015))
+        lit = rng.uniform(0.05, 0.18)
+        for wy in np.arange(top + win_h * 1.5, y1 - win_h * 2, win_h * 2.2):
+            for wx in np.arange(x + win_w, x + w - win_w * 1.5, win_w * 2.0):
+                if rng.random() < lit:
+                    windows.rect(wx, wy, wx + win_w, wy + win_h)
+        x += w + size * rng.uniform(-0.01, 0.006)
+    return Silhouette("city", "ground", False, body.mask(), windows.mask())
+
+
+def _road(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    vx = (x0 + x1) / 2 + (x1 - x0) * rng.uniform(-0.08, 0.08)
+    half = (x1 - x0) * 0.55
+    spread = 0.004 * size
+    surface = Pen(size, (x0 - half, y0, x1 + half, y1))
+    surface.polygon([(vx - spread, y0), (vx + spread, y0), (vx + half, y1), (vx - half, y1)])
+    marks = Pen(size, (x0 - half, y0, x1 + half, y1))
+    edge_w = size * 0.004
+    for side in (-1, 1):
+        marks.polygon([(vx + side * spread * 0.8, y0), (vx + side * spread * 0.6, y0),
+                       (vx + side * half * 0.9, y1),
+                       (vx + side * (half * 0.9 - edge_w * 2), y1)])
+    # Dashes at equal steps of depth: evenly spaced in 1/z, so they shrink toward the horizon.
+    depth = y1 - y0
+    for z0 in np.arange(1.0, 14.0, 1.6):
+        ya, yb = y0 + depth / z0, y0 + depth / (z0 + 0.8)
+        wa, wb = size * 0.007 / z0, size * 0.007 / (z0 + 0.8)
+        marks.polygon([(vx - wa, ya), (vx + wa, ya), (vx + wb, yb), (vx - wb, yb)])
+    return Silhouette("road", "ground", False, surface.mask(), marks.mask())
+
+
+def _flame_profile(u: np.ndarray, rng: np.random.Generator, tongues: int) -> np.ndarray:
+    centres = np.sort(rng.uniform(0.15, 0.85, tongues))
+    heights = rng.uniform(0.45, 1.0, tongues)
+    heights[np.argmin(np.abs(centres - 0.5))] = 1.0
+    widths = rng.uniform(0.12, 0.22, tongues)
+    profile = np.zeros_like(u)
+    for c, h, w in zip(centres, heights, widths, strict=True):
+        profile = np.maximum(profile, h * np.clip(1 - np.abs(u - c) / w, 0, 1) ** 1.6)
+    return profile * np.maximum(np.sin(np.pi * np.clip(u, 0, 1)), 0.0) ** 0.5
+
+
+def _fire(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    xs = np.arange(size, dtype=np.float32) + 0.5
+    u = ((xs - x0) / max(x1 - x0, 1.0)).astype(np.float32)
+    inside = (u >= 0) & (u <= 1)
+    outer = np.where(inside, _flame_profile(u, rng, 6), 0.0)
+    inner = np.where(inside, _flame_profile((u - 0.2) / 0.6, rng, 4) * 0.55, 0.0)
+    h = y1 - y0
+    body = ridge(size, (y1 - h * outer).astype(np.float32), y1)
+    core = ridge(size, (y1 - h * inner).astype(np.float32), y1)
+    glow = soften(body, size, (x1 - x0) * 0.12)
+    return Silhouette("fire", "object", True, body, core, glow)
+
+
+def _local(size: int, cx: float, cy: float, r: float) -> tuple[np.ndarray, np.ndarray, int, int]:
+    c0, r0 = max(0, int(cx - r - 2)), max(0, int(cy - r - 2))
+    c1, r1 = min(size, int(cx + r + 3)), min(size, int(cy + r + 3))
+    ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5 - cy
+    xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5 - cx
+    return ys, xs, r0, c0
+
+
+def _flower(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+            y1: float) -> Silhouette:
+    r = 0.46 * min(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ys, xs, top, left = _local(size, cx, cy, r)
+    petals = int(rng.integers(5, 9))
+    turn = rng.uniform(0, 2 * np.pi)
+    theta = np.arctan2(ys, xs) + turn
+    edge = r * (0.55 + 0.45 * np.abs(np.cos(petals * theta / 2)) ** 0.7)
+    d = np.sqrt(xs * xs + ys * ys)
+    body = Mask(np.clip(edge - d + 0.5, 0, 1).astype(np.float32), top, left)
+    return Silhouette("flower", "object", False, body, disc(size, cx, cy, r * 0.2))
+
+
+def _snow(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    area = (x1 - x0) * (y1 - y0) / (size * size)
+    n = max(20, int(260 * area))
+    xs, ys = _scatter(rng, n, x0, y0, x1, y1)
+    radii = size * rng.uniform(0.0012, 0.0045, n) ** 1.0
+    pen = Pen(size, (x0, y0, x1, y1))
+    for x, y, r in zip(xs, ys, radii, strict=True):
+        pen.ellipse(x, y, r, r, int(rng.uniform(150, 255)))
+    flakes = pen.mask()
+    return Silhouette("snow", "weather", True, flakes, EMPTY,
+                      soften(flakes, size, size * 0.003).scaled(0.8))
+
+
+def _pine(pen: Pen, x: float, base: float, h: float) -> None:
+    w = h * 0.36
+    tiers = 4
+    for k in range(tiers):
+        top = base - h + h * 0.2 * k
+        bottom = base - h * 0.12 - (tiers - 1 - k) * h * 0.17
+        half = w * (0.45 + 0.55 * (k + 1) / tiers) / 2
+        pen.polygon([(x, top), (x + half, bottom), (x - half, bottom)])
+    pen.rect(x - w * 0.05, base - h * 0.15, x + w * 0.05, base + 1)
+
+
+def _forest(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+            y1: float) -> Silhouette:
+    height = y1 - y0
+    body = Pen(size, (x0, y0 - 2, x1, y1))
+    x = x0 + size * rng.uniform(0.0, 0.02)
+    while x < x1:
+        h = height * rng.uniform(0.45, 1.0)
+        _pine(body, x, y1, h)
+        x += h * rng.uniform(0.17, 0.3)
+    body.rect(x0, y1 - height * 0.06, x1, y1 + 1)
+    return Silhouette("forest", "ground", False, body.mask())
+
+
+def _ridge_line(size: int, rng: np.random.Generator, x0: float, x1: float,
+                peaks: int) -> np.ndarray:
+    xs = (np.arange(size, dtype=np.float32) + 0.5 - x0) / max(x1 - x0, 1.0)
+    profile = np.zeros(size, dtype=np.float32)
+    for _ in range(peaks):
+        c, h, w = rng.uniform(0.1, 0.9), rng.uniform(0.55, 1.0), rng.uniform(0.25, 0.55)
+        profile = np.maximum(profile, h * (1 - np.abs(xs - c) / w))
+    rough = resize(rng.random((1, 48), dtype=np.float32), 1, size, smooth=True)[0]
+    rough2 = resize(rng.random((1, 160), dtype=np.float32), 1, size, smooth=True)[0]
+    # Roughness only where there is rock, so the ridge meets the ground cleanly.
+    texture = (0.08 * (rough - 0.5) + 0.03 * (rough2 - 0.5)) * np.clip(profile * 6.0, 0.0, 1.0)
+    return np.clip(profile + texture, 0.0, 1.0)
+
+
+def _mountain(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+              y1: float) -> Silhouette:
+    profile = _ridge_line(size, rng, x0, x1, int(rng.integers(1, 4)))
+    heights = y1 - (y1 - y0) * profile
+    body = ridge(size, heights, y1)
+    cap_depth = (y1 - y0) * 0.18 * np.clip((profile - 0.55) / 0.45, 0, 1)
+    cap = band(size, heights, heights + cap_depth)
+    return Silhouette("mountain", "ground", False, body, cap)
+
+
+def _heart(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+           y1: float) -> Silhouette:
+    s = 0.45 * min(x1 - x0, y1 - y0) / 16.0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2 - s * 1.5
+    t = np.linspace(0, 2 * np.pi, 240)
+    px = cx + s * 16 * np.sin(t) ** 3
+    py = cy - s * (13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
+    pen = Pen(size, (x0, y0, x1, y1))
+    pen.polygon(list(zip(px.tolist(), py.tolist(), strict=True)))
+    return Silhouette("heart", "object", False, pen.mask())
+
+
+def _smoke(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+           y1: float) -> Silhouette:
+    res = 256
+    noise = fbm(rng, res, cells=3.0, octaves=4, stretch=(2.2, 1.0))
+    ys, xs = coords(res)
+    drift = 0.5 + 0.18 * np.sin(ys * 5.0 + rng.uniform(0, 6)) * (1 - ys)
+    spread = 0.12 + 0.35 * (1 - ys)
+    plume = np.exp(-(((xs - drift) / spread) ** 2))
+    # Fades at every edge of the box: smoke has no outline.
+    fade = smoothstep(0.0, 0.35, ys) * smoothstep(1.0, 0.85, ys) * smoothstep(0.0, 0.15, xs)
+    fade = fade * smoothstep(1.0, 0.85, xs)
+    alpha = np.clip((noise - 0.35) / 0.45, 0, 1) * plume * fade
+    c0, r0 = int(x0), int(y0)
+    w, h = max(1, min(size, int(x1)) - c0), max(1, min(size, int(y1)) - r0)
+    return Silhouette("smoke", "weather", True,
+                      Mask(np.clip(resize(alpha.astype(np.float32), h, w), 0, 1) * 0.8, r0, c0))
+
+
+def _outline(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+             y1: float) -> list[tuple[float, float]]:
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    r = 0.4 * min(x1 - x0, y1 - y0)
+    form = rng.choice(["ring", "arch", "triangle"])
+    if form == "ring":
+        t = np.linspace(0, 2 * np.pi, 181)
+        return list(zip((cx + r * np.cos(t)).tolist(), (cy + r * np.sin(t)).tolist(),
+                        strict=True))
+    if form == "arch":
+        t = np.linspace(np.pi, 2 * np.pi, 91)
+        top = list(zip((cx + r * 0.75 * np.cos(t)).tolist(),
+                       (cy - r * 0.25 + r * 0.75 * np.sin(t)).tolist(), strict=True))
+        return [(cx - r * 0.75, cy + r), *top, (cx + r * 0.75, cy + r), (cx - r * 0.75, cy + r)]
+    pts = [(cx + r * np.sin(a), cy - r * np.cos(a)) for a in (0, 2 * np.pi / 3, 4 * np.pi / 3)]
+    return [*pts, pts[0], pts[1]]
+
+
+def _neon(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+          y1: float) -> Silhouette:
+    points = _outline(size, rng, x0, y0, x1, y1)
+    pad = size * 0.01
+    tube, core = Pen(size, (x0 - pad, y0 - pad, x1 + pad, y1 + pad)), Pen(
+        size, (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    tube.line(points, size * 0.009)
+    core.line(points, size * 0.0035)
+    body = tube.mask()
+    glow = soften(body, size, size * 0.025).union(soften(body, size, size * 0.007), size)
+    return Silhouette("neon", "object", True, body, core.mask(), glow)
+
+
+def _night(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
+           y1: float) -> Silhouette:
+    r = 0.3 * min(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    full = disc(size, cx, cy, r)
+    bite = disc(size, cx + r * 0.42, cy - r * 0.22, r * 0.9)
+    crescent = full.alpha.copy()
+    bt, bl = bite.top - full.top, bite.left - full.left
+    hh = min(crescent.shape[0] - max(bt, 0), bite.alpha.shape[0] - max(-bt, 0))
+    ww = min(crescent.shape[1] - max(bl, 0), bite.alpha.shape[1] - max(-bl, 0))
+    crescent[max(bt, 0):max(bt, 0) + hh, max(bl, 0):max(bl, 0) + ww] *= (
+        1 - bite.alpha[max(-bt, 0):max(-bt, 0) + hh, max(-bl, 0):max(-bl, 0) + ww])
+    body = Mask(crescent, full.top, full.left)
+    stars = Pen(size, (x0, y0, x1, y1))
+    for _ in range(int(rng.integers(5, 9))):
+        sx, sy = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        if np.hypot(sx - cx, sy - cy) > r * 1.6:
+            sr = size * rng.uniform(0.0015, 0.004)
+            stars.ellipse(sx, sy, sr, sr)
+    return Silhouette("night", "object", True, body, stars.mask(),
+                      soften(body, size, r * 0.5).scaled(0.6))
+
+
+_BUILDERS: dict[str, Builder] = {
+    "moon": _moon, "sun": _sun, "star": _star, "rain": _rain, "sea": _sea, "city": _city,
+    "road": _road, "fire": _fire, "flower": _flower, "snow": _snow, "forest": _forest,
+    "mountain": _mountain, "heart": _heart, "smoke": _smoke, "neon": _neon, "night": _night,
+}
+
+_KINDS: dict[str, MotifKind] = {
+    "moon": "object", "sun": "object", "star": "weather", "rain": "weather", "sea": "ground",
+    "city": "ground", "road": "ground", "fire": "object", "flower": "object",
+    "snow": "weather", "forest": "ground", "mountain": "ground", "heart": "object",
+    "smoke": "weather", "neon": "object", "night": "object",
+}
+
+MOTIF_NAMES: tuple[str, ...] = tuple(_BUILDERS)
