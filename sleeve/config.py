@@ -53,6 +53,26 @@ class Settings(BaseSettings):
     llm_breaker_failures: int = Field(default=3, ge=1)
     llm_breaker_cooldown_s: float = Field(default=60.0, gt=0)
     slack_webhook_url: SecretStr | None = None
+    # Service (HTTP API, jobs, accounts).
+    # Run the embedded queue's worker threads inside `sleeve serve`; off for an API-only process
+    # whose jobs are run elsewhere (another process with workers, or the benchmark).
+    embedded_worker: bool = True
+    # A running job whose heartbeat is older than this is assumed dead and queued again.
+    job_lease_s: float = Field(default=30.0, gt=0)
+    job_poll_s: float = Field(default=1.0, gt=0)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    rate_limit_jobs_per_minute: int = Field(default=30, ge=1)
+    session_cookie: str = "sleeve_session"
+    session_max_age_s: int = Field(default=14 * 24 * 3600, ge=60)
+    # Secure cookies need HTTPS; off for the embedded default on http://127.0.0.1.
+    cookie_secure: bool = False
+    # Public base URL (for OAuth redirect URIs behind a proxy); empty: taken from the request.
+    public_url: str = ""
+    # OAuth2/OIDC providers as JSON: {"kakao": {"client_id": ..., "client_secret": ...,
+    # "authorize_url": ..., "token_url": ..., "userinfo_url": ..., "scope": ...,
+    # "subject_key": "id", "email_key": "kakao_account.email"}}. See docs/oauth.md.
+    oauth_providers: SecretStr = SecretStr("{}")
+    log_level: str = "INFO"
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,80 @@
+"""Dependencies: the per-process services and the calling user (bearer token or cookie)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from sleeve.service import accounts
+from sleeve.service.context import Services
+from sleeve.service.errors import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False, description="A token from /v1/auth/login or /v1/me/tokens")
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: str
+    email: str | None
+    token: str  # the secret that authenticated this request
+    via: str  # "bearer" | "cookie"
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def _same_origin(request: Request) -> bool:
+    """Cookie-authenticated writes must come from our own pages (CSRF defence with SameSite)."""
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True  # not a browser cross-site request: browsers send Origin on such writes
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def _resolve(request: Request, services: Services,
+             credentials: HTTPAuthorizationCredentials | None) -> CurrentUser | None:
+    if credentials is not None:
+        token, via = credentials.credentials, "bearer"
+    else:
+        cookie = request.cookies.get(services.settings.session_cookie)
+        if not cookie:
+            return None
+        token, via = cookie, "cookie"
+    identity = accounts.identify(services, token)
+    if identity is None:
+        return None
+    found = CurrentUser(identity[0], identity[1], token, via)
+    if via == "cookie" and request.method in _UNSAFE and not _same_origin(request):
+        raise Forbidden("cross-site request refused")
+    return found
+
+
+def optional_user(
+    request: Request, services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> CurrentUser | None:
+    return _resolve(request, services, credentials)
+
+
+def current_user(
+    request: Request, services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> CurrentUser:
+    user = _resolve(request, services, credentials)
+    if user is None:
+        raise Unauthorized("log in, or send a bearer token")
+    return user
+
+
+UserDep = Annotated[CurrentUser, Depends(current_user)]
+MaybeUserDep = Annotated[CurrentUser | None, Depends(optional_user)]

@@ -1,0 +1,71 @@
+"""Every error as ``application/problem+json`` (RFC 9457)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from sleeve.errors import field_message, field_name
+from sleeve.service.errors import RateLimited, ServiceError
+
+PROBLEM_JSON = "application/problem+json"
+TITLES = {
+    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+    405: "Method not allowed", 409: "Conflict", 413: "Content too large",
+    415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
+    500: "Internal server error", 503: "Service unavailable",
+}
+
+
+def problem_body(status: int, detail: str, instance: str = "", **extra: Any) -> bytes:
+    body: dict[str, Any] = {
+        "type": "about:blank", "title": TITLES.get(status, "Error"), "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def problem(status: int, detail: str, instance: str = "",
+            headers: dict[str, str] | None = None, **extra: Any) -> Response:
+    return Response(problem_body(status, detail, instance, **extra), status_code=status,
+                    media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _service_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ServiceError)
+    headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
+    if exc.status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return problem(exc.status, exc.detail, request.url.path, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": field_name(tuple(e["loc"])), "message": field_message(dict(e))}
+        for e in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, detail, request.url.path, errors=errors)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no route {request.url.path}"
+    return problem(exc.status_code, detail, request.url.path, dict(exc.headers or {}))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ServiceError, _service_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,1 @@
+"""Thin routers: parse the request, call one use case, shape the response."""

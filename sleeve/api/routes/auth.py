@@ -1,0 +1,45 @@
+"""``/v1/auth``: register, log in (bearer token + session cookie), log out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+
+from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.session_cookie import end_session, start_session
+from sleeve.service import accounts
+from sleeve.service.views import UserView
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+class Credentials(BaseModel):
+    email: str = Field(max_length=320)
+    password: str = Field(max_length=accounts.MAX_PASSWORD)
+
+
+class LoginResult(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime | None
+    user: UserView
+
+
+@router.post("/register", status_code=status.HTTP_201_CREATED)
+def register(body: Credentials, services: ServicesDep) -> UserView:
+    return accounts.sign_up(services, body.email, body.password)
+
+
+@router.post("/login")
+def login(body: Credentials, services: ServicesDep, response: Response) -> LoginResult:
+    user, issued = accounts.log_in(services, body.email, body.password)
+    start_session(services, user.id, response)
+    return LoginResult(access_token=issued.token, expires_at=issued.expires_at, user=user)
+
+
+@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(user: UserDep, services: ServicesDep, response: Response) -> None:
+    accounts.log_out(services, user.token)
+    end_session(services, response)

@@ -1,0 +1,23 @@
+"""``/v1/gallery``: public covers, top-rated first."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from sleeve.api.deps import ServicesDep
+from sleeve.service import covers
+from sleeve.service.views import Page
+
+router = APIRouter(prefix="/v1/gallery", tags=["covers"])
+
+
+@router.get("")
+def gallery(
+    services: ServicesDep,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=covers.MAX_PAGE)] = 24,
+    genre: Annotated[str | None, Query(max_length=50)] = None,
+) -> Page:
+    return covers.gallery(services, cursor, limit, genre)

@@ -1,0 +1,36 @@
+"""``/healthz`` (process up), ``/readyz`` (dependencies reachable), ``/metrics``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from sleeve.api.deps import ServicesDep
+from sleeve.api.metrics import render_metrics
+from sleeve.api.problems import problem
+from sleeve.service.health import readiness
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", responses={503: {"description": "A dependency is unreachable."}})
+def readyz(services: ServicesDep, request: Request) -> Response:
+    checks = readiness(services)
+    if all(v == "ok" for v in checks.values()):
+        return JSONResponse({"status": "ok", "checks": checks})
+    failing = ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok")
+    return problem(503, f"not ready: {failing}", request.url.path, checks=checks)
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics(request: Request) -> Response:
+    body = await run_in_threadpool(render_metrics, request.app.state.metrics_registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

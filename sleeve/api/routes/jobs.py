@@ -1,0 +1,76 @@
+"""``/v1/jobs``: create (202 + Location), read, stream progress (SSE), cancel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response, status
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.jobs.lifecycle import TERMINAL
+from sleeve.service import jobs
+from sleeve.service.context import Services
+from sleeve.service.jobs import JobRequest
+from sleeve.service.views import JobView
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+EVENT_POLL_S = 0.5
+KEEPALIVE_S = 15.0
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+def create_job(
+    body: JobRequest, user: UserDep, services: ServicesDep, response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> JobView:
+    job, _created = jobs.create_job(services, user.id, body, idempotency_key)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return job
+
+
+@router.get("/{job_id}")
+def get_job(job_id: str, user: UserDep, services: ServicesDep) -> JobView:
+    return jobs.get_job(services, user.id, job_id)
+
+
+@router.post("/{job_id}/cancel")
+def cancel_job(job_id: str, user: UserDep, services: ServicesDep) -> JobView:
+    return jobs.cancel_job(services, user.id, job_id)
+
+
+async def _events(services: Services, user_id: str, first: JobView) -> AsyncIterator[str]:
+    job, last, quiet = first, None, 0.0
+    while True:
+        seen = (job.state, job.progress, len(job.covers))
+        if seen != last:
+            last, quiet = seen, 0.0
+            name = "done" if job.state in TERMINAL else "progress"
+            yield f"event: {name}\nid: {job.progress}\ndata: {job.model_dump_json()}\n\n"
+            if job.state in TERMINAL:
+                return
+        elif quiet >= KEEPALIVE_S:
+            quiet = 0.0
+            yield ": keep-alive\n\n"
+        await asyncio.sleep(EVENT_POLL_S)
+        quiet += EVENT_POLL_S
+        job = await run_in_threadpool(jobs.get_job, services, user_id, job.id)
+
+
+@router.get(
+    "/{job_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}},
+                     "description": "`progress` events, then one `done` event (job JSON)."}},
+)
+def job_events(job_id: str, user: UserDep, services: ServicesDep) -> StreamingResponse:
+    first = jobs.get_job(services, user.id, job_id)  # 404 before the stream starts
+    return StreamingResponse(
+        _events(services, user.id, first), media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+

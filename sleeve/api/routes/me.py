@@ -1,0 +1,47 @@
+"""``/v1/me``: the caller, their API tokens and their covers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.service import accounts, covers
+from sleeve.service.views import NewTokenView, Page, TokenView, UserView
+
+router = APIRouter(prefix="/v1/me", tags=["me"])
+
+
+class NewToken(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+@router.get("")
+def me(user: UserDep, services: ServicesDep) -> UserView:
+    return accounts.who_am_i(services, user.id)
+
+
+@router.get("/tokens")
+def list_tokens(user: UserDep, services: ServicesDep) -> list[TokenView]:
+    return accounts.my_tokens(services, user.id)
+
+
+@router.post("/tokens", status_code=status.HTTP_201_CREATED)
+def create_token(body: NewToken, user: UserDep, services: ServicesDep) -> NewTokenView:
+    return accounts.new_token(services, user.id, body.name)
+
+
+@router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_token(token_id: str, user: UserDep, services: ServicesDep) -> None:
+    accounts.drop_token(services, user.id, token_id)
+
+
+@router.get("/covers")
+def my_covers(
+    user: UserDep, services: ServicesDep,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=covers.MAX_PAGE)] = 24,
+) -> Page:
+    return covers.my_covers(services, user.id, cursor, limit)

@@ -1,0 +1,31 @@
+"""``/v1/subjects``: a musician's own face, owned like everything else."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from pydantic import BaseModel, Field
+
+from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.service import subjects
+from sleeve.service.views import SubjectView
+
+router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
+
+
+class NewSubject(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_subject(body: NewSubject, user: UserDep, services: ServicesDep) -> SubjectView:
+    return subjects.create_subject(services, user.id, body.name)
+
+
+@router.get("")
+def list_subjects(user: UserDep, services: ServicesDep) -> list[SubjectView]:
+    return subjects.list_subjects(services, user.id)
+
+
+@router.delete("/{subject_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_subject(subject_id: str, user: UserDep, services: ServicesDep) -> None:
+    subjects.delete_subject(services, user.id, subject_id)

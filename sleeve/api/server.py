@@ -1,0 +1,67 @@
+"""Entry points the CLI calls: ``serve``, ``upgrade_database``, ``run_worker``.
+
+``python -m sleeve.api.server [--host H] [--port P]`` is ``sleeve serve`` without the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+
+import uvicorn
+from sqlalchemy.engine import make_url
+
+from sleeve.api.app import create_app
+from sleeve.api.logs import configure_logging
+from sleeve.config import Settings, get_settings
+from sleeve.db.migrate import upgrade_database
+from sleeve.jobs.context import JobContext
+from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
+
+__all__ = ["run_worker", "serve", "upgrade_database"]
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
+    """Run the API (and, with the local queue, its worker threads) until interrupted."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    if make_url(settings.database_url).get_backend_name() == "sqlite":
+        # The embedded default is one process: it can migrate its own database safely.
+        upgrade_database(settings)
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=10)
+
+
+def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
+               settings: Settings | None = None) -> None:
+    """A worker without the API: Celery with ``SLEEVE_QUEUE=celery``, else DB-polling threads."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    if settings.queue == "celery":
+        from sleeve.jobs.celery_app import run_celery_worker
+
+        run_celery_worker(settings, queues)
+        return
+    from sleeve.jobs.local import LocalQueue
+
+    queue = LocalQueue(JobContext.from_settings(settings), settings.concurrency, queues)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    queue.start()
+    stop.wait()
+    queue.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sleeve.api.server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    serve(args.host, args.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""The tables. Every user-visible row (job, cover, review, subject) carries its owner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from sleeve.core.brief import Brief
+from sleeve.db.types import UTCDateTime, new_id, utcnow
+
+# Stable constraint names so migrations can alter them on every database.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(32)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _id() -> Mapped[str]:
+    return mapped_column(ID, primary_key=True, default=new_id)
+
+
+def _created() -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+def _owner() -> Mapped[str]:
+    return mapped_column(ID, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = _id()
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class OAuthAccount(Base):
+    """A login through an OAuth2/OIDC provider, tied to one local user."""
+
+    __tablename__ = "oauth_accounts"
+    __table_args__ = (UniqueConstraint("provider", "subject", name="uq_oauth_provider_subject"),)
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = _owner()
+    provider: Mapped[str] = mapped_column(String(50), nullable=False)
+    subject: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class ApiToken(Base):
+    """Bearer tokens and web sessions. Only a SHA-256 of the secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = _owner()
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)  # personal | login | session
+    name: Mapped[str] = mapped_column(String(100), default="", nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(String(12), nullable=False)
+    created_at: Mapped[datetime] = _created()
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class BriefRow(Base):
+    __tablename__ = "briefs"
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = _owner()
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    artist: Mapped[str] = mapped_column(String(200), nullable=False)
+    album: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    genre: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    lyrics: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    language: Mapped[str] = mapped_column(String(8), default="auto", nullable=False)
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+    def to_brief(self) -> Brief:
+        return Brief.model_validate({
+            "title": self.title, "artist": self.artist, "album": self.album,
+            "genre": self.genre, "lyrics": self.lyrics, "language": self.language,
+        })
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        UniqueConstraint("user_id", "idempotency_key", name="uq_jobs_user_idempotency"),
+        Index("ix_jobs_state_created", "state", "created_at"),
+        Index("ix_jobs_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = _owner()
+    brief_id: Mapped[str] = mapped_column(ID, ForeignKey("briefs.id"), nullable=False)
+    subject_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("subjects.id", ondelete="SET NULL")
+    )
+    state: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
+    progress: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    count: Mapped[int] = mapped_column(Integer, nullable=False)
+    engine: Mapped[str] = mapped_column(String(32), nullable=False)
+    style: Mapped[str | None] = mapped_column(String(50))
+    seed: Mapped[int] = mapped_column(Integer, nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    queue: Mapped[str] = mapped_column(String(16), default="cpu", nullable=False)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = _created()
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    render_seconds: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
+
+
+class Cover(Base):
+    __tablename__ = "covers"
+    __table_args__ = (
+        # A job re-run after a crash resumes: covers already stored are not made twice.
+        UniqueConstraint("job_id", "position", name="uq_covers_job_position"),
+        Index("ix_covers_gallery", "is_public", "rating_avg", "rating_count", "id"),
+    )
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = _owner()
+    job_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("jobs.id", ondelete="CASCADE"), nullable=False
+    )
+    brief_id: Mapped[str] = mapped_column(ID, ForeignKey("briefs.id"), nullable=False)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    engine: Mapped[str] = mapped_column(String(32), nullable=False)
+    style: Mapped[str] = mapped_column(String(50), nullable=False)
+    genre: Mapped[str] = mapped_column(String(50), default="", nullable=False, index=True)
+    seed: Mapped[int] = mapped_column(Integer, nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    model_version_id: Mapped[str | None] = mapped_column(ID, ForeignKey("model_versions.id"))
+    blob_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    digest: Mapped[str] = mapped_column(String(64), nullable=False)
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Kept with the review that changes them (one transaction), so the gallery can page by them.
+    rating_avg: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+    __table_args__ = (UniqueConstraint("cover_id", "user_id", name="uq_reviews_cover_user"),)
+
+    id: Mapped[str] = _id()
+    cover_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("covers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    user_id: Mapped[str] = _owner()
+    rating: Mapped[int] = mapped_column(Integer, nullable=False)
+    comment: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    created_at: Mapped[datetime] = _created()
+    updated_at: Mapped[datetime] = _created()
+
+
+class Subject(Base):
+    """A musician's own face, for subject-conditioned covers (training lives elsewhere)."""
+
+    __tablename__ = "subjects"
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = _owner()
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), default="new", nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class ModelVersion(Base):
+    __tablename__ = "model_versions"
+
+    id: Mapped[str] = _id()
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # style-policy | lora | ...
+    version: Mapped[str] = mapped_column(String(100), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), default="candidate", nullable=False)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    artifact_key: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = _created()
+    promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,1 @@
+"""Jobs: lifecycle in the database, a queue interface, the local and Celery backends."""

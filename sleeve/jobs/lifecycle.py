@@ -1,0 +1,128 @@
+"""Job states and the only SQL that moves a job between them.
+
+The database is the source of truth: a queue (thread or Celery message) carries just an id,
+and a worker must *claim* the job with a conditional UPDATE before running it, so two workers
+never run the same job, and a job whose worker died (heartbeat older than the lease) can be
+claimed again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from sleeve.db.models import Job
+from sleeve.db.types import utcnow
+
+QUEUED: Final = "queued"
+RUNNING: Final = "running"
+SUCCEEDED: Final = "succeeded"
+FAILED: Final = "failed"
+CANCELLED: Final = "cancelled"
+STATES: Final = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
+TERMINAL: Final = frozenset({SUCCEEDED, FAILED, CANCELLED})
+# A job that has killed its worker this many times (e.g. the OS killed it for memory) is failed
+# instead of being retried for ever.
+MAX_ATTEMPTS: Final = 3
+
+
+def _claimable(now: datetime, lease_s: float):  # type: ignore[no-untyped-def]
+    stale = now - timedelta(seconds=lease_s)
+    return or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.heartbeat_at < stale))
+
+
+def claim_job(session: Session, job_id: str, lease_s: float) -> bool:
+    """Mark ``job_id`` running if it is queued (or running with an expired lease)."""
+    now = utcnow()
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, _claimable(now, lease_s))
+        .values(state=RUNNING, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_next(session: Session, lease_s: float, queues: tuple[str, ...]) -> str | None:
+    """Claim the oldest claimable job on ``queues``; None when there is none."""
+    now = utcnow()
+    candidates = session.scalars(
+        select(Job.id)
+        .where(_claimable(now, lease_s), Job.queue.in_(queues))
+        .order_by(Job.created_at)
+        .limit(5)
+    ).all()
+    for job_id in candidates:
+        # Another worker may win the race for this row; then try the next one.
+        if claim_job(session, job_id, lease_s):
+            return job_id
+    return None
+
+
+def requeue_stale(session: Session, lease_s: float) -> int:
+    """Put running jobs whose worker stopped heart-beating back in the queue."""
+    stale = utcnow() - timedelta(seconds=lease_s)
+    result = session.execute(
+        update(Job)
+        .where(Job.state == RUNNING, or_(Job.heartbeat_at < stale, Job.heartbeat_at.is_(None)))
+        .values(state=QUEUED)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def heartbeat(session: Session, job_ids: list[str]) -> None:
+    if job_ids:
+        session.execute(
+            update(Job)
+            .where(Job.id.in_(job_ids), Job.state == RUNNING)
+            .values(heartbeat_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+
+
+def finish(session: Session, job_id: str, state: str, error: str | None = None) -> None:
+    values: dict[str, object] = {"state": state, "finished_at": utcnow(), "error": error}
+    if state == SUCCEEDED:
+        values["progress"] = 100
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == RUNNING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def cancel(session: Session, job_id: str) -> None:
+    """Conditional updates, so a cancel racing a worker's claim never un-runs a running job."""
+    stopped = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == QUEUED)
+        .values(state=CANCELLED, error="cancelled by the owner", finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if not stopped.rowcount:  # type: ignore[attr-defined]
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.state == RUNNING)
+            .values(cancel_requested=True)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def state_of(session: Session, job_id: str) -> str | None:
+    return session.scalar(select(Job.state).where(Job.id == job_id))
+
+
+def queue_depth(session: Session) -> int:
+    return int(session.scalar(select(func.count()).where(Job.state == QUEUED)) or 0)
+
+
+def count_by_state(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).all()
+    counts = dict.fromkeys(STATES, 0)
+    counts.update({state: int(n) for state, n in rows})
+    return counts

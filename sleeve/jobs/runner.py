@@ -1,0 +1,141 @@
+"""Run one claimed job: plan, render each cover, store it, record progress.
+
+Every cover is stored and recorded (blob first, then one transaction for the cover row and
+the job's progress) before the next is started, so a job interrupted by a crash resumes at the
+first missing cover. Any error fails the job with its reason; it never escapes to the worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from sleeve.core.art_direction import plan_covers
+from sleeve.core.brief import Brief
+from sleeve.core.plan import CoverPlan
+from sleeve.db.engine import transaction
+from sleeve.db.models import BriefRow, Cover, Job
+from sleeve.db.types import new_id
+from sleeve.jobs import lifecycle
+from sleeve.jobs.context import JobContext
+from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
+from sleeve.pipeline import render_plan
+
+log = logging.getLogger("sleeve.jobs")
+
+
+class JobStopped(Exception):
+    """Cancelled by its owner or past its time limit; carries the final state and reason."""
+
+    def __init__(self, state: str, reason: str | None) -> None:
+        super().__init__(reason or state)
+        self.state = state
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class _Work:
+    job_id: str
+    user_id: str
+    brief_id: str
+    brief: Brief
+    count: int
+    seed: int
+    size: int
+    engine: str
+    style: str | None
+    attempts: int
+    done: frozenset[int]
+
+
+def master_key(cover_id: str) -> str:
+    return f"covers/{cover_id}/master.jpg"
+
+
+def _load(ctx: JobContext, job_id: str) -> _Work | None:
+    with transaction(ctx.sessions) as session:
+        job = session.get(Job, job_id)
+        if job is None or job.state != lifecycle.RUNNING:
+            return None
+        row = session.get(BriefRow, job.brief_id)
+        assert row is not None
+        brief = row.to_brief()
+        done = session.scalars(select(Cover.position).where(Cover.job_id == job_id)).all()
+        return _Work(job_id, job.user_id, job.brief_id, brief, job.count, job.seed, job.size,
+                     job.engine, job.style, job.attempts, frozenset(done))
+
+
+def _check_still_wanted(ctx: JobContext, work: _Work, started: float) -> None:
+    with transaction(ctx.sessions) as session:
+        job = session.get(Job, work.job_id)
+        if job is None or job.state != lifecycle.RUNNING:
+            raise JobStopped(job.state if job else lifecycle.CANCELLED, None)
+        if job.cancel_requested:
+            raise JobStopped(lifecycle.CANCELLED, "cancelled by the owner")
+    limit = ctx.settings.job_timeout_s
+    if time.monotonic() - started > limit:
+        raise JobStopped(lifecycle.FAILED, f"timed out after {limit:g} s")
+
+
+def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan) -> None:
+    seed = work.seed + position
+    t0 = time.perf_counter()
+    cover = render_plan(plan, seed, size=work.size, engine=work.engine)
+    data = cover.encode("jpeg")
+    seconds = time.perf_counter() - t0
+    RENDER_SECONDS.labels(work.engine).observe(seconds)
+    cover_id = new_id()
+    ctx.store.put(master_key(cover_id), data)
+    try:
+        with transaction(ctx.sessions) as session:
+            session.add(Cover(
+                id=cover_id, user_id=work.user_id, job_id=work.job_id, brief_id=work.brief_id,
+                position=position, engine=work.engine, style=cover.style,
+                genre=plan.genre_family, seed=seed, size=work.size,
+                plan=plan.model_dump(mode="json"), blob_key=master_key(cover_id),
+                digest=hashlib.sha256(data).hexdigest(),
+            ))
+            job = session.get(Job, work.job_id)
+            assert job is not None
+            job.progress = max(job.progress, min(99, round(100 * (position + 1) / work.count)))
+            job.render_seconds += seconds
+    except IntegrityError:
+        # Another worker stored this position first (a lease expired under a slow render).
+        ctx.store.delete(master_key(cover_id))
+
+
+def run_job(ctx: JobContext, job_id: str) -> str | None:
+    """Run a job this worker has claimed; returns its final state (None if not runnable)."""
+    work = _load(ctx, job_id)
+    if work is None:
+        return None
+    if work.attempts > lifecycle.MAX_ATTEMPTS:
+        return _end(ctx, job_id, lifecycle.FAILED,
+                    f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
+    started = time.monotonic()
+    try:
+        plans = plan_covers(work.brief, count=work.count, seed=work.seed, style=work.style)
+        for position, plan in enumerate(plans):
+            if position in work.done:
+                continue
+            _check_still_wanted(ctx, work, started)
+            _store_cover(ctx, work, position, plan)
+        return _end(ctx, job_id, lifecycle.SUCCEEDED, None)
+    except JobStopped as stop:
+        return _end(ctx, job_id, stop.state, stop.reason)
+    except Exception as exc:  # an engine failure fails the job, never the worker
+        log.exception("job failed", extra={"job_id": job_id})
+        return _end(ctx, job_id, lifecycle.FAILED, f"{type(exc).__name__}: {exc}"[:2000])
+
+
+def _end(ctx: JobContext, job_id: str, state: str, reason: str | None) -> str:
+    with transaction(ctx.sessions) as session:
+        lifecycle.finish(session, job_id, state, reason)
+    JOBS_FINISHED.labels(state).inc()
+    log.info("job finished", extra={"job_id": job_id, "state": state})
+    return state

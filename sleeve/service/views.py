@@ -1,0 +1,142 @@
+"""What use cases return: plain, serialisable views (the API uses them as response models)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sleeve.core.brief import Brief
+from sleeve.db.models import ApiToken, BriefRow, Cover, Job, Review, Subject, User
+
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+
+
+class View(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class UserView(View):
+    id: str
+    email: str | None
+    display_name: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(id=user.id, email=user.email, display_name=user.display_name,
+                   created_at=user.created_at)
+
+
+class TokenView(View):
+    id: str
+    name: str
+    prefix: str = Field(description="The first characters of the token, to recognise it.")
+    created_at: datetime
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> TokenView:
+        return cls(id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at,
+                   expires_at=row.expires_at)
+
+
+class NewTokenView(TokenView):
+    token: str = Field(description="The secret; shown only once.")
+
+
+class CoverView(View):
+    id: str
+    job_id: str
+    position: int
+    title: str
+    artist: str
+    genre: str
+    engine: str
+    style: str
+    seed: int
+    size: int
+    is_public: bool
+    rating_avg: float
+    rating_count: int
+    model_version_id: str | None
+    image_url: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, cover: Cover) -> CoverView:
+        return cls(
+            id=cover.id, job_id=cover.job_id, position=cover.position,
+            title=str(cover.plan.get("title", "")), artist=str(cover.plan.get("artist", "")),
+            genre=cover.genre, engine=cover.engine, style=cover.style, seed=cover.seed,
+            size=cover.size, is_public=cover.is_public, rating_avg=round(cover.rating_avg, 3),
+            rating_count=cover.rating_count, model_version_id=cover.model_version_id,
+            image_url=f"/v1/covers/{cover.id}/image", created_at=cover.created_at,
+        )
+
+
+class ReviewView(View):
+    id: str
+    cover_id: str
+    rating: int
+    comment: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, review: Review) -> ReviewView:
+        return cls(id=review.id, cover_id=review.cover_id, rating=review.rating,
+                   comment=review.comment, created_at=review.created_at,
+                   updated_at=review.updated_at)
+
+
+class CoverDetailView(CoverView):
+    plan: dict[str, Any]
+    brief_id: str
+    my_review: ReviewView | None = None
+
+
+class JobView(View):
+    id: str
+    state: JobState
+    progress: int = Field(ge=0, le=100)
+    error: str | None
+    brief: Brief
+    count: int
+    engine: str
+    style: str | None
+    seed: int
+    size: int
+    subject_id: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    covers: list[CoverView]
+
+    @classmethod
+    def of(cls, job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
+        return cls(
+            id=job.id, state=job.state, progress=job.progress, error=job.error,
+            brief=brief.to_brief(),
+            count=job.count, engine=job.engine, style=job.style, seed=job.seed, size=job.size,
+            subject_id=job.subject_id, created_at=job.created_at, started_at=job.started_at,
+            finished_at=job.finished_at, covers=[CoverView.of(c) for c in covers],
+        )
+
+
+class SubjectView(View):
+    id: str
+    name: str
+    state: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, subject: Subject) -> SubjectView:
+        return cls(id=subject.id, name=subject.name, state=subject.state,
+                   created_at=subject.created_at)
+
+
+class Page(View):
+    items: list[CoverView]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")

@@ -1,0 +1,84 @@
+"""Blob store over fsspec: ``file://`` by default, ``s3://`` or ``gs://`` by URL.
+
+Writes are atomic: on local files a blob is written to a temporary name in the same directory
+and renamed into place, so a reader sees the whole blob or nothing. Object stores publish an
+object only when its upload completes, which gives the same guarantee.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import re
+import tempfile
+from pathlib import Path
+
+import fsspec
+
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,299}$")
+
+
+class BlobNotFoundError(KeyError):
+    pass
+
+
+class InvalidKeyError(ValueError):
+    pass
+
+
+def _check_key(key: str) -> str:
+    if not _KEY.match(key) or ".." in key.split("/"):
+        raise InvalidKeyError(f"invalid blob key {key!r}")
+    return key
+
+
+class BlobStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.fs, root = fsspec.core.url_to_fs(url)
+        self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple)
+                                else (self.fs.protocol,))
+        self.root = str(Path(root).resolve()) if self.local else root.rstrip("/")
+        if self.local:
+            Path(self.root).mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> str:
+        return posixpath.join(self.root, _check_key(key))
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        if not self.local:
+            self.fs.pipe_file(path, data)
+            return
+        directory = os.path.dirname(path)
+        os.makedirs(directory, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        try:
+            data = self.fs.cat_file(self._path(key))
+        except FileNotFoundError as exc:
+            raise BlobNotFoundError(key) from exc
+        assert isinstance(data, bytes)
+        return data
+
+    def exists(self, key: str) -> bool:
+        return bool(self.fs.exists(self._path(key)))
+
+    def delete(self, key: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm_file(self._path(key))
+
+    def ping(self) -> None:
+        """Raises when the store cannot be reached (for /readyz)."""
+        self.fs.ls(self.root, detail=False)

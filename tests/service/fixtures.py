@@ -1,0 +1,150 @@
+"""Shared fixtures for service, API and job tests: both databases, settings, an app client.
+
+PostgreSQL: one fresh schema per test session (unique name, dropped at the end), so concurrent
+runs never collide. Tests keep out of each other's way by creating their own users (and, for
+the gallery, their own genre).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+
+from sleeve.api.app import create_app
+from sleeve.config import Settings
+from sleeve.db.migrate import upgrade_database
+
+PG_ADMIN_URL = os.environ.get(
+    "SLEEVE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+RENDER_SIZE = 256
+TERMINAL = {"succeeded", "failed", "cancelled"}
+
+
+def _postgres_schema() -> Iterator[str]:
+    schema = f"sleeve_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    try:
+        admin = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"PostgreSQL unreachable at {PG_ADMIN_URL} under CI") from exc
+        pytest.skip(f"PostgreSQL unreachable at {PG_ADMIN_URL}: {type(exc).__name__}")
+    try:
+        yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'sleeve.db'}"
+        upgrade_database(Settings(database_url=url))
+        yield url
+        return
+    for url in _postgres_schema():
+        upgrade_database(Settings(database_url=url))
+        yield url
+
+
+@pytest.fixture
+def make_settings(database_url: str, tmp_path: Path) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": database_url, "storage_url": f"file://{tmp_path / 'blobs'}",
+            "concurrency": 1, "job_poll_s": 0.05, "job_lease_s": 5.0,
+            "rate_limit_jobs_per_minute": 1000,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+def make_client(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., TestClient]]:
+    """A client for an app built from settings overrides; the app's lifespan runs."""
+    opened: list[TestClient] = []
+
+    def make(**overrides: Any) -> TestClient:
+        client = TestClient(create_app(make_settings(**overrides)),
+                            raise_server_exceptions=False)
+        client.__enter__()
+        opened.append(client)
+        return client
+
+    yield make
+    for client in opened:
+        client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def client(make_client: Callable[..., TestClient]) -> TestClient:
+    return make_client()
+
+
+def new_user(client: TestClient | httpx.Client) -> dict[str, str]:
+    """Registers a fresh user and returns bearer headers for it."""
+    email = f"u{uuid.uuid4().hex[:12]}@example.com"
+    password = "correct horse battery"
+    assert client.post("/v1/auth/register",
+                       json={"email": email, "password": password}).status_code == 201
+    login = client.post("/v1/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.text
+    # Bearer tests must not be helped by the session cookie the login also set.
+    client.cookies.clear()
+    return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+
+@pytest.fixture
+def auth(client: TestClient) -> dict[str, str]:
+    return new_user(client)
+
+
+def job_body(count: int = 2, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "brief": {"title": "Midnight Rain", "artist": "Luna Vale", "genre": "ballad",
+                  "lyrics": "Rain on the window, the city asleep"},
+        "count": count, "size": RENDER_SIZE, "seed": 7,
+    }
+    body.update(overrides)
+    return body
+
+
+def wait_for_job(client: TestClient | httpx.Client, job_id: str, headers: dict[str, str],
+                 timeout: float = 60.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/v1/jobs/{job_id}", headers=headers).json()
+        if job.get("state") in TERMINAL:
+            return job
+        if time.monotonic() > deadline:
+            raise AssertionError(f"job {job_id} still {job.get('state')} after {timeout} s")
+        time.sleep(0.05)
+
+
+def finished_job(client: TestClient, headers: dict[str, str], **body: Any) -> dict[str, Any]:
+    created = client.post("/v1/jobs", json=job_body(**body), headers=headers)
+    assert created.status_code == 202, created.text
+    job = wait_for_job(client, created.json()["id"], headers)
+    assert job["state"] == "succeeded", job
+    return job
