@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sleeve.render.page import independent, upscale
+from sleeve.render.page import independent
+from sleeve.render.raster import upscale
 
 
 def screen(tone: np.ndarray, period: float, angle_deg: float) -> np.ndarray:

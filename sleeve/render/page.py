@@ -2,7 +2,7 @@
 
 The type zone is the band ``plan.type_layout.anchor`` names; styles keep it calm so the
 typesetter has open space. Smooth fields are made at low resolution and upscaled by Pillow,
-which is what keeps them cheap at 3000² and free of blocky artefacts.
+which is what keeps them cheap at 3000² and free of blocky artefacts (primitives in raster).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 
 from sleeve.core.plan import Palette, TypeAnchor
+from sleeve.render.raster import fbm, luminance, resize, rgb, upscale
 
 PALETTE_NAMES = ("background", "primary", "secondary", "accent", "ink")
 
@@ -47,7 +47,7 @@ def type_zone(anchor: TypeAnchor) -> Zone:
 
 
 def palette_rgb(palette: Palette) -> dict[str, np.ndarray]:
-    return {name: np.asarray(palette.rgb(name), dtype=np.float32) / 255.0 for name in PALETTE_NAMES}
+    return {name: rgb(getattr(palette, name)) for name in PALETTE_NAMES}
 
 
 def focal_pair(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -55,19 +55,9 @@ def focal_pair(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     background carries the focal form, so the focal point survives the thumbnail test."""
     bg = luminance(colors["background"])
     primary, secondary = colors["primary"], colors["secondary"]
-    if abs(luminance(secondary) - bg) > abs(luminance(primary) - bg) + 0.15:
+    if abs(luminance(secondary) - bg) > abs(luminance(primary) - bg) + 0.1:
         return secondary, primary
     return primary, secondary
-
-
-def luminance(color: np.ndarray) -> float:
-    return float(color @ np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32))
-
-
-def upscale(field: np.ndarray, size: int) -> np.ndarray:
-    """A small float field → (size, size) float32, bicubic (smooth, no blocks)."""
-    image = Image.fromarray(field.astype(np.float32), mode="F")
-    return np.asarray(image.resize((size, size), Image.Resampling.BICUBIC), dtype=np.float32)
 
 
 def independent(rng: np.random.Generator) -> np.random.Generator:
@@ -79,28 +69,20 @@ def independent(rng: np.random.Generator) -> np.random.Generator:
     return np.random.default_rng(int(rng.integers(0, 2**63)))
 
 
-def fbm(rng: np.random.Generator, res: int, octaves: int = 5, base: int = 4,
-        persistence: float = 0.5) -> np.ndarray:
-    """Fractal value noise, (res, res) float32 normalised to [0, 1]."""
-    total = np.zeros((res, res), dtype=np.float32)
-    amp = 1.0
-    for k in range(octaves):
-        cells = min(res, base * 2**k)
-        total += amp * upscale(rng.random((cells + 1, cells + 1), dtype=np.float32), res)
-        amp *= persistence
-    lo, hi = float(total.min()), float(total.max())
-    return (total - lo) / max(hi - lo, 1e-6)
-
-
 def paper_field(color: np.ndarray, rng: np.random.Generator, size: int,
                 strength: float = 0.02) -> np.ndarray:
-    """A flat field of ``color`` with faint mottling and fibre, like uncoated stock."""
+    """A flat field of ``color`` with faint mottling and fibre, like uncoated stock.
+
+    The texture is built at no more than 1024² and upscaled once: finer fibre than that is
+    lost under the film grain anyway.
+    """
     rng = independent(rng)
-    mottle = upscale(fbm(rng, 128, octaves=4, base=3) - 0.5, size)
-    fibre = upscale(rng.standard_normal((size // 3 + 1, size // 9 + 1)).astype(np.float32),
-                    size)
-    tone = mottle * 2.0 + fibre * 0.35
+    res = min(size, 1024)
+    mottle = fbm(rng, 96, cells=3.0, octaves=4) - 0.5
+    fibre = resize(rng.standard_normal((res // 3 + 1, res // 9 + 1)).astype(np.float32), res, res)
+    tone = resize(mottle, res, res) * 2.0 + fibre * 0.35
+    tone = upscale(tone * np.float32(strength), size)
     out = np.empty((size, size, 3), dtype=np.float32)
     out[:] = color
-    out += (tone * strength)[..., None]
+    out += tone[..., None]
     return out

@@ -1,20 +1,23 @@
-"""Crisp, anti-aliased vector shapes as signed distance fields, painted onto a float canvas.
+"""Crisp, anti-aliased vector shapes as signed distance fields, with boolean operations.
 
-A shape is a distance function (negative inside, in pixels) plus a bounding box, so painting
-one touches only the pixels it can cover; coverage is ``clip(0.5 - d, 0, 1)``, which gives a
-one-pixel anti-aliased edge at every size without supersampling.
+A shape is a distance function (negative inside, in pixels) plus a bounding box, so its
+coverage (a ``raster.Mask``) is computed only where it can be; coverage is
+``clip(0.5 - d, 0, 1)``, a one-pixel anti-aliased edge at every size without supersampling.
+Intersection, union and difference (``&``, ``|``, ``-``) are exact on distances, which is
+what Pillow's drawing cannot do: a semicircle is a disc ``&`` a half-plane, a crescent a
+disc ``-`` a disc.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
+from sleeve.render.raster import EMPTY, Mask, paint
+
 Distance = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (ys (h,1), xs (1,w)) → (h,w)
-Blend = Literal["normal", "multiply"]
 
 _HUGE = 1e7
 
@@ -97,44 +100,24 @@ def polygon(points: list[tuple[float, float]]) -> Shape:
     return Shape(shape.distance, (lo[0] - 1, lo[1] - 1, hi[0] + 1, hi[1] + 1))
 
 
-class Canvas:
-    """A float32 RGB page that shapes are painted onto in place."""
-
-    def __init__(self, pixels: np.ndarray) -> None:
-        self.pixels = pixels
-        self.size = pixels.shape[0]
-
-    def coverage(self, shape: Shape) -> tuple[tuple[slice, slice], np.ndarray] | None:
-        h, w = self.pixels.shape[:2]
-        x0, y0, x1, y1 = shape.bbox
-        c0, r0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
-        c1, r1 = min(w, int(np.ceil(x1)) + 1), min(h, int(np.ceil(y1)) + 1)
-        if c1 <= c0 or r1 <= r0:
-            return None
-        ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5
-        xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5
-        d = shape.distance(ys, xs)
-        alpha = np.clip(0.5 - d, 0.0, 1.0).astype(np.float32)
-        return (slice(r0, r1), slice(c0, c1)), alpha
-
-    def fill(self, shape: Shape, color: np.ndarray, *, opacity: float = 1.0,
-             blend: Blend = "normal") -> None:
-        covered = self.coverage(shape)
-        if covered is None:
-            return
-        region, alpha = covered
-        self.paint(region, alpha * opacity, color, blend)
-
-    def paint(self, region: tuple[slice, slice], alpha: np.ndarray, color: np.ndarray,
-              blend: Blend = "normal") -> None:
-        """Composite ``color`` over ``region`` with per-pixel ``alpha``."""
-        under = self.pixels[region]
-        target = under * color if blend == "multiply" else color
-        under += (target - under) * alpha[..., None]
+def coverage(shape: Shape, size: int) -> Mask:
+    """The shape's anti-aliased coverage over its bounding box on a (size, size) page."""
+    x0, y0, x1, y1 = shape.bbox
+    c0, r0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
+    c1, r1 = min(size, int(np.ceil(x1)) + 1), min(size, int(np.ceil(y1)) + 1)
+    if c1 <= c0 or r1 <= r0:
+        return EMPTY
+    ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5
+    xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5
+    alpha = np.clip(0.5 - shape.distance(ys, xs), 0.0, 1.0).astype(np.float32)
+    return Mask(alpha, r0, c0)
 
 
 def mask(shape: Shape, size: int) -> np.ndarray:
-    """The shape's anti-aliased coverage as a (size, size) float32 array."""
-    out = np.zeros((size, size, 1), dtype=np.float32)
-    Canvas(out).fill(shape, np.ones(1, dtype=np.float32))
-    return out[..., 0]
+    """The shape's coverage as a full (size, size) float32 page."""
+    return coverage(shape, size).full(size)
+
+
+def fill(canvas: np.ndarray, shape: Shape, color: np.ndarray, opacity: float = 1.0) -> None:
+    """Paint ``shape`` in ``color`` onto a float RGB page in place."""
+    paint(canvas, coverage(shape, canvas.shape[0]), color, opacity)

@@ -16,16 +16,8 @@ from PIL import Image, ImageFilter
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render.halftone import screen
-from sleeve.render.page import (
-    Zone,
-    fbm,
-    independent,
-    luminance,
-    palette_rgb,
-    paper_field,
-    type_zone,
-    upscale,
-)
+from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import fbm, luminance, upscale
 from sleeve.render.shapes import Shape, circle, mask, rotated_rect
 
 DESCRIPTION = "Torn-paper collage: paper pieces with torn edges, a halftone block, a cut-out motif"
@@ -64,7 +56,7 @@ def _art_box(zone: Zone, size: int) -> _Box:
 
 def _tear_field(rng: np.random.Generator, size: int) -> np.ndarray:
     """Edge displacement in pixels: a slow wander plus fine fibre jitter."""
-    wander = (upscale(fbm(rng, 96, octaves=3, base=6), size) - 0.5) * (size * 0.012)
+    wander = (upscale(fbm(rng, 96, cells=6.0, octaves=3), size) - 0.5) * (size * 0.012)
     fibre = upscale(rng.random((size // 5 + 2, size // 5 + 2), dtype=np.float32) - 0.5, size)
     return wander + fibre * (size * 0.004)
 
@@ -152,8 +144,8 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     # 2. A photocopied halftone block on pale paper, overlapping the first piece.
     bx, by = box.at(u(0.7), 0.55)
     block = rotated_rect(bx, by, box.w * 0.24, box.h * 0.33, float(tilt[1]))
-    paper = colors["ink"] if luminance(colors["ink"]) > 0.7 else _WHITE
-    dark = colors["background"] if luminance(colors["background"]) < 0.35 else colors["primary"]
+    paper = colors["ink"] if luminance(colors["ink"]) > 0.45 else _WHITE
+    dark = colors["background"] if luminance(colors["background"]) < 0.1 else colors["primary"]
     ys = np.arange(size, dtype=np.float32)[:, None]
     xs = np.arange(size, dtype=np.float32)[None, :]
     tone = np.clip(1.0 - np.sqrt((xs - bx) ** 2 + (ys - by - box.h * 0.15) ** 2)
@@ -189,6 +181,6 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
 
 def _label_color(colors: dict[str, np.ndarray]) -> np.ndarray:
     """Plain paper that the preferred text colour reads well on."""
-    if luminance(colors["ink"]) > 0.5:
-        return colors["background"] if luminance(colors["background"]) < 0.3 else colors["primary"]
-    return colors["background"] if luminance(colors["background"]) > 0.6 else _WHITE
+    if luminance(colors["ink"]) > 0.2:
+        return colors["background"] if luminance(colors["background"]) < 0.07 else colors["primary"]
+    return colors["background"] if luminance(colors["background"]) > 0.32 else _WHITE

@@ -12,15 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
-from sleeve.render.page import (
-    Zone,
-    fbm,
-    independent,
-    palette_rgb,
-    paper_field,
-    type_zone,
-    upscale,
-)
+from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import fbm, resize
 
 DESCRIPTION = "Topographic contour lines around one summit, with filled elevation bands"
 
@@ -30,7 +23,7 @@ _LEVELS = 34  # contour intervals over the height range
 
 def _height(rng: np.random.Generator, zone: Zone) -> tuple[np.ndarray, tuple[float, float]]:
     """(res, res) height in [0, 1] and the summit position in page units."""
-    terrain = fbm(rng, _FIELD_RES, octaves=4, base=3, persistence=0.45)
+    terrain = fbm(rng, _FIELD_RES, cells=3.0, octaves=4, persistence=0.45)
     sx = float(rng.uniform(0.3, 0.7))
     sy = {"top": 0.66, "bottom": 0.36, "center": 0.22 if rng.random() < 0.5 else 0.78}
     summit = (sx, float(sy[zone.anchor] + rng.uniform(-0.04, 0.04)))
@@ -57,8 +50,9 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     gy, gx = np.gradient(low)
     # Slope in height per output pixel, smooth enough to compute at low resolution.
     slope_low = np.sqrt(gx * gx + gy * gy) * np.float32(_FIELD_RES)
-    height = upscale(low, size)
-    slope = np.maximum(upscale(slope_low, size) / np.float32(size), np.float32(1e-5))
+    # Bicubic: a bilinear height field would put kinks in every contour line.
+    height = resize(low, size, size)
+    slope = np.maximum(resize(slope_low, size, size) / np.float32(size), np.float32(1e-5))
 
     out = paper_field(colors["background"], texture_rng, size, strength=0.015)
     calm = 1.0 - 0.85 * zone.weight(size, feather=0.06)

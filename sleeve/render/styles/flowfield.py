@@ -13,8 +13,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from sleeve.core.plan import CoverPlan
-from sleeve.render.page import Zone, fbm, independent, palette_rgb, paper_field, type_zone
-from sleeve.render.shapes import Canvas, circle, mask, ring
+from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import fbm
+from sleeve.render.shapes import circle, fill, mask, ring
 
 DESCRIPTION = "Flow-field streamlines swirling around a focal void; techno and electronic"
 
@@ -49,7 +50,7 @@ def _focal_point(zone: Zone, rng: np.random.Generator) -> tuple[float, float]:
 def _streamlines(rng: np.random.Generator, zone: Zone, focal: tuple[float, float],
                  radius: float) -> np.ndarray:
     """(steps, lines, 2) positions in page units, integrated through the steered field."""
-    angle = fbm(rng, _FIELD_RES, octaves=3, base=2) * np.float32(2.2 * np.pi)
+    angle = fbm(rng, _FIELD_RES, cells=2.0, octaves=3) * np.float32(2.2 * np.pi)
     # Seeds avoid the type zone, so the lines that reach it are only passing through.
     xs = rng.random(_LINES * 2).astype(np.float32) * 1.2 - 0.1
     ys = rng.random(_LINES * 2).astype(np.float32) * 1.2 - 0.1
@@ -106,6 +107,5 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         alpha *= void
         out += (colors[name] - out) * alpha[..., None]
     # The void's rim: one clean accent ring where the swirl is tightest.
-    canvas = Canvas(out)
-    canvas.fill(ring(cx, cy, r, ring_w), colors["accent"])
-    return np.clip(canvas.pixels, 0.0, 1.0)
+    fill(out, ring(cx, cy, r, ring_w), colors["accent"])
+    return np.clip(out, 0.0, 1.0, out=out)

@@ -12,13 +12,14 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render.halftone import ink_density, overprint, screen, shift
-from sleeve.render.page import Zone, luminance, palette_rgb, paper_field, type_zone
+from sleeve.render.page import Zone, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import luminance
 from sleeve.render.shapes import Shape, circle, mask, rect
 
 DESCRIPTION = "Risograph print: spot inks in halftone gradients, overprinted and misregistered"
 
 _CREAM = np.asarray([0.953, 0.929, 0.878], dtype=np.float32)
-_PAPER_MIN_LUMINANCE = 0.72
+_PAPER_MIN_LUMINANCE = 0.48  # WCAG relative luminance
 
 
 def _paper_and_inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -27,7 +28,7 @@ def _paper_and_inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, list[np.
     lightest = max(names, key=lambda n: luminance(colors[n]))
     paper = colors[lightest] if luminance(colors[lightest]) >= _PAPER_MIN_LUMINANCE else _CREAM
     inks = [colors[n] for n in ("primary", "secondary", "background", "accent")
-            if n != lightest and luminance(colors[n]) < 0.82]
+            if n != lightest and luminance(colors[n]) < 0.62]
     unique: list[np.ndarray] = []
     for ink in inks:
         if all(np.abs(ink - u).sum() > 0.12 for u in unique):

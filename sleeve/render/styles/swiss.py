@@ -15,7 +15,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render.page import Zone, palette_rgb, paper_field, type_zone
-from sleeve.render.shapes import Canvas, Shape, circle, half_plane, rect, rotated_rect
+from sleeve.render.shapes import Shape, circle, fill, half_plane, rect, rotated_rect
 
 DESCRIPTION = "Swiss/Bauhaus geometric: a dominant disc, bars and quarter circles on a strict grid"
 
@@ -76,7 +76,7 @@ def _form_for(plan: CoverPlan, rng: np.random.Generator) -> str:
     return str(rng.choice(["disc", "rise", "bars", "waves"]))
 
 
-def _disc(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
+def _disc(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     c = page.colors
     left = bool(rng.random() < 0.5)
     clip = page.art_clip()
@@ -90,17 +90,18 @@ def _disc(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
         cy = (page.art_top + page.art_bottom) / 2 + (page.module * 0.3 if page.zone.anchor == "top"
                                                      else -page.module * 0.3)
     bar_y = cy + radius * float(rng.choice([0.35, -0.55]))
-    canvas.fill(rect(-10, bar_y, page.size + 10, bar_y + page.module * 0.42) & clip, c["secondary"])
-    canvas.fill(circle(cx, cy, radius) & clip, c["primary"])
+    bar = rect(-10, bar_y, page.size + 10, bar_y + page.module * 0.42)
+    fill(canvas, bar & clip, c["secondary"])
+    fill(canvas, circle(cx, cy, radius) & clip, c["primary"])
     # A small accent quarter circle in the page corner the disc leaves empty, on the art side.
     corner_x = page.x(GRID) if left else page.x(0)
     corner_y = page.y(0) if page.zone.anchor == "bottom" else page.y(GRID)
     quarter = circle(corner_x, corner_y, page.module * 1.1) & rect(
         page.x(0), page.y(0), page.x(GRID), page.y(GRID))
-    canvas.fill(quarter & clip, c["accent"])
+    fill(canvas, quarter & clip, c["accent"])
 
 
-def _rise(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
+def _rise(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     c = page.colors
     clip = page.art_clip()
     horizon = {"top": page.size - page.margin - page.module * 0.6,
@@ -109,20 +110,20 @@ def _rise(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
     col = float(rng.choice([2.0, 3.0, 4.0]))
     radius = min(page.module * 2.5, (horizon - page.art_top) * 0.92)
     sun = circle(page.x(col), horizon, radius) & half_plane(0.0, 1.0, horizon)
-    canvas.fill(sun & clip, c["primary"])
+    fill(canvas, sun & clip, c["primary"])
     # Stripes cut the lower half of the sun: the Bauhaus sunset.
     for k in range(4):
         y = horizon - radius * (0.1 + 0.16 * k)
         h = radius * 0.03 * (4 - k)
-        canvas.fill(rect(-10, y - h / 2, page.size + 10, y + h / 2) & sun, c["background"])
-    canvas.fill(rect(-10, horizon, page.size + 10, horizon + page.module * 0.32) & clip,
+        fill(canvas, rect(-10, y - h / 2, page.size + 10, y + h / 2) & sun, c["background"])
+    fill(canvas, rect(-10, horizon, page.size + 10, horizon + page.module * 0.32) & clip,
                 c["secondary"])
     side = page.x(0.55 if col > 2.5 else 5.45)
-    canvas.fill(circle(side, page.art_top + page.margin + page.module * 0.35, page.module * 0.35)
+    fill(canvas, circle(side, page.art_top + page.margin + page.module * 0.35, page.module * 0.35)
                 & clip, c["accent"])
 
 
-def _bars(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
+def _bars(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     c = page.colors
     clip = page.art_clip()
     sign = float(rng.choice([-1.0, 1.0]))
@@ -132,13 +133,13 @@ def _bars(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
     for width, name in ((1.0, "primary"), (0.45, "secondary"), (0.2, "primary")):
         half = page.module * width / 2
         bar = rotated_rect(page.size / 2 + offset, cy, half, page.size * 1.5, angle)
-        canvas.fill(bar & clip, c[name])
+        fill(canvas, bar & clip, c[name])
         offset += page.module * (width + 0.5)
-    canvas.fill(circle(page.x(5.1 if sign > 0 else 0.9), page.art_top + page.margin
+    fill(canvas, circle(page.x(5.1 if sign > 0 else 0.9), page.art_top + page.margin
                        + page.module * 0.6, page.module * 0.55) & clip, c["accent"])
 
 
-def _waves(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
+def _waves(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     c = page.colors
     clip = page.art_clip()
     radius = page.module * 0.5
@@ -153,16 +154,16 @@ def _waves(canvas: Canvas, page: _Page, rng: np.random.Generator) -> None:
         name = "primary" if i % 2 == 0 else "secondary"
         row = half_plane(0.0, 1.0, row_y) & rect(-10, row_y - radius - 1, page.size + 10, row_y + 1)
         for col in range(-1, GRID + 2):
-            canvas.fill(circle(page.x(col + shift), row_y, radius) & row & clip, c[name])
+            fill(canvas, circle(page.x(col + shift), row_y, radius) & row & clip, c[name])
     sun_col = float(rng.choice([1.0, 4.5]))
     sun_r = min(page.module * 0.75, (top - radius - page.art_top) * 0.3)
     sun_y = (page.art_top + top - radius) / 2 + sun_r * 0.4
     if page.zone.anchor == "center":
         sun_r, sun_y = page.module * 0.75, page.zone.y0 * page.size / 2 + page.margin / 2
-    canvas.fill(circle(page.x(sun_col), sun_y, sun_r) & clip, c["accent"])
+    fill(canvas, circle(page.x(sun_col), sun_y, sun_r) & clip, c["accent"])
 
 
-_DRAW: dict[str, Callable[[Canvas, _Page, np.random.Generator], None]] = {
+_DRAW: dict[str, Callable[[np.ndarray, _Page, np.random.Generator], None]] = {
     "disc": _disc, "rise": _rise, "bars": _bars, "waves": _waves,
 }
 
@@ -171,12 +172,12 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
     zone = type_zone(plan.type_layout.anchor)
     page = _Page(size, zone, colors)
-    canvas = Canvas(paper_field(colors["background"], rng, size, strength=0.018))
+    canvas = paper_field(colors["background"], rng, size, strength=0.018)
     _DRAW[_form_for(plan, rng)](canvas, page, rng)
     # A hairline on the grid edge beside the type zone shows the structure without noise.
     rule = max(1.0, size / 800)
     edge = {"top": zone.y1 * size, "bottom": zone.y0 * size, "center": zone.y1 * size}[zone.anchor]
     edge += -page.module * 0.15 if zone.anchor == "bottom" else page.module * 0.15
-    canvas.fill(rect(page.x(0), edge - rule / 2, page.x(GRID), edge + rule / 2), colors["ink"],
+    fill(canvas, rect(page.x(0), edge - rule / 2, page.x(GRID), edge + rule / 2), colors["ink"],
                 opacity=0.6)
-    return np.clip(canvas.pixels, 0.0, 1.0)
+    return np.clip(canvas, 0.0, 1.0, out=canvas)

@@ -1,0 +1,182 @@
+"""Glitch / VHS: one bold form, then broken the way a worn tape breaks it — but on purpose.
+
+The form (the motif's silhouette, or a stark disc or triangle) sits in the art area. Then
+the signal is damaged in the order a tape damages it: the red and blue channels slip apart,
+a handful of horizontal bands tear sideways, a few blocks are corrupted (pixelated, smeared,
+or flooded with the accent colour) and scanlines run over everything. Every tear and block
+stays out of the type zone, so the title sits on a clean, quiet field.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sleeve.core.plan import CoverPlan
+from sleeve.render import motifs
+from sleeve.render.page import (
+    Zone,
+    focal_pair,
+    independent,
+    palette_rgb,
+    paper_field,
+    type_zone,
+)
+from sleeve.render.raster import Mask, Pen, paint, soften
+
+DESCRIPTION = "Glitch/VHS: a bold form with RGB split, torn bands, corrupt blocks, scanlines"
+
+
+def _art_rows(zone: Zone, size: int) -> tuple[int, int]:
+    """The rows (pixels) holding the form; damage stays inside them, clear of the type."""
+    gap = int(0.03 * size)
+    if zone.anchor == "top":
+        return int(zone.y1 * size) + gap, size
+    if zone.anchor == "bottom":
+        return 0, int(zone.y0 * size) - gap
+    return int(zone.y1 * size) + gap, size
+
+
+def _form_box(zone: Zone, kind: str | None) -> motifs.Box:
+    """Where the form goes; with the type in the middle, it rises from the bottom edge."""
+    if zone.anchor == "top":
+        y0, y1 = 0.4, 0.94
+    elif zone.anchor == "bottom":
+        y0, y1 = 0.06, 0.6
+    else:
+        y0, y1 = 0.68, 1.25
+    if kind == "ground":
+        return motifs.Box(0.0, y0 + (y1 - y0) * 0.3, 1.0, min(y1, 1.0))
+    return motifs.Box(0.2, y0, 0.8, y1)
+
+
+def _pick_motif(names: list[str]) -> tuple[str, str] | None:
+    """The first motif that makes a bold form (an object, else a ground), with its kind."""
+    kinds = [(n, motifs.kind_of(n)) for n in names]
+    for wanted in ("object", "ground"):
+        for name, kind in kinds:
+            if kind == wanted:
+                return name, wanted
+    return None
+
+
+def _shifted(mask: Mask, dx: int, size: int) -> Mask:
+    """``mask`` moved ``dx`` pixels sideways, cropped to the page."""
+    left = mask.left + dx
+    lo, hi = max(0, -left), min(mask.alpha.shape[1], size - left)
+    if hi <= lo:
+        return mask.scaled(0.0)
+    return Mask(mask.alpha[:, lo:hi], mask.top, left + lo)
+
+
+def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray],
+               zone: Zone, rng: np.random.Generator) -> None:
+    size = canvas.shape[0]
+    form, echo = focal_pair(colors)
+    ink = motifs.Ink(body=form, detail=colors["accent"], glow=form, glow_strength=0.16)
+    picked = _pick_motif(plan.motifs)
+    shape = None
+    if picked is not None:
+        shape = motifs.silhouette(picked[0], size, rng, _form_box(zone, picked[1]))
+    if shape is None:
+        x0, y0, x1, y1 = _form_box(zone, None).pixels(size)
+        cx, cy, r = (x0 + x1) / 2, (y0 + y1) / 2, 0.44 * min(x1 - x0, y1 - y0)
+        pen = Pen(size, (x0, y0, x1, y1))
+        if rng.random() < 0.5:
+            pen.ellipse(cx, cy, r, r)
+        else:
+            pen.polygon([(cx, cy - r), (cx + r * 0.95, cy + r * 0.72),
+                         (cx - r * 0.95, cy + r * 0.72)])
+        body = pen.mask()
+        shape = motifs.Silhouette("form", "object", True, body, glow=soften(body, size, r * 0.3))
+    # A ghost of the form in the secondary colour: the echo of a second tape generation.
+    ghost = _shifted(shape.body, int(size * rng.choice([-1, 1]) * 0.035), size)
+    paint(canvas, ghost, echo, 0.55)
+    motifs.draw(canvas, shape, ink)
+
+
+def _split_channels(canvas: np.ndarray, offset: int) -> None:
+    """Red slips one way, blue the other: the colour fringes of a misaligned tape head."""
+    canvas[..., 0] = np.roll(canvas[..., 0], offset, axis=1)
+    canvas[..., 2] = np.roll(canvas[..., 2], -offset, axis=1)
+
+
+def _slice(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator) -> None:
+    """Cut the art rows into strips and tear some sideways, a few hard, most a little."""
+    size = canvas.shape[0]
+    y, bottom = rows
+    while y < bottom:
+        h = min(int(size * rng.uniform(0.006, 0.05)) + 1, bottom - y)
+        strip = canvas[y:y + h]
+        hard = rng.random() < 0.12
+        if hard or rng.random() < 0.4:
+            offset = float(np.clip(rng.normal(0, 0.03), -0.1, 0.1))
+            if hard:
+                offset = float(rng.choice([-1, 1]) * rng.uniform(0.06, 0.14))
+            strip[:] = np.roll(strip, int(size * offset), axis=1)
+            if rng.random() < 0.4:
+                _split_channels(strip, max(1, round(size * 0.012)))
+        y += h
+
+
+def _corrupt_blocks(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator,
+                    colors: dict[str, np.ndarray]) -> None:
+    size = canvas.shape[0]
+    a, b = rows
+    for k in range(int(rng.integers(3, 6))):
+        h = int(size * (rng.uniform(0.01, 0.025) if k == 0 else rng.uniform(0.02, 0.07)))
+        w = int(size * rng.uniform(0.05, 0.14 if k == 0 else 0.28))
+        y = int(rng.integers(a, max(a + 1, b - h)))
+        x = int(rng.integers(int(size * 0.15), int(size * 0.85) - w))
+        block = canvas[y:y + h, x:x + w]
+        if block.size == 0:
+            continue
+        if k == 0:
+            block += (colors["accent"] - block) * 0.9
+        elif k % 2:
+            # Sample and hold: macro-blocks of a starved codec.
+            cell = max(2, int(size * 0.014))
+            ys = (np.arange(block.shape[0]) // cell) * cell
+            xs = (np.arange(block.shape[1]) // cell) * cell
+            block[:] = block[ys][:, xs]
+        else:
+            # Smear: the first column of the block dragged across it.
+            block[:] = block[:, :1]
+
+
+def _scanlines(canvas: np.ndarray, zone: Zone) -> None:
+    size = canvas.shape[0]
+    period = max(2.5, size / 300)
+    y = np.arange(size, dtype=np.float32)
+    lines = 0.5 + 0.5 * np.cos(2 * np.pi * y / np.float32(period))
+    depth = 0.14 * (1.0 - 0.75 * zone.weight(size)[:, 0])
+    # Centred on 1 so the lines texture the page without shifting its average brightness.
+    canvas *= (1.0 + depth * (0.5 - lines))[:, None, None]
+
+
+def _tracking_noise(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator,
+                    color: np.ndarray) -> None:
+    """One band of snow where the tape's tracking slipped."""
+    size = canvas.shape[0]
+    a, b = rows
+    h = max(2, int(size * 0.012))
+    y = int(rng.integers(a, max(a + 1, b - h)))
+    texture = independent(rng)
+    speck = texture.random((h, size // 3 + 1), dtype=np.float32)
+    speck = np.repeat(speck, 3, axis=1)[:, :size]
+    streak = np.clip((speck - 0.55) * 2.2, 0, 1) * 0.6
+    strip = canvas[y:y + h]
+    strip += (color - strip) * streak[:strip.shape[0], :, None]
+
+
+def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+    colors = palette_rgb(plan.palette)
+    zone = type_zone(plan.type_layout.anchor)
+    canvas = paper_field(colors["background"], independent(rng), size, strength=0.015)
+    _draw_form(canvas, plan, colors, zone, rng)
+    rows = _art_rows(zone, size)
+    _split_channels(canvas, max(1, round(size * 0.005)))
+    _slice(canvas, rows, rng)
+    _corrupt_blocks(canvas, rows, rng, colors)
+    _tracking_noise(canvas, rows, rng, colors["ink"])
+    _scanlines(canvas, zone)
+    return np.clip(canvas, 0.0, 1.0)
