@@ -55,9 +55,16 @@ class RequestMiddleware:
         started = time.perf_counter()
         status = 500
         response_started = False
+        overflow = False
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, response_started
+            if overflow:
+                # The app answered a body it could not read whole (FastAPI says 400); the
+                # real reason is the size, so that is what the client gets.
+                if message["type"] == "http.response.start" and not response_started:
+                    await reply(413, f"request body over {self.max_body} bytes")
+                return
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
@@ -66,20 +73,24 @@ class RequestMiddleware:
             await send(message)
 
         async def reply(code: int, detail: str, **extra: object) -> None:
+            nonlocal status, response_started
             body = problem_body(code, detail, scope["path"], **extra)
-            await send_with_id({"type": "http.response.start", "status": code, "headers": [
+            status, response_started = code, True
+            await send({"type": "http.response.start", "status": code, "headers": [
                 (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode())]})
+                (b"content-length", str(len(body)).encode()),
+                (b"x-request-id", rid.encode())]})
             await send({"type": "http.response.body", "body": body})
 
         received = 0
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, overflow
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    overflow = True
                     raise BodyTooLarge
             return message
 
