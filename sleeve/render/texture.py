@@ -1,23 +1,57 @@
-"""Surface finish shared by every style: grain and dithering so gradients never band."""
+"""Surface finish shared by every style: grain and dithering so gradients never band.
+
+Drawing 9 M gaussian samples per 3000² cover costs more than the rest of the finish, and
+white noise has no structure to repeat, so the grain is one seeded tile (1024²) laid across
+the page from a random offset, with every tile row shifted so no seam lines up. The work runs
+in strips of rows, which keeps the temporaries in cache: ~100 ms at 3000² on one core.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+
+TILE = 1024
+_STRIP = 128  # divides TILE, so a strip never crosses a tile row
+
+
+def _wide(tile: np.ndarray, width: int) -> np.ndarray:
+    """``tile`` repeated sideways to at least ``width`` + TILE columns (any shift fits)."""
+    return np.tile(tile, (1, -(-width // TILE) + 1))
 
 
 def finish(rgb: np.ndarray, rng: np.random.Generator, grain: float = 0.03) -> np.ndarray:
     """Float RGB in [0, 1] → uint8 with film grain and triangular dither.
 
     Grain is luminance-only (one channel shared by R, G and B) so it reads as film, not as
-    colour noise; the ±1 LSB triangular dither breaks up the 8-bit steps of slow gradients.
+    colour noise; mid-tones take the most, as on film, and pure black and white stay clean.
+    The ±1 LSB triangular dither breaks up the 8-bit steps of slow gradients everywhere.
     """
     h, w, _ = rgb.shape
-    noise = rng.standard_normal((h, w), dtype=np.float32)
-    # Mid-tones take the most grain, as film does; pure black and white stay clean.
-    lum = rgb.mean(axis=2)
-    weight = 4.0 * lum * (1.0 - lum) * grain
-    out = rgb + (noise * weight)[..., None]
-    dither = rng.random((h, w, 1), dtype=np.float32) - rng.random((h, w, 1), dtype=np.float32)
-    out = out * 255.0 + dither + 0.5
-    np.clip(out, 0, 255, out=out)
-    return out.astype(np.uint8)
+    # With s = R+G+B, l(1-l) = s(3-s)/9, so the 1/9 and the 255 go into the tile once.
+    noise = rng.standard_normal((TILE, TILE), dtype=np.float32) * np.float32(
+        4.0 * grain * 255.0 / 9.0)
+    dither = rng.random((TILE, TILE), dtype=np.float32) - rng.random((TILE, TILE),
+                                                                    dtype=np.float32)
+    dither += np.float32(0.5)  # rounding, folded in
+    noise, dither = _wide(noise, w), _wide(dither, w)
+    shifts = rng.integers(0, TILE, (2, h // TILE + 2))
+    oy = rng.integers(0, TILE // _STRIP, 2) * _STRIP
+    out = np.empty((h, w, 3), dtype=np.uint8)
+    strip = np.empty((_STRIP, w, 3), dtype=np.float32)
+    for y in range(0, h, _STRIP):
+        rows = rgb[y:y + _STRIP]
+        n = rows.shape[0]
+        s = rows[..., 0] + rows[..., 1]  # explicit adds: sum(axis=2) is ~10x slower here
+        s += rows[..., 2]
+        offset = np.float32(3.0) - s
+        offset *= s
+        yn, yd = y + int(oy[0]), y + int(oy[1])
+        xn, xd = int(shifts[0, yn // TILE]), int(shifts[1, yd // TILE])
+        offset *= noise[yn % TILE:yn % TILE + n, xn:xn + w]
+        offset += dither[yd % TILE:yd % TILE + n, xd:xd + w]
+        buf = strip[:n]
+        np.multiply(rows, np.float32(255.0), out=buf)
+        buf += offset[..., None]
+        np.clip(buf, 0, 255, out=buf)
+        out[y:y + n] = buf
+    return out
