@@ -1,34 +1,47 @@
 """Risograph: two or three spot inks overprinted on uncoated paper, slightly out of register.
 
-A ground plate (a block or band in a halftone gradient), a focal plate (the motif silhouette
-fading from solid ink into dots) and a small solid accent plate. Inks multiply where they
-overlap, each plate lands a few pixels off, and the ink lies unevenly: the marks of a real
-riso print. The type zone stays bare paper.
+A ground plate (the ground motif's silhouette — a skyline, the sea, a ridge — or a plain
+block, in a halftone gradient), a focal plate (the object motif, or a disc, fading from solid
+ink into dots) and a small accent plate (the motif's details, or one solid dot). Inks
+multiply where they overlap, each plate lands a few pixels off and the ink lies unevenly: the
+marks of a real riso print. The type zone stays bare paper.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
-from sleeve.render.halftone import ink_density, overprint, screen, shift
-from sleeve.render.page import Zone, palette_rgb, paper_field, type_zone
-from sleeve.render.raster import luminance
-from sleeve.render.shapes import Shape, circle, mask, rect
+from sleeve.render import motifs
+from sleeve.render.halftone import ink_density, misregister, overprint, screen
+from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import EMPTY, Mask, luminance
+from sleeve.render.shapes import circle, coverage, rect
 
 DESCRIPTION = "Risograph print: spot inks in halftone gradients, overprinted and misregistered"
 
 _CREAM = np.asarray([0.953, 0.929, 0.878], dtype=np.float32)
 _PAPER_MIN_LUMINANCE = 0.48  # WCAG relative luminance
+_INK_MAX_LUMINANCE = 0.62  # lighter inks vanish on paper
+
+
+@dataclass(frozen=True)
+class _Plate:
+    tone: Mask  # continuous tone in [0, 1] before screening
+    ink: np.ndarray
+    angle: float  # screen angle, different per plate as on a real press
 
 
 def _paper_and_inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Paper is the palette's lightest colour if it is light enough; inks are the rest."""
+    """Paper is the palette's lightest colour if it is light enough; inks are the rest,
+    ordered (focal, ground, accent)."""
     names = ["background", "ink", "primary", "secondary", "accent"]
     lightest = max(names, key=lambda n: luminance(colors[n]))
     paper = colors[lightest] if luminance(colors[lightest]) >= _PAPER_MIN_LUMINANCE else _CREAM
     inks = [colors[n] for n in ("primary", "secondary", "background", "accent")
-            if n != lightest and luminance(colors[n]) < 0.62]
+            if n != lightest and luminance(colors[n]) < _INK_MAX_LUMINANCE]
     unique: list[np.ndarray] = []
     for ink in inks:
         if all(np.abs(ink - u).sum() > 0.12 for u in unique):
@@ -41,63 +54,100 @@ def _paper_and_inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, list[np.
     return paper, [focal, ground, unique[2]]
 
 
-def _art_box(zone: Zone, size: int) -> tuple[float, float, float, float]:
-    """The ground block: bleeds off the page on the three sides away from the type."""
-    gap = 0.02 * size
-    if zone.anchor == "top":
-        return -1.0, zone.y1 * size + gap, size + 1.0, size + 1.0
+def _art_rows(zone: Zone) -> tuple[float, float]:
+    """The band (page fractions) the ground plate fills; it bleeds off the page edge."""
     if zone.anchor == "bottom":
-        return -1.0, -1.0, size + 1.0, zone.y0 * size - gap
-    return -1.0, zone.y1 * size + gap, size + 1.0, size + 1.0
+        return 0.0, zone.y0 - 0.02
+    return zone.y1 + 0.02, 1.0
 
 
-def _focal_shape(motifs: list[str], cx: float, cy: float, r: float) -> Shape:
-    disc = circle(cx, cy, r)
-    if "moon" in motifs:
-        return disc - circle(cx + r * 0.42, cy - r * 0.18, r * 0.86)
-    return disc
+def _pick(names: list[str], kind: str) -> str | None:
+    return next((n for n in names if motifs.kind_of(n) == kind), None)
+
+
+def _with_tone(mask: Mask, tone: np.ndarray) -> Mask:
+    """``mask`` times a tone field given for the mask's window."""
+    return Mask((mask.alpha * tone).astype(np.float32), mask.top, mask.left)
+
+
+def _window_coords(mask: Mask) -> tuple[np.ndarray, np.ndarray]:
+    h, w = mask.alpha.shape
+    ys = np.arange(mask.top, mask.top + h, dtype=np.float32)[:, None] + 0.5
+    xs = np.arange(mask.left, mask.left + w, dtype=np.float32)[None, :] + 0.5
+    return ys, xs
 
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
     zone = type_zone(plan.type_layout.anchor)
+    texture = independent(rng)
     paper_color, (focal_ink, ground_ink, accent_ink) = _paper_and_inks(colors)
-    period = size / 95.0  # the same screen ruling at every output size
-    x0, y0, x1, y1 = _art_box(zone, size)
-    ys = (np.arange(size, dtype=np.float32)[:, None] + 0.5)
-    xs = (np.arange(size, dtype=np.float32)[None, :] + 0.5)
+    a0, a1 = _art_rows(zone)
+    ground_name, object_name = _pick(plan.motifs, "ground"), _pick(plan.motifs, "object")
+    accent = EMPTY
 
-    # Ground plate: a block over the art area, dense at one end, fading to sparse dots.
-    ground_shape = rect(x0, y0, x1, y1)
-    fade = np.clip((ys - y0) / max(y1 - y0, 1.0), 0, 1)
+    # Ground plate: the ground motif along the bottom of the art band, else a plain block;
+    # dense at one end and dissolving into sparse dots at the other.
+    ground = None
+    if ground_name is not None:
+        top = a0 + (a1 - a0) * (0.5 if zone.anchor != "center" else 0.25)
+        box = motifs.Box(-0.02, top, 1.02, a1 + (0.02 if a1 >= 1.0 else 0.0))
+        ground = motifs.silhouette(ground_name, size, rng, box)
+    if ground is not None:
+        ground_mask, accent = ground.body, ground.detail
+    else:
+        ground_mask = coverage(rect(-1, a0 * size, size + 1, a1 * size), size)
+    ys, _ = _window_coords(ground_mask)
+    fade = np.clip((ys - ground_mask.top) / max(ground_mask.alpha.shape[0], 1), 0, 1)
     if rng.random() < 0.5:
         fade = 1.0 - fade
-    ground_tone = mask(ground_shape, size) * (0.12 + 0.5 * fade)
+    # A silhouette must read as a shape, so it prints denser than a plain block.
+    lo, span = (0.3, 0.6) if ground is not None else (0.14, 0.5)
+    plates = [_Plate(_with_tone(ground_mask, lo + span * fade), ground_ink, 15.0)]
 
-    # Focal plate: the motif, solid at the top-left, dissolving into dots. With the type in
-    # the middle it hangs in the top third like a sun over the ground.
+    # Focal plate: the object motif (or a disc), solid at the top-left, dissolving into dots.
+    # Over a ground motif it hangs higher and smaller, like a sun over the horizon.
     if zone.anchor == "center":
-        fy0, fy1 = 0.0, zone.y0 * size
+        f0, f1 = 0.0, zone.y0
+    elif ground_name is not None:
+        f0, f1 = (a0, a0 + (a1 - a0) * 0.55) if zone.anchor == "bottom" else (a0, a0 + 0.3)
     else:
-        fy0, fy1 = max(y0, 0.0), min(y1, float(size))
-    r = 0.36 * min(fy1 - fy0, size * 0.8)
+        f0, f1 = a0, a1
+    r = 0.36 * min(f1 - f0, 0.8) * size
     cx = size * float(rng.choice([0.36, 0.64]))
-    cy = (fy0 + fy1) / 2 + (0.03 * size if zone.anchor == "center" else 0.0)
-    focal = mask(_focal_shape(plan.motifs, cx, cy, r), size)
+    cy = (f0 + f1) / 2 * size + (0.03 * size if zone.anchor == "center" else 0.0)
+    focal_mask = coverage(circle(cx, cy, r), size)
+    if object_name is not None:
+        box = motifs.Box((cx - r * 1.2) / size, (cy - r * 1.2) / size, (cx + r * 1.2) / size,
+                         (cy + r * 1.2) / size)
+        shape = motifs.silhouette(object_name, size, rng, box)
+        if shape is not None:
+            focal_mask = shape.body
+            accent = shape.detail if accent.is_empty() else accent
+    ys, xs = _window_coords(focal_mask)
     diag = np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
-    focal_tone = focal * (1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1))
+    plates.append(_Plate(_with_tone(focal_mask, 1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1)),
+                         focal_ink, 75.0))
 
-    # Accent plate: one small solid disc, placed where the focal form is not.
-    ax = size * (0.82 if cx < size / 2 else 0.18)
-    ay = fy0 + (fy1 - fy0) * (0.25 if rng.random() < 0.5 else 0.75)
-    accent = mask(circle(ax, ay, size * 0.04), size)
+    # Accent plate: the motif's small marks (lit windows, a flame's core), else one solid dot
+    # placed where the focal form is not.
+    if accent.is_empty():
+        ax = size * (0.82 if cx < size / 2 else 0.18)
+        ay = (f0 + (f1 - f0) * (0.25 if rng.random() < 0.5 else 0.75)) * size
+        accent = coverage(circle(ax, ay, size * 0.04), size)
+    # Broad details (wave bands, snow caps) would swamp the accent: they print in the focal ink.
+    broad = float(accent.alpha.sum()) > 0.03 * size * size
+    plates.append(_Plate(accent, focal_ink if broad else accent_ink, 45.0))
 
+    page = paper_field(paper_color, texture, size, strength=0.025)
+    period = size / 95.0  # the same screen ruling at every output size
     nudge = max(1, round(size * 0.0025))
-    plates: list[tuple[np.ndarray, np.ndarray]] = []
-    for tone, ink, angle in ((ground_tone, ground_ink, 15.0), (focal_tone, focal_ink, 75.0),
-                             (accent, accent_ink, 45.0)):
-        dots = screen(tone, period, angle)
+    for plate in plates:
+        if plate.tone.is_empty():
+            continue
+        dots = screen(plate.tone.alpha, period, plate.angle)
+        dots *= ink_density(texture, dots.shape)
         dx, dy = (int(v) for v in rng.integers(-nudge, nudge + 1, size=2))
-        plates.append((shift(dots * ink_density(rng, size), dx, dy), ink))
-    paper = paper_field(paper_color, rng, size, strength=0.025)
-    return np.clip(overprint(paper, plates), 0.0, 1.0)
+        printed = misregister(Mask(dots, plate.tone.top, plate.tone.left), dx, dy, size)
+        overprint(page, printed, plate.ink)
+    return np.clip(page, 0.0, 1.0, out=page)
