@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageFilter
 
 from sleeve.core.plan import CoverPlan
-from sleeve.render.halftone import screen
+from sleeve.render import motifs
+from sleeve.render.halftone import misregister, screen
 from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
-from sleeve.render.raster import fbm, luminance, upscale
-from sleeve.render.shapes import Shape, circle, mask, rotated_rect
+from sleeve.render.raster import EMPTY, Mask, fbm, luminance, paint, soften, upscale
+from sleeve.render.shapes import Shape, circle, coverage, rect, rotated_rect
 
 DESCRIPTION = "Torn-paper collage: paper pieces with torn edges, a halftone block, a cut-out motif"
 
@@ -55,20 +55,26 @@ def _art_box(zone: Zone, size: int) -> _Box:
 
 
 def _tear_field(rng: np.random.Generator, size: int) -> np.ndarray:
-    """Edge displacement in pixels: a slow wander plus fine fibre jitter."""
-    wander = (upscale(fbm(rng, 96, cells=6.0, octaves=3), size) - 0.5) * (size * 0.012)
-    fibre = upscale(rng.random((size // 5 + 2, size // 5 + 2), dtype=np.float32) - 0.5, size)
-    return wander + fibre * (size * 0.004)
+    """Edge displacement in pixels: a slow wander plus fine fibre jitter.
+
+    Held at no more than 1536² (edges look up the nearest cell): finer fibre is invisible.
+    """
+    res = min(size, 1536)
+    scale = np.float32(size)
+    wander = (upscale(fbm(rng, 96, cells=6.0, octaves=3), res) - 0.5) * (scale * 0.012)
+    fibre = upscale(rng.random((res // 5 + 2, res // 5 + 2), dtype=np.float32) - 0.5, res)
+    return wander + fibre * (scale * 0.004)
 
 
-def _torn(shape: Shape, tear: np.ndarray, rim: bool = False) -> Shape:
+def _torn(shape: Shape, tear: np.ndarray, size: int, rim: bool = False) -> Shape:
     """``shape`` with torn edges; ``rim`` gives the inner edge of the pale torn rim instead."""
-    size = tear.shape[0]
+    res = tear.shape[0]
+    to_cell = np.float32(res / size)
     rim_width = np.float32(size * 0.006)
 
     def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
-        yi = np.clip(y.astype(np.int32), 0, size - 1)
-        xi = np.clip(x.astype(np.int32), 0, size - 1)
+        yi = np.clip((y * to_cell).astype(np.int32), 0, res - 1)
+        xi = np.clip((x * to_cell).astype(np.int32), 0, res - 1)
         t = tear[yi, xi]
         result: np.ndarray = shape.distance(y, x) + t
         if rim:
@@ -81,43 +87,70 @@ def _torn(shape: Shape, tear: np.ndarray, rim: bool = False) -> Shape:
     return Shape(distance, (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
 
 
-def _shadow(alpha: np.ndarray, size: int) -> np.ndarray:
-    """A soft, offset shadow of a full-page mask, blurred on a quarter-size copy."""
-    small = max(64, size // 4)
-    image = Image.fromarray((alpha * 255).astype(np.uint8), "L").resize((small, small),
-                                                                         Image.Resampling.BOX)
-    image = image.filter(ImageFilter.GaussianBlur(small * 0.008))
-    dx, dy = round(small * 0.004), round(small * 0.007)
-    shifted = Image.new("L", (small, small), 0)
-    shifted.paste(image, (dx, dy))
-    return np.asarray(shifted.resize((size, size), Image.Resampling.BILINEAR),
-                      dtype=np.float32) / 255.0
+_BLACK = np.zeros(3, dtype=np.float32)
 
 
-def _lay(out: np.ndarray, alpha: np.ndarray, color: np.ndarray,
-         shadow_strength: float = 0.35) -> None:
-    """Lay one piece: its shadow darkens what is under it, then the piece covers it."""
-    size = out.shape[0]
-    shade = 1.0 - shadow_strength * _shadow(alpha, size)
-    out *= shade[..., None]
-    out += (color - out) * alpha[..., None]
+def _shadow(canvas: np.ndarray, piece: Mask, strength: float) -> None:
+    """Darken under a piece lifted off the page: a soft, offset copy of its mask."""
+    size = canvas.shape[0]
+    soft = soften(piece, size, size * 0.006)
+    paint(canvas, misregister(soft, round(size * 0.004), round(size * 0.007), size), _BLACK,
+          strength)
 
 
-def _lay_torn(out: np.ndarray, shape: Shape, tear: np.ndarray, color: np.ndarray,
-              calm: np.ndarray, shadow_strength: float = 0.35) -> None:
+def _lay(canvas: np.ndarray, piece: Mask, color: np.ndarray, shadow: float = 0.35) -> None:
+    _shadow(canvas, piece, shadow)
+    paint(canvas, piece, color)
+
+
+def _lay_torn(canvas: np.ndarray, shape: Shape, tear: np.ndarray, color: np.ndarray,
+              shadow: float = 0.35) -> None:
     """A torn piece: shadow, pale fibrous rim, then the coloured face inside the rim."""
-    size = out.shape[0]
-    outer = mask(_torn(shape, tear), size) * calm
-    face = mask(_torn(shape, tear, rim=True), size) * calm
-    _lay(out, outer, _WHITE, shadow_strength)
-    out += (color - out) * face[..., None]
+    size = canvas.shape[0]
+    _lay(canvas, coverage(_torn(shape, tear, size), size), _WHITE, shadow)
+    paint(canvas, coverage(_torn(shape, tear, size, rim=True), size), color)
 
 
-def _focal(motifs: list[str], cx: float, cy: float, r: float) -> Shape:
-    disc = circle(cx, cy, r)
-    if "moon" in motifs:
-        return disc - circle(cx + r * 0.45, cy - r * 0.2, r * 0.85)
-    return disc
+def _lay_photocopy(canvas: np.ndarray, shape: Shape, tear: np.ndarray, paper: np.ndarray,
+                   dark: np.ndarray, centre: tuple[float, float], reach: float) -> None:
+    """A torn block of photocopied halftone: dots of ``dark`` on ``paper``, densest at
+    ``centre``, the way a photo survives a cheap copier."""
+    size = canvas.shape[0]
+    piece = coverage(_torn(shape, tear, size), size)
+    if piece.is_empty():
+        return
+    _shadow(canvas, piece, 0.35)
+    h, w = piece.alpha.shape
+    ys = np.arange(piece.top, piece.top + h, dtype=np.float32)[:, None]
+    xs = np.arange(piece.left, piece.left + w, dtype=np.float32)[None, :]
+    dist = np.sqrt((xs - centre[0]) ** 2 + (ys - centre[1]) ** 2) / np.float32(reach)
+    tone = np.clip(1.0 - dist, 0.0, 1.0) * 0.85 + 0.05
+    dots = screen(tone, size / 120.0, 45.0)
+    copy = paper + (dark - paper) * dots[..., None]
+    under = canvas[piece.region]
+    under += (copy - under) * piece.alpha[..., None]
+
+
+def _cut_out(plan: CoverPlan, rng: np.random.Generator, size: int, box: _Box,
+             centre: tuple[float, float]) -> tuple[Mask, Mask]:
+    """The scissor-cut focal form and its detail marks: the object motif, else the ground
+    motif along the bottom of the art, else a plain disc."""
+    fx, fy = centre
+    half = min(box.w, box.h) * 0.31
+    object_name = next((n for n in plan.motifs if motifs.kind_of(n) == "object"), None)
+    ground_name = next((n for n in plan.motifs if motifs.kind_of(n) == "ground"), None)
+    shape = None
+    if object_name is not None:
+        where = motifs.Box((fx - half) / size, (fy - half) / size, (fx + half) / size,
+                           (fy + half) / size)
+        shape = motifs.silhouette(object_name, size, rng, where)
+    elif ground_name is not None:
+        where = motifs.Box(box.x0 / size, (box.y0 + box.h * 0.55) / size, box.x1 / size,
+                           (box.y1 - box.h * 0.04) / size)
+        shape = motifs.silhouette(ground_name, size, rng, where)
+    if shape is not None:
+        return shape.body, shape.detail
+    return coverage(circle(fx, fy, half * 0.84), size), EMPTY
 
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -126,33 +159,27 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     texture_rng = independent(rng)
     tear = _tear_field(independent(rng), size)
     box = _art_box(zone, size)
+    art = rect(box.x0 - 1, box.y0, box.x1 + 1, box.y1)
     flip = bool(rng.random() < 0.5)
 
     def u(value: float) -> float:
         return 1.0 - value if flip else value
 
-    out = paper_field(colors["background"], texture_rng, size, strength=0.02)
-    calm = (np.ones((size, 1), np.float32) if zone.anchor == "center"
-            else 1.0 - zone.weight(size, feather=0.015))
+    canvas = paper_field(colors["background"], texture_rng, size, strength=0.02)
     tilt = np.deg2rad(rng.uniform(2.0, 5.0, size=3)) * np.asarray([1, -1, 1])
 
     # 1. The big ground piece in the secondary colour.
     cx, cy = box.at(u(0.4), 0.45)
     big = rotated_rect(cx, cy, box.w * 0.36, box.h * 0.36, float(tilt[0]))
-    _lay_torn(out, big, tear, colors["secondary"], calm)
+    _lay_torn(canvas, big & art, tear, colors["secondary"])
 
     # 2. A photocopied halftone block on pale paper, overlapping the first piece.
     bx, by = box.at(u(0.7), 0.55)
     block = rotated_rect(bx, by, box.w * 0.24, box.h * 0.33, float(tilt[1]))
     paper = colors["ink"] if luminance(colors["ink"]) > 0.45 else _WHITE
     dark = colors["background"] if luminance(colors["background"]) < 0.1 else colors["primary"]
-    ys = np.arange(size, dtype=np.float32)[:, None]
-    xs = np.arange(size, dtype=np.float32)[None, :]
-    tone = np.clip(1.0 - np.sqrt((xs - bx) ** 2 + (ys - by - box.h * 0.15) ** 2)
-                   / (box.h * 0.55), 0.0, 1.0) * 0.85 + 0.05
-    dots = screen(np.broadcast_to(tone, (size, size)), size / 120.0, 45.0)
-    block_color = paper[None, None, :] + (dark - paper)[None, None, :] * dots[..., None]
-    _lay(out, mask(_torn(block, tear), size) * calm, block_color)
+    _lay_photocopy(canvas, block & art, tear, paper, dark, (bx, by + box.h * 0.15),
+                   box.h * 0.55)
 
     # A light focal form on pale photocopy paper would vanish: then the accent takes the
     # focal role and the primary becomes the small strip.
@@ -163,20 +190,22 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     # 3. A narrow torn strip, like tape across a corner.
     sx, sy = box.at(u(0.18), 0.16)
     strip = rotated_rect(sx, sy, box.w * 0.03, box.h * 0.2, float(tilt[2]) + 0.9)
-    _lay_torn(out, strip, tear, colors[strip_name], calm, shadow_strength=0.25)
+    _lay_torn(canvas, strip & art, tear, colors[strip_name], shadow=0.25)
 
     # 4. The scissor-cut motif: the focal point, with crisp edges.
-    fx, fy = box.at(u(0.5), 0.5)
-    radius = min(box.w, box.h) * 0.26
-    focal_alpha = mask(_focal(plan.motifs, fx, fy, radius), size) * calm
-    _lay(out, focal_alpha, colors[focal_name], shadow_strength=0.45)
+    focal, detail = _cut_out(plan, rng, size, box, box.at(u(0.5), 0.5))
+    _lay(canvas, focal, colors[focal_name], shadow=0.45)
+    # Details are cut away to the page colour when broad (wave bands), else inked in the
+    # accent (lit windows), unless the accent already is the focal colour.
+    broad = float(detail.alpha.sum()) > 0.03 * size * size
+    paint(canvas, detail, colors["background" if broad or focal_name == "accent" else "accent"])
 
     if zone.anchor == "center":
         # The title gets its own torn label of calm paper laid across the middle.
         label = rotated_rect(size / 2, (zone.y0 + zone.y1) / 2 * size, size * 0.62,
                              (zone.y1 - zone.y0) * size * 0.42, float(tilt[0]) * 0.3)
-        _lay_torn(out, label, tear, _label_color(colors), np.ones((size, 1), np.float32), 0.4)
-    return np.clip(out, 0.0, 1.0)
+        _lay_torn(canvas, label, tear, _label_color(colors), shadow=0.4)
+    return np.clip(canvas, 0.0, 1.0, out=canvas)
 
 
 def _label_color(colors: dict[str, np.ndarray]) -> np.ndarray:
