@@ -1,0 +1,83 @@
+"""Claiming is safe under concurrency; dead workers' jobs come back; cancel never un-runs."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from sleeve.config import Settings
+from sleeve.db.engine import make_engine, make_session_factory, transaction
+from sleeve.db.models import BriefRow, Job, User
+from sleeve.db.types import utcnow
+from sleeve.jobs import lifecycle
+
+QUEUE = ("lifecycle-test",)  # a queue no other test's worker takes from
+
+
+def _jobs(settings: Settings, n: int) -> tuple[list[str], object]:
+    sessions = make_session_factory(make_engine(settings.database_url))
+    with transaction(sessions) as session:
+        user = User(email=None)
+        session.add(user)
+        session.flush()
+        brief = BriefRow(user_id=user.id, title="t", artist="a", digest="d")
+        session.add(brief)
+        session.flush()
+        jobs = [Job(user_id=user.id, brief_id=brief.id, count=1, engine="procedural", seed=i,
+                    size=256, queue=QUEUE[0], created_at=utcnow()) for i in range(n)]
+        session.add_all(jobs)
+        session.flush()
+        return [j.id for j in jobs], sessions
+
+
+def test_each_job_claimed_once_under_concurrency(settings: Settings) -> None:
+    ids, sessions = _jobs(settings, 12)
+    claimed: list[str] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        while True:
+            with transaction(sessions) as session:  # type: ignore[arg-type]
+                job_id = lifecycle.claim_next(session, 30.0, QUEUE)
+            if job_id is None:
+                return
+            with lock:
+                claimed.append(job_id)
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(claimed) == sorted(ids)
+
+
+def test_stale_running_jobs_are_requeued_and_reclaimable(settings: Settings) -> None:
+    ids, sessions = _jobs(settings, 2)
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        assert lifecycle.claim_job(session, ids[0], 30.0)
+        assert lifecycle.claim_job(session, ids[1], 30.0)
+        assert not lifecycle.claim_job(session, ids[0], 30.0)  # a live lease holds
+        old = utcnow() - timedelta(seconds=60)
+        session.execute(update(Job).where(Job.id == ids[0]).values(heartbeat_at=old))
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        assert lifecycle.requeue_stale(session, 30.0) == 1
+        assert lifecycle.state_of(session, ids[0]) == lifecycle.QUEUED
+        assert lifecycle.state_of(session, ids[1]) == lifecycle.RUNNING
+        assert lifecycle.claim_job(session, ids[0], 30.0)
+        assert session.get(Job, ids[0]).attempts == 2  # type: ignore[union-attr]
+
+
+def test_cancel_running_job_only_requests(settings: Settings) -> None:
+    ids, sessions = _jobs(settings, 2)
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        lifecycle.claim_job(session, ids[0], 30.0)
+        lifecycle.cancel(session, ids[0])
+        lifecycle.cancel(session, ids[1])
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        running, queued = session.get(Job, ids[0]), session.get(Job, ids[1])
+        assert running is not None and queued is not None
+        assert running.state == lifecycle.RUNNING and running.cancel_requested
+        assert queued.state == lifecycle.CANCELLED

@@ -1,0 +1,49 @@
+"""The blob store: round trips, bad keys refused, writes atomic."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from sleeve.storage import BlobNotFoundError, BlobStore, InvalidKeyError
+
+
+def test_round_trip_and_missing(tmp_path: Path) -> None:
+    store = BlobStore(f"file://{tmp_path}/blobs")
+    store.put("covers/a/master.jpg", b"abc")
+    assert store.get("covers/a/master.jpg") == b"abc"
+    assert store.exists("covers/a/master.jpg") and not store.exists("covers/b")
+    store.delete("covers/a/master.jpg")
+    with pytest.raises(BlobNotFoundError):
+        store.get("covers/a/master.jpg")
+    store.ping()
+
+
+@pytest.mark.parametrize("key", ["../escape", "a/../../b", "/abs", "", "a b", "x" * 400])
+def test_bad_keys(tmp_path: Path, key: str) -> None:
+    with pytest.raises(InvalidKeyError):
+        BlobStore(f"file://{tmp_path}").put(key, b"x")
+
+
+def test_readers_never_see_partial_blobs(tmp_path: Path) -> None:
+    store = BlobStore(f"file://{tmp_path}")
+    big = [bytes([i]) * 2_000_000 for i in range(1, 6)]
+    store.put("k", big[0])
+    seen: set[int] = set()
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            data = store.get("k")
+            assert len(data) == 2_000_000 and data.count(data[:1]) == len(data)
+            seen.add(data[0])
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    for blob in big[1:] * 3:
+        store.put("k", blob)
+    stop.set()
+    thread.join()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
