@@ -337,5 +337,39 @@ def engines(
     out.print(table)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+) -> None:
+    """Run the HTTP API (and, with SLEEVE_QUEUE=local, its job workers)."""
+    from sleeve.api.server import serve as run_server
+
+    run_server(host, port)
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option("--queues", help="Comma-separated: cpu,gpu.")] = "cpu,gpu",
+) -> None:
+    """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
+    from sleeve.api.server import run_worker
+
+    run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()))
+
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database named by SLEEVE_DATABASE_URL to the latest schema."""
+    from sleeve.api.server import upgrade_database
+
+    upgrade_database()
+    out.print("database is up to date")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
