@@ -1,0 +1,84 @@
+"""Mounts the page on the API app: ``/`` (the HTML shell) and ``/static/...``.
+
+The page is a single HTML shell rendered in the visitor's language; a small JS module draws
+each view (hash routes) from the ``/v1`` API, with the session cookie the API sets at login.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from sleeve import __version__
+from sleeve.core.genres import GENRE_FAMILIES
+from sleeve.render.styles import STYLE_NAMES
+from sleeve.web.i18n import LANGUAGE_COOKIE, LANGUAGES, UiLanguage, choose_language, messages
+
+WEB_DIR = Path(__file__).parent
+STATIC_DIR = WEB_DIR / "static"
+PAGE_GENRES = tuple(g for g in GENRE_FAMILIES if g != "unknown")
+
+# Everything the page loads comes from this origin; the catalogue travels as inert JSON.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+_templates = Environment(
+    loader=FileSystemLoader(WEB_DIR / "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True, lstrip_blocks=True,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _oauth_providers(app: FastAPI) -> list[str]:
+    providers = getattr(app.state, "oauth", None)
+    names = getattr(providers, "names", None)
+    return sorted(names()) if callable(names) else []
+
+
+def page_context(language: UiLanguage, oauth: list[str]) -> dict[str, Any]:
+    """What the shell template and the JS module need, in one place."""
+    boot = {
+        "lang": language,
+        "languages": list(LANGUAGES),
+        "languageCookie": LANGUAGE_COOKIE,
+        "messages": messages(language),
+        "genres": list(PAGE_GENRES),
+        "genreLabels": {g: {lang: messages(lang)[f"genre_{g}"] for lang in LANGUAGES}
+                        for g in GENRE_FAMILIES},
+        "styles": list(STYLE_NAMES),
+        "oauth": oauth,
+    }
+    return {"lang": language, "t": messages(language), "boot": boot, "version": __version__}
+
+
+def render_page(language: UiLanguage, oauth: list[str]) -> str:
+    return _templates.get_template("index.html").render(page_context(language, oauth))
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request) -> HTMLResponse:
+    language = choose_language(request.cookies.get(LANGUAGE_COOKIE),
+                               request.headers.get("accept-language"))
+    return HTMLResponse(render_page(language, _oauth_providers(request.app)), headers={
+        "Cache-Control": "no-cache",
+        "Content-Language": language,
+        "Vary": "Accept-Language, Cookie",
+        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    })
+
+
+def mount(app: FastAPI) -> None:
+    """Called by ``sleeve.api.app.create_app``."""
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(router)

@@ -1,0 +1,41 @@
+// Talking to the /v1 API: JSON in and out, problem+json errors turned into ApiError.
+
+export class ApiError extends Error {
+  /** kind: "network" (server unreachable), "http" (a problem+json answer). */
+  constructor(kind, status, detail, fieldErrors) {
+    super(detail || kind);
+    this.kind = kind;
+    this.status = status;
+    this.detail = detail;
+    this.fieldErrors = fieldErrors || [];
+  }
+}
+
+export async function api(method, path, body) {
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    throw new ApiError("network", 0, "");
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") || "";
+  const data = type.includes("json") ? await response.json().catch(() => null) : null;
+  if (!response.ok) {
+    // A proxy in front of a stopped server answers 502/503/504 without problem+json.
+    if (!data && response.status >= 502) throw new ApiError("network", response.status, "");
+    throw new ApiError("http", response.status, data?.detail || response.statusText,
+      data?.errors || []);
+  }
+  return data;
+}
+
+/** "body.brief.title" -> "title"; "body.count" -> "count". */
+export function fieldKey(field) {
+  return String(field).replace(/^body\./, "").replace(/^brief\./, "");
+}
