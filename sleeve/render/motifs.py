@@ -24,9 +24,12 @@ from sleeve.render.raster import (
     disc,
     fbm,
     light,
+    luminance,
+    mix,
     paint,
     resize,
     ridge,
+    shade,
     smoothstep,
     soften,
 )
@@ -118,6 +121,29 @@ def draw_motif(canvas: np.ndarray, name: str, rng: np.random.Generator, box: Box
     if shape is not None:
         draw(canvas, shape, ink)
     return shape
+
+
+def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarray) -> Ink:
+    """Palette colours that make ``shape`` read against ``backdrop`` (the colour behind it):
+    light sources in the palette's lightest tone, ground as a dark mass of the backdrop's own
+    hue (atmosphere, not black), objects in the palette colour standing out most."""
+    lum = luminance(backdrop)
+    if shape.luminous:
+        body = max((colors["ink"], colors["accent"], colors["secondary"]), key=luminance)
+        if abs(luminance(body) - lum) < 0.25:
+            body = shade(backdrop, 0.35) if lum > 0.5 else mix(body, np.ones(3, np.float32), 0.6)
+        return Ink(body, colors["accent"], mix(body, colors["accent"], 0.5), 0.55)
+    if shape.kind == "ground":
+        body = shade(backdrop, 0.42) if lum < 0.55 else shade(mix(backdrop, colors["primary"],
+                                                                  0.6), 0.55)
+        lit = shape.name in ("city", "road")
+        detail = colors["accent"] if lit else mix(body, backdrop, 0.3)
+        return Ink(body, detail, colors["accent"], 0.0)
+    options = (colors["primary"], colors["secondary"], colors["accent"])
+    body = max(options, key=lambda c: abs(luminance(c) - lum))
+    detail = max((colors["accent"], colors["ink"]), key=lambda c: abs(luminance(c)
+                                                                         - luminance(body)))
+    return Ink(body, detail, body, 0.25)
 
 
 def kind_of(name: str) -> MotifKind | None:
@@ -476,3 +502,14 @@ _KINDS: dict[str, MotifKind] = {
 }
 
 MOTIF_NAMES: tuple[str, ...] = tuple(_BUILDERS)
+
+
+def pick(names: list[str], *kinds: MotifKind) -> list[tuple[str, MotifKind]]:
+    """The known motifs among ``names`` (in order, canonical) whose kind is one of ``kinds``
+    (any kind when none is given)."""
+    found: list[tuple[str, MotifKind]] = []
+    for name in names:
+        key = canonical(name)
+        if key is not None and (not kinds or _KINDS[key] in kinds) and key not in dict(found):
+            found.append((key, _KINDS[key]))
+    return found

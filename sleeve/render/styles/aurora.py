@@ -1,0 +1,137 @@
+"""Aurora / gradient mesh: soft colour fields from the palette, one luminous curtain of light.
+
+The page is a calm sky gradient with two or three large, soft colour pools (a gradient
+mesh), crossed by an aurora curtain: a sharp bright lower edge whose rays fade upward. The
+curtain sits in the art area, on the far side from the type, so the type zone stays a quiet
+gradient. An object motif (moon, sun, heart…) becomes the orb above the curtain; a ground
+motif (mountains, forest, city) stands as a dark silhouette under it; stars, snow or rain
+fall lightly over the art area only. All smooth fields are built at ≤512² and upscaled.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sleeve.core.plan import CoverPlan
+from sleeve.render import motifs
+from sleeve.render.page import Zone, palette_rgb, type_zone
+from sleeve.render.raster import (
+    apply_ramp,
+    coords,
+    fbm,
+    field_res,
+    luminance,
+    mix,
+    ramp,
+    shade,
+    smoothstep,
+    upscale,
+    vignette,
+)
+
+DESCRIPTION = "Aurora / gradient mesh: soft flowing colour fields and one luminous curtain of light"
+
+# Where the curtain's bright lower edge runs (fraction of the height), per type anchor.
+_EDGE = {"top": 0.7, "bottom": 0.42, "center": 0.27}
+
+
+def _sky(colors: dict[str, np.ndarray], zone: Zone, res: int, edge: float) -> np.ndarray:
+    """Vertical gradient, darkest far from the curtain, lifted toward it."""
+    bg = colors["background"]
+    dark = luminance(bg) < 0.3
+    deep = shade(bg, 0.55 if dark else 0.92)
+    lifted = mix(bg, colors["primary"], 0.35)
+    ys, _ = coords(res)
+    t = np.clip(1.0 - np.abs(ys - edge) / 0.75, 0.0, 1.0)
+    table = ramp([deep, bg, lifted], [0.0, 0.55, 1.0])
+    return np.broadcast_to(apply_ramp(t, table), (res, res, 3)).copy()
+
+
+def _pools(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Generator,
+           edge: float) -> None:
+    """Two or three soft colour pools near the curtain: the gradient mesh."""
+    res = page.shape[0]
+    ys, xs = coords(res)
+    pools = [(colors["primary"], 0.5, 0.55), (colors["secondary"], 0.38, 0.45),
+             (colors["accent"], 0.16, 0.3)]
+    for color, radius, strength in pools:
+        cx = rng.uniform(0.1, 0.9)
+        cy = edge + rng.uniform(-0.18, 0.12)
+        d2 = ((xs - cx) ** 2 + (ys - cy) ** 2 * 1.6) / (radius * radius)
+        w = (np.exp(-d2) * strength)[..., None]
+        page += (color - page) * w
+
+
+def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Generator,
+             edge: float, calm: np.ndarray) -> None:
+    """The aurora: a bright, wavy lower edge with vertical rays fading upward (screen)."""
+    res = page.shape[0]
+    ys, xs = coords(res)
+    phase = rng.uniform(0, 2 * np.pi, 3)
+    line = (edge + 0.055 * np.sin(2 * np.pi * (0.65 * xs) + phase[0])
+            + 0.02 * np.sin(2 * np.pi * (1.7 * xs) + phase[1])
+            + 0.008 * np.sin(2 * np.pi * (4.3 * xs) + phase[2]))
+    dy = ys - line
+    below = np.exp(-((np.maximum(dy, 0.0) / 0.014) ** 2))
+    above = np.exp(np.minimum(dy, 0.0) / 0.2)
+    # Rays: noise stretched tall, contrast pushed so the curtain shows its folds.
+    rays = 0.2 + 0.8 * smoothstep(0.25, 0.85, fbm(rng, res, cells=3.0, octaves=4,
+                                                      stretch=(16.0, 1.0)))
+    lo = rng.uniform(-0.25, 0.15)  # the curtain thins out toward one side, never both
+    reach = smoothstep(lo, lo + 0.5, xs) * smoothstep(1.25 + lo, 0.75 + lo, xs)
+    intensity = (below * above * rays * (0.55 + 0.45 * reach) * (1.0 - calm))[..., None]
+    edge_color = mix(colors["secondary"], colors["accent"], 0.35)
+    crown = colors["primary"] if luminance(colors["primary"]) > 0.08 else colors["secondary"]
+    if luminance(colors["background"]) > 0.45:
+        edge_color, crown = colors["primary"], colors["secondary"]
+    height = np.clip(-dy / 0.22, 0.0, 1.0)[..., None]
+    light = edge_color + (crown - edge_color) * height
+    if luminance(colors["background"]) > 0.45:
+        # On a light sky light cannot add; the curtain is laid on as colour instead.
+        page += (light - page) * (intensity * 0.85)
+        return
+    glow = light * np.minimum(intensity * 1.25, 1.0)
+    page *= 1.0 - glow
+    page += glow
+
+
+def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+    colors = palette_rgb(plan.palette)
+    zone = type_zone(plan.type_layout.anchor)
+    res = field_res(size)
+    edge = _EDGE[zone.anchor] + rng.uniform(-0.03, 0.03)
+    calm = np.broadcast_to(zone.weight(res, feather=0.08), (res, res)) * 0.92
+
+    field = _sky(colors, zone, res, edge)
+    _pools(field, colors, rng, edge)
+    _curtain(field, colors, rng, edge, calm)
+    field *= vignette(res, 0.22)[..., None]
+    page = upscale(field, size)
+
+    _draw_motifs(page, plan, colors, zone, rng, edge)
+    return np.clip(page, 0.0, 1.0)
+
+
+def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
+                 rng: np.random.Generator, edge: float) -> None:
+    size = page.shape[0]
+    for name, kind in motifs.pick(plan.motifs)[:2]:
+        if kind == "object":
+            r = 0.11 if zone.anchor != "center" else 0.08
+            cx = float(rng.choice([0.3, 0.7]))
+            cy = edge - 0.2 if zone.anchor != "center" else edge - 0.13
+            if zone.anchor == "top":
+                cy = max(cy, zone.y1 + r + 0.03)
+            box = motifs.Box(cx - r, cy - r, cx + r, cy + r)
+        elif kind == "ground":
+            if zone.anchor == "bottom":
+                continue  # the type sits there; the curtain alone carries the page
+            box = motifs.Box(0.0, max(edge + 0.04, 0.72), 1.0, 1.0)
+        else:
+            y0, y1 = (zone.y1 + 0.02, 1.0) if zone.anchor == "top" else (0.0, zone.y0 - 0.02)
+            box = motifs.Box(0.0, y0, 1.0, y1)
+        shape = motifs.silhouette(name, size, rng, box)
+        if shape is not None:
+            at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
+            backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
+            motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))
