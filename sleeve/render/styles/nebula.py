@@ -1,0 +1,131 @@
+"""Nebula: a deep-space field, gas clouds in the palette, stars of every size.
+
+The background is the palette's darkest tone pushed toward black. Gas is fractal noise
+gathered along one curved lane through the art area (a nebula has a shape, not an even
+haze), coloured through a ramp from the deep tone up through primary and secondary to a
+bright core, and cut by darker dust lanes. Stars — many pin-pricks, a few with glows and
+flares — are scattered over the art area; the type zone keeps a thin, dim sky. An object
+motif (moon, sun…) hangs as a planet-like disc on a thirds point; a ground motif becomes a
+dark horizon silhouette.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sleeve.core.plan import CoverPlan
+from sleeve.render import motifs
+from sleeve.render.page import Zone, palette_rgb, type_zone
+from sleeve.render.raster import (
+    apply_ramp,
+    coords,
+    fbm,
+    field_res,
+    luminance,
+    mix,
+    ramp,
+    shade,
+    smoothstep,
+    upscale,
+    vignette,
+)
+
+DESCRIPTION = "Nebula: deep space, fractal gas clouds in the palette, stars with a few glows"
+
+
+def _deep(colors: dict[str, np.ndarray]) -> np.ndarray:
+    """The night: the darkest palette colour, taken most of the way to black."""
+    darkest = min((colors[k] for k in ("background", "primary", "secondary", "accent")),
+                  key=luminance)
+    return shade(darkest, 0.45 if luminance(darkest) > 0.05 else 0.8)
+
+
+def _starlight(colors: dict[str, np.ndarray]) -> np.ndarray:
+    """The palette's lightest tone, half way to white: what stars and the core shine in."""
+    lightest = max((colors[k] for k in ("ink", "accent", "secondary", "primary")), key=luminance)
+    return mix(lightest, np.ones(3, dtype=np.float32), 0.45)
+
+
+def _focus(zone: Zone, rng: np.random.Generator) -> tuple[float, float]:
+    """The bright heart of the cloud, on a thirds point away from the type."""
+    x = float(rng.choice([1 / 3, 2 / 3])) + rng.uniform(-0.05, 0.05)
+    y = {"top": 0.66, "bottom": 0.34, "center": 0.2}[zone.anchor] + rng.uniform(-0.04, 0.04)
+    return x, y
+
+
+def _gas(colors: dict[str, np.ndarray], deep: np.ndarray, zone: Zone, res: int,
+         rng: np.random.Generator, focus: tuple[float, float]) -> np.ndarray:
+    ys, xs = coords(res)
+    fx, fy = focus
+    # The lane: a gentle curve through the focus, tilted at random.
+    tilt = rng.uniform(-0.6, 0.6)
+    bend = rng.uniform(-0.5, 0.5)
+    lane_y = fy + tilt * (xs - fx) + bend * (xs - fx) ** 2
+    lane = np.exp(-(((ys - lane_y) / 0.27) ** 2))
+    core = np.exp(-(((xs - fx) ** 2 + (ys - fy) ** 2) / 0.035))
+    cloud = fbm(rng, res, cells=2.5, octaves=6, persistence=0.55)
+    wisps = fbm(rng, res, cells=4.0, octaves=5, persistence=0.6)
+    dust = smoothstep(0.55, 0.85, fbm(rng, res, cells=3.0, octaves=5))
+    density = smoothstep(0.22, 0.95, cloud * 0.7 + wisps * 0.3) * (0.3 + 0.7 * lane)
+    density = density * (1.0 - 0.65 * dust) + 0.55 * core * (0.5 + 0.5 * cloud)
+    calm = zone.weight(res, feather=0.16) * 0.85
+    density = np.clip(density * (1.0 - calm), 0.0, 1.0)
+    low, high = sorted((colors["primary"], colors["secondary"]), key=luminance)
+    table = ramp([deep, mix(deep, low, 0.7), mix(low, high, 0.75), _starlight(colors)],
+                 [0.0, 0.38, 0.75, 1.0])
+    return apply_ramp(density, table)
+
+
+def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+    colors = palette_rgb(plan.palette)
+    zone = type_zone(plan.type_layout.anchor)
+    res = field_res(size)
+    deep = _deep(colors)
+    focus = _focus(zone, rng)
+    field = _gas(colors, deep, zone, res, rng, focus)
+    field *= vignette(res, 0.35)[..., None]
+    page = upscale(field, size)
+
+    art = _art_box(zone)
+    stars = motifs.silhouette("star", size, rng, art)
+    if stars is not None:
+        shine = _starlight(colors)
+        motifs.draw(page, stars, motifs.Ink(shine, shine, mix(shine, colors["accent"], 0.4), 0.6))
+    _draw_motifs(page, plan, colors, zone, rng, focus)
+    return np.clip(page, 0.0, 1.0)
+
+
+def _art_box(zone: Zone) -> motifs.Box:
+    if zone.anchor == "top":
+        return motifs.Box(0.0, zone.y1 + 0.02, 1.0, 1.0)
+    if zone.anchor == "bottom":
+        return motifs.Box(0.0, 0.0, 1.0, zone.y0 - 0.02)
+    return motifs.Box(0.0, 0.0, 1.0, zone.y0 - 0.02)
+
+
+def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
+                 rng: np.random.Generator, focus: tuple[float, float]) -> None:
+    size = page.shape[0]
+    for name, kind in motifs.pick(plan.motifs)[:2]:
+        if name == "star":
+            continue  # the sky already is one
+        if kind == "object":
+            r = 0.1
+            cx = 1.0 - focus[0]
+            cy = float(np.clip(focus[1] - 0.08, r + 0.05, 0.95 - r))
+            if zone.anchor == "top":
+                cy = max(cy, zone.y1 + r + 0.04)
+            elif zone.anchor != "top":
+                cy = min(cy, zone.y0 - r - 0.04)
+            box = motifs.Box(cx - r, cy - r, cx + r, cy + r)
+        elif kind == "ground":
+            if zone.anchor == "bottom":
+                continue
+            box = motifs.Box(0.0, 0.8, 1.0, 1.0)
+        else:
+            box = _art_box(zone)
+        shape = motifs.silhouette(name, size, rng, box)
+        if shape is not None:
+            at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
+            backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
+            motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))
