@@ -1,0 +1,138 @@
+"""Browser tests: Debian's chromium driven by Playwright against a server the tests start."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.web.server import SleeveServer
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic",
+]
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WIDTHS = (375, 1280)
+DESKTOP = {"width": 1280, "height": 860}
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    # launch() gives every run a fresh temporary profile (user data dir).
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SleeveServer]:
+    running = SleeveServer(tmp_path_factory.mktemp("sleeve-web"))
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
+    """A page in its own context (own cookies); axe is injected, so CSP is bypassed."""
+    contexts = []
+
+    def make(locale: str = "en-US", **options: Any) -> Page:
+        context = browser.new_context(viewport=DESKTOP, locale=locale, bypass_csp=True,
+                                      accept_downloads=True, **options)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(make_page: Callable[..., Page]) -> Page:
+    return make_page()
+
+
+def new_email() -> str:
+    return f"web-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def register(page: Page, base_url: str) -> str:
+    """Signs up through the page; returns the email. Lands on the create page."""
+    email = new_email()
+    page.goto(f"{base_url}/#/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", name="New covers").wait_for()
+    return email
+
+
+def settle(page: Page) -> None:
+    """Waits for images and fonts so screenshots and checks see the finished page."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        "() => [...document.images].every(i => i.complete) && document.fonts.status === 'loaded'")
+
+
+def screenshot(page: Page, name: str) -> list[Path]:
+    """Saves the page at 375 px and 1280 px wide (full height)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+        settle(page)
+        path = SCREENSHOTS / f"{name}-{width}.png"
+        page.screenshot(path=str(path), full_page=True, animations="disabled")
+        saved.append(path)
+    page.set_viewport_size(DESKTOP)
+    return saved
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "targets": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+def check_page(page: Page, name: str) -> None:
+    """Every page the tests visit: screenshots at both widths and no serious a11y problems."""
+    screenshot(page, name)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+        settle(page)
+        violations = axe_violations(page)
+        assert not violations, f"{name} at {width}px: {violations}"
+    page.set_viewport_size(DESKTOP)
