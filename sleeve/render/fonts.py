@@ -1,0 +1,212 @@
+"""Font files for each typeface role, found on disk by name, and per-character coverage.
+
+Fonts are located by their Debian file names under the search directories (Settings.font_dir
+first, then the system font directories) — fc-list is not needed, so a bare container with
+the packages unpacked works. Coverage comes from each font's cmap (fontTools), so the
+typesetter can split text into runs that every font can actually draw: never a tofu box.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTCollection, TTFont
+from PIL import ImageFont
+
+from sleeve.config import get_settings
+from sleeve.core.plan import Typeface
+
+SYSTEM_FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts",
+)
+
+# Which Debian package ships each file we use (for the error message).
+PACKAGE_OF: dict[str, str] = {
+    "EBGaramond12-Regular.otf": "fonts-ebgaramond",
+    "EBGaramond12-Italic.otf": "fonts-ebgaramond",
+    "Inter-Regular.otf": "fonts-inter",
+    "Inter-Medium.otf": "fonts-inter",
+    "Inter-Bold.otf": "fonts-inter",
+    "InterDisplay-Bold.otf": "fonts-inter",
+    "InterDisplay-Black.otf": "fonts-inter",
+    "InterDisplay-ExtraBoldItalic.otf": "fonts-inter",
+    "BebasNeue-Regular.otf": "fonts-bebas-neue",
+    "LeagueSpartan-Regular.otf": "fonts-league-spartan",
+    "LeagueSpartan-Bold.otf": "fonts-league-spartan",
+    "LeagueSpartan-Black.otf": "fonts-league-spartan",
+    "DejaVuSansMono.ttf": "fonts-dejavu-core",
+    "DejaVuSansMono-Bold.ttf": "fonts-dejavu-core",
+    "DejaVuSans.ttf": "fonts-dejavu-core",
+    "DejaVuSans-Bold.ttf": "fonts-dejavu-core",
+    "NotoSansCJK-Regular.ttc": "fonts-noto-cjk",
+    "NotoSansCJK-Bold.ttc": "fonts-noto-cjk",
+    "NotoSerifCJK-Regular.ttc": "fonts-noto-cjk",
+    "NotoSerifCJK-Bold.ttc": "fonts-noto-cjk",
+    "Symbola_hint.ttf": "fonts-symbola",
+}
+ALL_PACKAGES: tuple[str, ...] = (
+    "fonts-noto-cjk", "fonts-inter", "fonts-bebas-neue", "fonts-ebgaramond",
+    "fonts-league-spartan", "fonts-dejavu-core", "fonts-symbola",
+)
+# Faces inside the Noto CJK collections: the KR face draws Hangul with Korean forms and the
+# JP face kanji with Japanese forms; both cover Hangul, kana and CJK ideographs.
+NOTO_CJK_INDEX = {"ko": 1, "ja": 0}
+
+
+class FontsMissingError(RuntimeError):
+    """The font files a typeface needs are not installed."""
+
+    def __init__(self, missing: Iterable[str], searched: Sequence[Path]) -> None:
+        self.missing = tuple(sorted(set(missing)))
+        packages = sorted({PACKAGE_OF.get(name, "fonts-noto-cjk") for name in self.missing})
+        where = ", ".join(str(d) for d in searched) or "(no directories)"
+        super().__init__(
+            f"font files not found: {', '.join(self.missing)} (searched {where}). "
+            f"Install them with: apt-get install {' '.join(packages)} "
+            f"(`make run` installs all of {' '.join(ALL_PACKAGES)}), "
+            "or point SLEEVE_FONT_DIR at a directory holding these files."
+        )
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """One face: a file, and the face index inside it when it is a collection (.ttc)."""
+
+    path: Path
+    index: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.index == 0 else f"{self.path.name}#{self.index}"
+
+    def covers(self, char: str) -> bool:
+        return ord(char) in coverage(self)
+
+    def at(self, size: int) -> ImageFont.FreeTypeFont:
+        return _font(self.path, self.index, max(1, size))
+
+
+@dataclass(frozen=True)
+class Faces:
+    """File names for one typeface role. ``title_caps`` replaces ``title`` for titles with no
+    lowercase letters (Bebas Neue draws lowercase as capitals, so mixed case must not use it).
+    """
+
+    title: str
+    artist: str
+    cjk_title: str
+    cjk_artist: str
+    fallback_title: str = "DejaVuSans-Bold.ttf"
+    fallback_artist: str = "DejaVuSans.ttf"
+    title_caps: str | None = None
+
+
+ROLE_FACES: dict[Typeface, Faces] = {
+    "serif": Faces("EBGaramond12-Regular.otf", "EBGaramond12-Italic.otf",
+                   "NotoSerifCJK-Regular.ttc", "NotoSerifCJK-Regular.ttc", "DejaVuSans.ttf"),
+    "grotesk": Faces("InterDisplay-Bold.otf", "Inter-Regular.otf",
+                     "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"),
+    "condensed": Faces("InterDisplay-Black.otf", "Inter-Medium.otf",
+                       "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc",
+                       title_caps="BebasNeue-Regular.otf"),
+    "geometric": Faces("LeagueSpartan-Bold.otf", "LeagueSpartan-Regular.otf",
+                       "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"),
+    "mono": Faces("DejaVuSansMono-Bold.ttf", "DejaVuSansMono.ttf",
+                  "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"),
+    "display": Faces("LeagueSpartan-Black.otf", "Inter-Medium.otf",
+                     "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"),
+}
+LAST_RESORT = "Symbola_hint.ttf"  # monochrome emoji and symbols
+
+
+def default_search_dirs() -> tuple[Path, ...]:
+    configured = get_settings().font_dir
+    dirs = ([configured] if configured else []) + list(SYSTEM_FONT_DIRS)
+    return tuple(Path(d).expanduser() for d in dirs)
+
+
+class FontLibrary:
+    """The font files found under ``search_dirs``, earlier directories winning."""
+
+    def __init__(self, search_dirs: Sequence[Path]) -> None:
+        self.search_dirs = tuple(search_dirs)
+        self._files = _index_files(self.search_dirs)
+
+    def file(self, name: str, index: int = 0) -> FontFile:
+        path = self._files.get(name)
+        if path is None:
+            raise FontsMissingError([name], self.search_dirs)
+        return FontFile(path, index)
+
+    def chain(self, typeface: Typeface, role: str, text: str,
+              language: str) -> tuple[FontFile, ...]:
+        """Fonts to try, in order, for ``text`` in ``role`` ('title' | 'artist')."""
+        faces = ROLE_FACES[typeface]
+        title = role == "title"
+        latin = faces.title if title else faces.artist
+        if title and faces.title_caps and not any(c.islower() for c in text):
+            latin = faces.title_caps
+        names = [
+            (latin, 0),
+            (faces.cjk_title if title else faces.cjk_artist, NOTO_CJK_INDEX.get(language, 1)),
+            (faces.fallback_title if title else faces.fallback_artist, 0),
+            (LAST_RESORT, 0),
+        ]
+        missing = [n for n, _ in names if n not in self._files]
+        if missing:
+            raise FontsMissingError(missing, self.search_dirs)
+        return tuple(self.file(n, i) for n, i in names)
+
+
+@lru_cache(maxsize=8)
+def font_library(search_dirs: tuple[Path, ...] | None = None) -> FontLibrary:
+    """The library for ``search_dirs`` (default: Settings.font_dir + system dirs), cached."""
+    return FontLibrary(default_search_dirs() if search_dirs is None else search_dirs)
+
+
+def _index_files(search_dirs: Sequence[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    wanted = set(PACKAGE_OF)
+    for root in search_dirs:
+        if not root.is_dir():
+            continue
+        for dirpath, _dirs, files in os.walk(root, followlinks=True):
+            for name in sorted(files):
+                if name in wanted and name not in found:
+                    found[name] = Path(dirpath) / name
+    return found
+
+
+@lru_cache(maxsize=32)
+def coverage(font: FontFile) -> frozenset[int]:
+    """Code points the face maps to a glyph (its best Unicode cmap)."""
+    if font.path.suffix.lower() in {".ttc", ".otc"}:
+        tt = TTCollection(str(font.path), lazy=True).fonts[font.index]
+    else:
+        tt = TTFont(str(font.path), lazy=True)
+    cmap = tt.getBestCmap() or {}
+    return frozenset(cmap)
+
+
+@lru_cache(maxsize=128)
+def _font(path: Path, index: int, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(path), size, index=index, layout_engine=ImageFont.Layout.RAQM)
+
+
+def is_joiner(char: str) -> bool:
+    """Characters drawn with their neighbours, never on their own: spaces, marks, ZWJ, VS."""
+    return char.isspace() or unicodedata.category(char) in {"Mn", "Me", "Cf"} or (
+        0xFE00 <= ord(char) <= 0xFE0F)
+
+
+def pick_font(char: str, chain: Sequence[FontFile]) -> FontFile | None:
+    """The first font in ``chain`` with a glyph for ``char``; None when no font has one."""
+    for font in chain:
+        if font.covers(char):
+            return font
+    return None

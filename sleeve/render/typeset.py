@@ -1,0 +1,574 @@
+"""Title and artist set on the artwork: exact text, chosen faces, grid, contrast guaranteed.
+
+The flow for one cover, top to bottom:
+1. split each string into runs by the first font in the role's fallback chain that has the
+   glyph (role face → Noto CJK → DejaVu → Symbola), so nothing renders as a tofu box;
+2. fit: wrap into balanced lines (≤ 4, more only for very long titles), then shrink, within
+   the layout's column and height, never below a cap height legible on a 300 px thumbnail
+   unless the margins demand it;
+3. place the blocks on the grid (7.5% margins) for the plan's layout;
+4. pick an ink, and if the art under the block is too busy for 4.5:1, lay a soft gradient
+   scrim (or the layout's band) just strong enough; measure again on the output pixels.
+
+The text is drawn exactly as entered (``type_layout.uppercase`` never changes letters: stores
+reject covers whose text differs from the release metadata); the designed look comes from
+face, weight, size and tracking of all-caps Latin runs. Everything is in fractions of the
+image size, so 1024 and 3000 pixel covers look the same.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from sleeve.core.color import relative_luminance
+from sleeve.core.plan import CoverPlan, hex_to_rgb, rgb_to_hex
+from sleeve.render.contrast import WCAG_AA, background_luminance, contrast_against, text_contrast
+from sleeve.render.fonts import FontFile, FontLibrary, font_library, is_joiner, pick_font
+
+Role = Literal["title", "artist"]
+Box = tuple[int, int, int, int]
+RGB = tuple[int, int, int]
+
+MARGIN = 0.075  # the grid margin, as a fraction of the width
+SAFE = 0.05  # no text pixel closer than this to an edge (store rule)
+MIN_CAP = 0.023  # title cap height ≥ 2.3% of the cover: ~7 px on a 300 px thumbnail
+REF_SIZE = 200  # widths are measured once at this size and scaled
+TARGET = WCAG_AA * 1.06  # aim a little above 4.5 so the measured ratio clears it
+PAPER: RGB = (247, 243, 236)
+NEAR_BLACK: RGB = (17, 17, 19)
+
+
+@dataclass(frozen=True)
+class TextBox:
+    role: Role
+    text: str  # exactly what was drawn: the plan's string
+    box: Box  # ink bounding box (x0, y0, x1, y1) in pixels of the final image
+    fonts: tuple[str, ...]  # font files used, first use first
+    color: str  # ink, "#rrggbb"
+    contrast: float  # WCAG ratio, 5th percentile over the box's background pixels
+    size_px: int  # font size
+    cap_height_px: int
+    lines: tuple[str, ...]
+    uncovered: tuple[str, ...] = ()  # characters no installed font has (drawn by the last)
+
+
+@dataclass(frozen=True)
+class TypesetResult:
+    image: Image.Image
+    boxes: list[TextBox]
+    treatment: str = "none"  # "none" | "scrim" | "band"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where blocks go: title size, vertical anchor per block, alignment, height budget."""
+
+    title_frac: float  # title font size / width
+    anchor: Literal["top", "bottom", "center"]
+    align: Literal["left", "center", "right"]
+    max_height: float  # block height budget / height
+    split: bool = False  # title top-left, artist bottom-right
+    band: bool = False
+
+
+LAYOUTS: dict[str, Layout] = {
+    "top-left": Layout(0.085, "top", "left", 0.42),
+    "top-center": Layout(0.085, "top", "center", 0.42),
+    "bottom-left": Layout(0.085, "bottom", "left", 0.42),
+    "bottom-center": Layout(0.085, "bottom", "center", 0.42),
+    "center-stack": Layout(0.11, "center", "center", 0.6),
+    "band-bottom": Layout(0.07, "bottom", "left", 0.34, band=True),
+    "split": Layout(0.085, "top", "left", 0.4, split=True),
+}
+
+
+# ---------------------------------------------------------------------------- runs and lines
+@dataclass(frozen=True)
+class Run:
+    text: str
+    font: FontFile
+    tracked: bool
+
+
+def _is_latin_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(ord(c) < 0x250 and not c.islower() for c in letters)
+
+
+def split_runs(text: str, chain: Sequence[FontFile]) -> tuple[list[Run], list[str]]:
+    """Runs of consecutive characters drawn by the same font, and the uncovered characters."""
+    runs: list[tuple[list[str], FontFile]] = []
+    uncovered: list[str] = []
+    for char in text:
+        if is_joiner(char) and runs:
+            runs[-1][0].append(char)  # spaces and marks stay with their neighbour's font
+            continue
+        font = pick_font(char, chain)
+        if font is None:
+            if not is_joiner(char):
+                uncovered.append(char)
+            font = chain[-1]
+        if runs and runs[-1][1] == font:
+            runs[-1][0].append(char)
+        else:
+            runs.append(([char], font))
+    latin = chain[0]
+    return [Run("".join(chars), font, font == latin and _is_latin_caps("".join(chars)))
+            for chars, font in runs], uncovered
+
+
+def _run_width(run: Run, size: int, tracking: float) -> float:
+    width = run.font.at(size).getlength(run.text)
+    if run.tracked and tracking:
+        width += tracking * size * (len(run.text) - 1)
+    return width
+
+
+def line_width(runs: Sequence[Run], size: int, tracking: float) -> float:
+    return sum(_run_width(r, size, tracking) for r in runs)
+
+
+def _breakable_cjk(char: str) -> bool:
+    """Han and kana break between any two characters (Hangul breaks at spaces)."""
+    name = unicodedata.name(char, "")
+    return name.startswith(("CJK UNIFIED", "HIRAGANA", "KATAKANA", "CJK COMPATIBILITY IDEO"))
+
+
+def tokens(text: str) -> list[str]:
+    """Pieces of ``text`` with a line-break opportunity after each."""
+    out: list[str] = []
+    current = ""
+    for char in text:
+        if current and ((current[-1].isspace() and not char.isspace())
+                        or _breakable_cjk(char) or _breakable_cjk(current[-1])):
+            out.append(current)
+            current = ""
+        current += char
+    if current:
+        out.append(current)
+    return out
+
+
+def _greedy_lines(widths: Sequence[float], spaces: Sequence[float], limit: float) -> int:
+    lines, used = 1, 0.0
+    for w, s in zip(widths, spaces, strict=True):
+        if used and used + w - s > limit:
+            lines, used = lines + 1, 0.0
+        used += w
+    return lines
+
+
+def balanced(pieces: list[str], widths: list[float], spaces: list[float], count: int) -> list[str]:
+    """Break into at most ``count`` lines minimising the longest: the narrowest column width
+    at which greedy filling still needs ≤ ``count`` lines (binary search)."""
+    lo, hi = max(w - s for w, s in zip(widths, spaces, strict=True)), sum(widths)
+    for _ in range(24):
+        mid = (lo + hi) / 2
+        if _greedy_lines(widths, spaces, mid) <= count:
+            hi = mid
+        else:
+            lo = mid
+    lines: list[str] = []
+    used, current = 0.0, ""
+    for piece, w, s in zip(pieces, widths, spaces, strict=True):
+        if current and used + w - s > hi:
+            lines.append(current.rstrip())
+            used, current = 0.0, ""
+        used += w
+        current += piece
+    lines.append(current.rstrip())
+    return lines
+
+
+# ---------------------------------------------------------------------------- fitting
+@dataclass(frozen=True)
+class SetText:
+    """One role's text fitted: its lines (as runs), size, leading and tracking."""
+
+    role: Role
+    text: str
+    lines: tuple[str, ...]
+    runs: tuple[tuple[Run, ...], ...]
+    size: int
+    leading: float  # baseline-to-baseline, in em
+    tracking: float
+    chain: tuple[FontFile, ...]
+    uncovered: tuple[str, ...]
+
+    def widths(self) -> list[float]:
+        return [line_width(r, self.size, self.tracking) for r in self.runs]
+
+    def cap_height(self) -> int:
+        """Height of a capital (or a Hangul/kana glyph when the text has no Latin)."""
+        font = self.runs[0][0].font if self.runs and self.runs[0] else self.chain[0]
+        probe = "H" if font == self.chain[0] else "国"
+        box = font.at(self.size).getbbox(probe, anchor="ls")
+        return int(-box[1])
+
+    def resized(self, size: int) -> SetText:
+        return replace(self, size=size)
+
+
+def _leading(text: str, role: Role) -> float:
+    cjk = any(ord(c) >= 0x1100 for c in text)
+    base = 1.06 if role == "title" else 1.2
+    return base + (0.2 if cjk else 0.0)
+
+
+def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, desired: float,
+        min_size: float, max_width: float, max_height: float, max_lines: int) -> SetText:
+    """Wrap ``text`` into balanced lines and size it as large as ``desired`` allows."""
+    pieces = tokens(text) or [text]
+    leading = _leading(text, role)
+    piece_runs = [split_runs(p, chain)[0] for p in pieces]
+    widths = [line_width(r, REF_SIZE, tracking) for r in piece_runs]
+    spaces = [line_width(split_runs(p[len(p.rstrip()):], chain)[0], REF_SIZE, tracking)
+              if p != p.rstrip() else 0.0 for p in pieces]
+
+    def size_for(lines: list[str]) -> float:
+        longest = max(line_width(split_runs(line, chain)[0], REF_SIZE, tracking)
+                      for line in lines)
+        by_width = max_width / max(longest, 1.0) * REF_SIZE
+        by_height = max_height / (1.0 + leading * (len(lines) - 1))
+        return min(desired, by_width, by_height)
+
+    options: list[tuple[float, list[str]]] = []
+    limit = min(len(pieces), max_lines)
+    count = 1
+    while count <= min(len(pieces), 8):
+        lines = balanced(pieces, widths, spaces, count)
+        options.append((size_for(lines), lines))
+        if options[-1][0] >= desired or (count >= limit and max(o[0] for o in options) >= min_size):
+            break
+        count += 1
+    best = max(size for size, _ in options)
+    # Fewer lines when they cost little size: a title reads better in fewer, larger lines.
+    size, lines = next(o for o in options if o[0] >= best * 0.94)
+    runs, uncovered = [], []
+    for line in lines:
+        line_runs, missing = split_runs(line, chain)
+        runs.append(tuple(line_runs))
+        uncovered.extend(missing)
+    return SetText(role, text, tuple(lines), tuple(runs), max(1, int(size)), leading, tracking,
+                   chain, tuple(uncovered))
+
+
+# ---------------------------------------------------------------------------- placement
+@dataclass(frozen=True)
+class PlacedLine:
+    runs: tuple[Run, ...]
+    size: int
+    tracking: float
+    x: float  # left edge
+    baseline: float
+
+
+@dataclass
+class Block:
+    texts: list[SetText]
+    lines: dict[Role, list[PlacedLine]] = field(default_factory=dict)
+
+
+def _gap(title: SetText, artist: SetText) -> float:
+    """Title last baseline → artist first baseline."""
+    return 0.5 * title.size + 1.15 * artist.size
+
+
+def place(block: Block, anchor: str, align: str, width: int, height: int, left: float,
+          right: float, top: float, bottom: float) -> None:
+    """Baselines and x positions of every line of ``block`` within [left, right]×[top, bottom]."""
+    first = block.texts[0]
+    steps: list[tuple[SetText, int, float]] = []  # (text, line index, baseline offset)
+    offset = 0.0
+    for ti, st in enumerate(block.texts):
+        if ti:
+            offset += _gap(block.texts[ti - 1], st) - st.leading * st.size
+        for li in range(len(st.lines)):
+            if ti or li:
+                offset += st.leading * st.size
+            steps.append((st, li, offset))
+    cap = first.cap_height()
+    span = cap + offset  # cap top of the first line → last baseline
+    if anchor == "top":
+        start = top + cap
+    elif anchor == "bottom":
+        start = bottom - offset
+    else:
+        start = (height - span) / 2 + cap
+    block.lines = {}
+    for st, li, off in steps:
+        w = st.widths()[li]
+        x = left if align == "left" else right - w if align == "right" else (width - w) / 2
+        block.lines.setdefault(st.role, []).append(
+            PlacedLine(st.runs[li], st.size, st.tracking, x, start + off))
+
+
+def draw_lines(mask: Image.Image, lines: Sequence[PlacedLine]) -> None:
+    draw = ImageDraw.Draw(mask)
+    for line in lines:
+        x = line.x
+        for run in line.runs:
+            font = run.font.at(line.size)
+            if run.tracked and line.tracking:
+                step = line.tracking * line.size
+                for i, char in enumerate(run.text):
+                    # Prefix lengths keep the font's kerning; tracking is added on top.
+                    draw.text((x + font.getlength(run.text[:i]) + i * step, line.baseline),
+                              char, font=font, fill=255, anchor="ls")
+            else:
+                draw.text((x, line.baseline), run.text, font=font, fill=255, anchor="ls")
+            x += _run_width(run, line.size, line.tracking)
+
+
+# ---------------------------------------------------------------------------- ink and scrim
+def _scrim_colour(background: RGB, light_ink: bool) -> RGB:
+    """A tinted near-black (or near-white): darker than the art, but of the same palette."""
+    if light_ink:
+        return (round(background[0] * 0.16), round(background[1] * 0.16),
+                round(background[2] * 0.16))
+    return (round(255 - (255 - background[0]) * 0.12), round(255 - (255 - background[1]) * 0.12),
+            round(255 - (255 - background[2]) * 0.12))
+
+
+def _predicted(pixels: np.ndarray, mask: np.ndarray, ink: RGB, scrim: RGB, alpha: float) -> float:
+    blended = np.rint(pixels.astype(np.float32) * (1 - alpha)
+                      + np.asarray(scrim, np.float32) * alpha).astype(np.uint8)
+    return contrast_against(relative_luminance(ink), background_luminance(blended, mask))
+
+
+BAND_ALPHA = 0.94  # a little art shows through, so the band keeps the cover's grain
+ALPHAS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def choose_ink(pixels: np.ndarray, mask: np.ndarray, candidates: Sequence[RGB],
+               background: RGB, start: float = 0.0) -> tuple[RGB, RGB, float]:
+    """(ink, scrim colour, scrim alpha): the first candidate that reaches the target with the
+    weakest scrim; the palette's own ink wins ties, so plain art keeps the designed colour."""
+    step = max(1, pixels.shape[0] * pixels.shape[1] // 250_000)
+    sub, sub_mask = pixels[::step], mask[::step]
+    best: tuple[RGB, RGB, float] | None = None
+    for ink in candidates:
+        light = relative_luminance(ink) > 0.18
+        scrim = _scrim_colour(background, light)
+        for alpha in ALPHAS:
+            if alpha < start or (best is not None and alpha >= best[2]):
+                continue
+            if _predicted(sub, sub_mask, ink, scrim, alpha) >= TARGET:
+                best = (ink, scrim, alpha)
+                break
+    if best is None:  # only reachable with odd candidates: black/white on solid always passes
+        return candidates[-1], _scrim_colour(background, False), 1.0
+    return best
+
+
+def plain_ink(pixels: np.ndarray, mask: np.ndarray, candidates: Sequence[RGB]) -> RGB:
+    """The palette ink if it reaches the target on these pixels, else the strongest."""
+    background = background_luminance(pixels, mask)
+    scores = [contrast_against(relative_luminance(c), background) for c in candidates]
+    return candidates[0] if scores[0] >= TARGET else candidates[int(np.argmax(scores))]
+
+
+def _smoothstep(x: np.ndarray) -> np.ndarray:
+    t = np.clip(x, 0.0, 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def scrim_mask(size: tuple[int, int], rect: Box, feather: float, alpha: float,
+               hard: bool = False) -> Image.Image:
+    """Alpha (L) that is ``alpha`` inside ``rect`` and fades out over ``feather`` pixels: a
+    soft gradient, computed at 1/8 resolution (it is smooth) and scaled up."""
+    width, height = size
+    if hard:
+        out = Image.new("L", size, 0)
+        out.paste(round(alpha * 255), rect)
+        return out
+    scale = 8
+    w, h = -(-width // scale), -(-height // scale)
+    xs = (np.arange(w, dtype=np.float32) + 0.5) * scale
+    ys = (np.arange(h, dtype=np.float32) + 0.5) * scale
+    dx = np.maximum(np.maximum(rect[0] - xs, xs - rect[2]), 0.0)[None, :]
+    dy = np.maximum(np.maximum(rect[1] - ys, ys - rect[3]), 0.0)[:, None]
+    dist = np.sqrt(dx * dx + dy * dy)
+    a = alpha * (1.0 - _smoothstep(dist / max(feather, 1.0)))
+    small = Image.fromarray(np.rint(a * 255).astype(np.uint8), "L")
+    return small.resize((w * scale, h * scale), Image.Resampling.BILINEAR).crop((0, 0, *size))
+
+
+# ---------------------------------------------------------------------------- typeset
+def _candidates(plan: CoverPlan) -> list[RGB]:
+    ink = hex_to_rgb(plan.palette.ink)
+    out = [ink]
+    for c in (PAPER, NEAR_BLACK, (255, 255, 255), (0, 0, 0)):
+        if c not in out:
+            out.append(c)
+    return out
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def _fonts_used(st: SetText) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for line in st.runs:
+        for run in line:
+            seen.setdefault(str(run.font.path), None)
+    return tuple(seen)
+
+
+def _fit_all(plan: CoverPlan, library: FontLibrary, width: int, height: int,
+             layout: Layout, shrink: float) -> tuple[SetText, SetText]:
+    tl = plan.type_layout
+    title_chain = library.chain(tl.typeface, "title", plan.title, plan.language)
+    artist_chain = library.chain(tl.typeface, "artist", plan.artist, plan.language)
+    column = width * (1 - 2 * MARGIN) - (2 * 0.035 * width if layout.band else 0)
+    budget = height * layout.max_height
+    desired = width * layout.title_frac * tl.title_scale * shrink
+    cap_ratio = max(0.5, -title_chain[0].at(REF_SIZE).getbbox("H", anchor="ls")[1] / REF_SIZE)
+    title = fit("title", plan.title, title_chain, tl.tracking, desired,
+                width * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4)
+    artist_tracking = 0.08 if _is_latin_caps(plan.artist) else 0.0
+    artist_desired = min(max(0.42 * title.size, 0.03 * width), 0.05 * width, 0.8 * title.size)
+    artist_desired = max(artist_desired, 0.022 * width * shrink)
+    artist = fit("artist", plan.artist, artist_chain, artist_tracking, artist_desired,
+                 0.02 * width * shrink, column, budget * 0.28, 2)
+    return title, artist
+
+
+def typeset(art: Image.Image, plan: CoverPlan, *,
+            fonts: FontLibrary | None = None) -> TypesetResult:
+    """Title and artist set on a copy of ``art`` (untouched), legible and inside the margins.
+
+    Pure and deterministic: the same art and plan give the same pixels.
+    """
+    library = fonts or font_library()
+    base = art.convert("RGB")
+    width, height = base.size
+    layout = LAYOUTS[plan.type_layout.name]
+    margin_x, margin_y = width * MARGIN, height * MARGIN
+    pad = 0.035 * width if layout.band else 0.0
+    safe = (width * SAFE, height * SAFE, width * (1 - SAFE), height * (1 - SAFE))
+
+    shrink = 1.0
+    for _ in range(6):
+        title, artist = _fit_all(plan, library, width, height, layout, shrink)
+        blocks = ([Block([title]), Block([artist])] if layout.split
+                  else [Block([title, artist])])
+        for i, block in enumerate(blocks):
+            anchor = "bottom" if layout.split and i == 1 else layout.anchor
+            align = "right" if layout.split and i == 1 else layout.align
+            place(block, anchor, align, width, height, margin_x + pad, width - margin_x - pad,
+                  margin_y, height - margin_y - pad)
+        masks: dict[Role, Image.Image] = {}
+        for block in blocks:
+            for role, lines in block.lines.items():
+                masks[role] = Image.new("L", (width, height), 0)
+                draw_lines(masks[role], lines)
+        boxes = {role: m.getbbox() for role, m in masks.items()}
+        inside = all(b is None or (b[0] >= safe[0] and b[1] >= safe[1] and b[2] <= safe[2]
+                                   and b[3] <= safe[3]) for b in boxes.values())
+        if inside:
+            break
+        shrink *= 0.9
+    return _finish(base, plan, layout, blocks, masks, boxes, {"title": title, "artist": artist})
+
+
+def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Block],
+            masks: dict[Role, Image.Image], boxes: dict[Role, Box | None],
+            texts: dict[Role, SetText]) -> TypesetResult:
+    width, height = base.size
+    image = base.copy()
+    out_boxes: list[TextBox] = []
+    treatment = "none"
+    background = hex_to_rgb(plan.palette.background)
+    for block in blocks:
+        roles = [r for r in block.lines if boxes.get(r) is not None]
+        if not roles:
+            continue
+        block_box = _union([boxes[r] for r in roles if boxes[r] is not None])  # type: ignore[misc]
+        region = _grow(block_box, round(0.01 * width), width, height)
+        mask = _combined([masks[r] for r in roles], region)
+        pixels = np.asarray(image.crop(region))
+        if layout.band:
+            band_rect = _band_rect(block_box, width, height)
+            scrim, alpha = background, BAND_ALPHA
+            blended = np.rint(pixels * (1 - alpha) + np.asarray(scrim, np.float32) * alpha)
+            ink = plain_ink(blended.astype(np.uint8), mask, _candidates(plan))
+            treatment = "band"
+        else:
+            ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background)
+            band_rect = _scrim_rect(block_box, layout, width, height)
+        for _attempt in range(4):
+            candidate = image.copy() if alpha > 0 else image
+            if alpha > 0:
+                alpha_mask = scrim_mask((width, height), band_rect, 0.16 * width, alpha,
+                                        hard=layout.band)
+                candidate.paste(scrim, (0, 0), alpha_mask)
+            for role in roles:
+                box = boxes[role]
+                assert box is not None
+                candidate.paste(ink, box, masks[role].crop(box))
+            measured = {r: _measure(candidate, masks[r], boxes[r], ink) for r in roles}
+            if min(measured.values()) >= WCAG_AA or alpha >= 1.0:
+                break
+            # The art was busier under the glyphs than the prediction saw: stronger scrim.
+            if layout.band:
+                alpha = min(1.0, alpha + 0.03)
+            else:
+                ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background,
+                                               start=alpha + 0.05)
+        image = candidate
+        if alpha > 0 and not layout.band:
+            treatment = "scrim"
+        for role in roles:
+            st, box = texts[role], boxes[role]
+            assert box is not None
+            out_boxes.append(TextBox(
+                role=role, text=st.text, box=box, fonts=_fonts_used(st), color=rgb_to_hex(ink),
+                contrast=round(measured[role], 3), size_px=st.size,
+                cap_height_px=st.cap_height(), lines=st.lines, uncovered=st.uncovered))
+    out_boxes.sort(key=lambda b: b.role != "title")
+    return TypesetResult(image=image, boxes=out_boxes, treatment=treatment)
+
+
+def _measure(image: Image.Image, mask: Image.Image, box: Box | None, ink: RGB) -> float:
+    assert box is not None
+    return text_contrast(np.asarray(image.crop(box)), np.asarray(mask.crop(box)), ink)
+
+
+def _grow(box: Box, by: int, width: int, height: int) -> Box:
+    return (max(0, box[0] - by), max(0, box[1] - by), min(width, box[2] + by),
+            min(height, box[3] + by))
+
+
+def _combined(masks: Sequence[Image.Image], region: Box) -> np.ndarray:
+    out = np.zeros((region[3] - region[1], region[2] - region[0]), np.uint8)
+    for m in masks:
+        out = np.maximum(out, np.asarray(m.crop(region)))
+    return out
+
+
+def _band_rect(block: Box, width: int, height: int) -> Box:
+    """A label across the bottom, inside the safe area, holding the block with padding."""
+    pad = round(0.035 * width)
+    return (round(width * (SAFE + 0.005)), block[1] - pad, round(width * (1 - SAFE - 0.005)),
+            round(height * (1 - SAFE - 0.005)))
+
+
+def _scrim_rect(block: Box, layout: Layout, width: int, height: int) -> Box:
+    """Full strength behind the block (plus air); a top or bottom block's scrim runs out to
+    its edge as a gradient, like a caption over a photograph, a centred one fades all round."""
+    air = round(0.03 * width)
+    x0, y0, x1, y1 = block[0] - air, block[1] - air, block[2] + air, block[3] + air
+    if block[3] > height * 0.6:
+        return (0, y0, width, height)
+    if block[1] < height * 0.4:
+        return (0, 0, width, y1)
+    return (x0, y0, x1, y1)
