@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
-from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.page import Zone, independent, palette_rgb, paper_field, tint, type_zone
 from sleeve.render.raster import fbm, resize
 
 DESCRIPTION = "Topographic contour lines around one summit, with filled elevation bands"
@@ -37,9 +37,17 @@ def _height(rng: np.random.Generator, zone: Zone) -> tuple[np.ndarray, tuple[flo
     return h.astype(np.float32), summit
 
 
-def _band(height: np.ndarray, level: float, softness: np.ndarray) -> np.ndarray:
-    """Anti-aliased coverage of ``height >= level``."""
-    return np.clip((height - level) / softness + 0.5, 0.0, 1.0)
+def _window(low: np.ndarray, level: float, size: int) -> tuple[slice, slice] | None:
+    """Page rows and columns that can hold ``height >= level`` (from the low-res field)."""
+    rows = np.flatnonzero((low >= level).any(axis=1))
+    cols = np.flatnonzero((low >= level).any(axis=0))
+    if rows.size == 0:
+        return None
+    scale = size / low.shape[0]
+    pad = 2 * scale
+    r0, r1 = max(0, int(rows[0] * scale - pad)), min(size, int((rows[-1] + 1) * scale + pad))
+    c0, c1 = max(0, int(cols[0] * scale - pad)), min(size, int((cols[-1] + 1) * scale + pad))
+    return slice(r0, r1), slice(c0, c1)
 
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -49,24 +57,39 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     low, _ = _height(rng, zone)
     gy, gx = np.gradient(low)
     # Slope in height per output pixel, smooth enough to compute at low resolution.
-    slope_low = np.sqrt(gx * gx + gy * gy) * np.float32(_FIELD_RES)
+    slope_low = np.sqrt(gx * gx + gy * gy) * np.float32(_FIELD_RES / size)
     # Bicubic: a bilinear height field would put kinks in every contour line.
     height = resize(low, size, size)
-    slope = np.maximum(resize(slope_low, size, size) / np.float32(size), np.float32(1e-5))
+    slope = np.maximum(resize(slope_low, size, size), np.float32(1e-6))
+    calm = (1.0 - 0.85 * zone.weight(size, feather=0.06)).astype(np.float32)
 
-    out = paper_field(colors["background"], texture_rng, size, strength=0.015)
-    calm = 1.0 - 0.85 * zone.weight(size, feather=0.06)
+    page = paper_field(colors["background"], texture_rng, size, strength=0.015)
+    # Elevation bands, each computed only over the window that can hold it.
     levels = np.quantile(low, [0.8, 0.92, 0.985])
     for level, name in zip(levels, ("secondary", "primary", "accent"), strict=True):
-        cover = _band(height, float(level), slope) * calm
-        out += (colors[name] - out) * cover[..., None]
+        window = _window(low, float(level), size)
+        if window is None:
+            continue
+        cover = height[window] - np.float32(level)
+        cover /= slope[window]
+        cover += 0.5
+        np.clip(cover, 0.0, 1.0, out=cover)
+        cover *= calm[window[0]]
+        tint(page[window], cover, colors[name])
 
-    # Distance (in pixels) to the nearest contour, from the fractional part of height.
-    scaled = height * np.float32(_LEVELS)
-    frac = scaled - np.floor(scaled)
-    dist = np.minimum(frac, 1.0 - frac) / (slope * np.float32(_LEVELS))
-    index = (np.floor(scaled + 0.5).astype(np.int32) % 5) == 0
-    half_width = np.where(index, np.float32(size / 900), np.float32(size / 2200))
-    line = np.clip(half_width + 0.5 - dist, 0.0, 1.0) * calm
-    out += (colors["ink"] - out) * (line * np.float32(0.7))[..., None]
-    return np.clip(out, 0.0, 1.0)
+    # Distance (in pixels) to the nearest contour; every fifth contour is an index line.
+    dist = height * np.float32(_LEVELS)
+    nearest = dist + np.float32(0.5)
+    np.floor(nearest, out=nearest)
+    dist -= nearest
+    np.abs(dist, out=dist)
+    slope *= np.float32(_LEVELS)
+    dist /= slope
+    np.fmod(nearest, 5.0, out=nearest)
+    thin, thick = np.float32(size / 2200), np.float32(size / 900)
+    line = np.where(nearest == 0.0, thick + 0.5, thin + 0.5).astype(np.float32)
+    line -= dist
+    np.clip(line, 0.0, 1.0, out=line)
+    line *= calm * np.float32(0.7)
+    tint(page, line, colors["ink"])
+    return np.clip(page, 0.0, 1.0, out=page)

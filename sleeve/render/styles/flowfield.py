@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from sleeve.core.plan import CoverPlan
 from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
 from sleeve.render.raster import fbm
-from sleeve.render.shapes import circle, fill, mask, ring
+from sleeve.render.shapes import fill, ring
 
 DESCRIPTION = "Flow-field streamlines swirling around a focal void; techno and electronic"
 
@@ -86,26 +86,35 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     path = _streamlines(rng, zone, focal, radius)
     group = np.asarray(rng.choice(3, size=path.shape[1], p=[0.62, 0.32, 0.06]))
 
+    # Colour and coverage are drawn separately: colour opaque (the last line over a pixel
+    # wins, as with ink), coverage in an L image that gets the anti-aliasing blur, the void
+    # and the calm type zone. One blur and one blend, whatever the number of colours.
     width = max(1, round(size / 640))
-    layers = [Image.new("L", (size, size), 0) for _ in range(3)]
-    draws = [ImageDraw.Draw(layer) for layer in layers]
+    names = ("primary", "secondary", "accent")
+    fills = [tuple(round(float(v) * 255) for v in colors[n]) for n in names]
+    opacity = (217, 204, 255)
+    ink = Image.new("RGB", (size, size), fills[0])
+    cover = Image.new("L", (size, size), 0)
+    draw_ink, draw_cover = ImageDraw.Draw(ink), ImageDraw.Draw(cover)
     pixels = path * np.float32(size)
     for line in range(path.shape[1]):
         points = pixels[:, line, :].ravel().tolist()
-        draws[int(group[line])].line(points, fill=255, width=width, joint="curve")
+        g = int(group[line])
+        draw_ink.line(points, fill=fills[g], width=width)
+        draw_cover.line(points, fill=opacity[g], width=width)
     cx, cy, r = focal[0] * size, focal[1] * size, radius * size
     ring_w = size / 300
+    draw_cover.ellipse((cx - r, cy - r, cx + r, cy + r), fill=0)
 
     soft = ImageFilter.GaussianBlur(max(0.4, size / 2400))
-    calm = 1.0 - 0.92 * zone.weight(size, feather=0.08)
-    void = 1.0 - mask(circle(cx, cy, r), size)
+    alpha = np.asarray(cover.filter(soft), dtype=np.float32)
+    alpha *= (1.0 - 0.92 * zone.weight(size, feather=0.08)) / np.float32(255.0)
     out = paper_field(colors["background"], texture_rng, size, strength=0.012)
-    for layer, name, opacity in zip(layers, ("primary", "secondary", "accent"), (0.85, 0.8, 1.0),
-                                    strict=True):
-        alpha = np.asarray(layer.filter(soft), dtype=np.float32) * np.float32(opacity / 255.0)
-        alpha *= calm
-        alpha *= void
-        out += (colors[name] - out) * alpha[..., None]
+    lines = np.asarray(ink, dtype=np.float32)
+    lines *= np.float32(1 / 255)
+    lines -= out
+    lines *= alpha[..., None]
+    out += lines
     # The void's rim: one clean accent ring where the swirl is tightest.
     fill(out, ring(cx, cy, r, ring_w), colors["accent"])
     return np.clip(out, 0.0, 1.0, out=out)
