@@ -235,6 +235,12 @@ class Mask:
             np.maximum(out[ys, xs], m.alpha, out=out[ys, xs])
         return Mask(out, t, left)
 
+    def quieted(self, weight: np.ndarray, amount: float = 1.0) -> Mask:
+        """Coverage faded by ``amount`` where a page row ``weight`` ((size, 1), 0–1) is high:
+        how a style keeps marks out of the type zone."""
+        rows = weight[self.top:self.top + self.alpha.shape[0]]
+        return Mask((self.alpha * (1.0 - amount * rows)).astype(np.float32), self.top, self.left)
+
     def is_empty(self) -> bool:
         return self.alpha.size == 0 or float(self.alpha.max()) <= 0.0
 
