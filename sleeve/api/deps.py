@@ -25,7 +25,8 @@ class CurrentUser:
     via: str  # "bearer" | "cookie"
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
+    # async: a sync dependency would cost a thread-pool hop on every request.
     services: Services = request.app.state.services
     return services
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import threading
 
@@ -30,6 +31,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
         # The embedded default is one process: it can migrate its own database safely.
         upgrade_database(settings)
     app = create_app(settings)
+    # Everything imported so far lives for the whole process: keep it out of GC passes, which
+    # otherwise show up as multi-millisecond pauses in request latency.
+    gc.collect()
+    gc.freeze()
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10)
 

@@ -1,0 +1,224 @@
+"""API latency benchmark: POST /v1/jobs and GET /v1/jobs/{id} against a bare FastAPI baseline.
+
+    python bench/api.py [--rate 200] [--count 1000] [--out FILE]
+
+Three processes on loopback: the Sleeve API (``python -m sleeve.api.server``, embedded SQLite,
+local blobs), a bare FastAPI "hello" app under the same uvicorn settings, and an open-loop load
+generator that sends requests on a fixed schedule (``rate`` per second, ``count`` per phase)
+over keep-alive connections, whatever the server's speed. Latency is measured from each
+request's *scheduled* send time, so a stalled server cannot hide its queueing delay.
+
+Job creation is measured enqueue-only: the API runs with ``SLEEVE_EMBEDDED_WORKER=false``, so
+jobs are stored and queued but not rendered during the run. Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+HERE = Path(__file__).resolve()
+PHASE_TIMEOUT_S = 60.0
+
+
+# --- the bare baseline app ---------------------------------------------------------------
+
+def serve_baseline(port: int) -> None:
+    import uvicorn
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/hello")
+    def hello() -> dict[str, str]:  # sync, like the API's routes: same threadpool hop
+        return {"hello": "world"}
+
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+# --- the open-loop load generator ---------------------------------------------------------
+
+class Connection:
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+
+    async def request(self, raw: bytes) -> int:
+        self.writer.write(raw)
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        length = next((int(line.split(":", 1)[1]) for line in lines
+                       if line.lower().startswith("content-length:")), 0)
+        await self.reader.readexactly(length)
+        return status
+
+
+async def _load(port: int, requests: list[bytes], rate: float) -> dict[str, Any]:
+    idle: list[Connection] = []
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    start = time.perf_counter() + 0.2
+
+    async def one(index: int, raw: bytes) -> None:
+        scheduled = start + index / rate
+        delay = scheduled - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        conn = idle.pop() if idle else Connection(*await asyncio.open_connection("127.0.0.1",
+                                                                                 port))
+        try:
+            status = await conn.request(raw)
+        except (OSError, asyncio.IncompleteReadError):
+            statuses["error"] = statuses.get("error", 0) + 1
+            return
+        latencies.append(time.perf_counter() - scheduled)
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+        idle.append(conn)
+
+    await asyncio.wait_for(
+        asyncio.gather(*(one(i, raw) for i, raw in enumerate(requests))), PHASE_TIMEOUT_S)
+    elapsed = time.perf_counter() - start
+    for conn in idle:
+        conn.writer.close()
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2)
+
+    return {
+        "requests": len(requests), "achieved_rps": round(len(requests) / elapsed, 1),
+        "status": statuses, "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
+        "max_ms": round(1000 * latencies[-1], 2), "connections": len(idle),
+    }
+
+
+def run_load(spec: dict[str, Any]) -> dict[str, Any]:
+    raws = [r.encode("latin-1") for r in spec["requests"]]
+    return asyncio.run(_load(spec["port"], raws, spec["rate"]))
+
+
+def load_in_process(port: int, requests: list[str], rate: float) -> dict[str, Any]:
+    """Runs the generator in its own process, so it does not share the server's interpreter."""
+    spec = json.dumps({"port": port, "requests": requests, "rate": rate})
+    done = subprocess.run([sys.executable, str(HERE), "--load"], input=spec, text=True,
+                          capture_output=True, timeout=PHASE_TIMEOUT_S + 30, check=True)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def http(method: str, path: str, token: str = "", body: bytes = b"") -> str:
+    headers = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+    if token:
+        headers.append(f"Authorization: Bearer {token}")
+    if body:
+        headers += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(headers) + "\r\n\r\n").encode().decode("latin-1") + body.decode("latin-1")
+
+
+# --- orchestration -------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(args: list[str], env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
+    with log.open("wb") as handle:
+        process = subprocess.Popen(args, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited: {log.read_text()[-2000:]}")
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit("server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline-port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        print(json.dumps(run_load(json.loads(sys.stdin.read()))))
+        return
+    if args.baseline_port:
+        serve_baseline(args.baseline_port)
+        return
+    if not 1 <= args.count <= 20_000 or not 1 <= args.rate <= 2000:
+        raise SystemExit("--count must be 1–20000 and --rate 1–2000")
+
+    tmp = Path(tempfile.mkdtemp(prefix="sleeve-bench-"))
+    api_port, base_port = free_port(), free_port()
+    repo = str(HERE.parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (os.environ.get("PYTHONPATH", ""), repo) if p),
+        "SLEEVE_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "SLEEVE_STORAGE_URL": f"file://{tmp / 'blobs'}", "SLEEVE_QUEUE": "local",
+        "SLEEVE_EMBEDDED_WORKER": "false", "SLEEVE_RATE_LIMIT_JOBS_PER_MINUTE": "1000000"}
+    api = start([sys.executable, "-m", "sleeve.api.server", "--port", str(api_port)], env,
+                tmp / "api.log", api_port)
+    base = start([sys.executable, str(HERE), "--baseline-port", str(base_port)], env,
+                 tmp / "baseline.log", base_port)
+    try:
+        url = f"http://127.0.0.1:{api_port}"
+        creds = {"email": "bench@example.com", "password": "bench password"}
+        httpx.post(f"{url}/v1/auth/register", json=creds).raise_for_status()
+        token = httpx.post(f"{url}/v1/auth/login", json=creds).json()["access_token"]
+        job = json.dumps({"brief": {"title": "Midnight Rain", "artist": "Luna Vale",
+                                    "genre": "ballad"}, "count": 4, "size": 3000}).encode()
+        job_id = httpx.post(f"{url}/v1/jobs", content=job, headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json"}).json()["id"]
+        phases = {
+            "hello_baseline": (base_port, http("GET", "/hello")),
+            "create_job": (api_port, http("POST", "/v1/jobs", token, job)),
+            "get_job": (api_port, http("GET", f"/v1/jobs/{job_id}", token)),
+        }
+        results: dict[str, Any] = {}
+        for name, (port, raw) in phases.items():
+            load_in_process(port, [raw] * args.warmup, args.rate)  # warm both servers alike
+            results[name] = load_in_process(port, [raw] * args.count, args.rate)
+    finally:
+        for process in (api, base):
+            process.terminate()
+            process.wait(10)
+    base_p99 = results["hello_baseline"]["p99_ms"]
+    report = {
+        "benchmark": "api", "rate_rps": args.rate, "count_per_phase": args.count,
+        "job_creation": "enqueue only (SLEEVE_EMBEDDED_WORKER=false: stored + queued, not "
+                        "rendered); SQLite WAL; JSON request logs on", "cpus": os.cpu_count(),
+        "phases": results,
+        "create_p99_over_baseline_p99": round(results["create_job"]["p99_ms"] / base_p99, 2),
+        "targets": {
+            "create_p99_le_20ms": results["create_job"]["p99_ms"] <= 20.0,
+            "create_p99_le_2x_baseline": results["create_job"]["p99_ms"] <= 2 * base_p99,
+        },
+    }
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
