@@ -46,6 +46,8 @@ def color_name(rgb: RGB) -> str:
         return "black"
     if light > 0.93:
         return "white"
+    if light > 0.82 and sat < 0.75 and 25 <= hue < 70:
+        return "cream"  # HLS saturation runs high for pale colours; these read as cream
     if sat < 0.15 or (sat < 0.3 and 0.25 < light < 0.85):
         if light > 0.8:
             return "cream" if hue < 70 and sat > 0.05 else "pale grey"

@@ -17,8 +17,9 @@ from sleeve.core.mood import MOOD_FAMILY
 from sleeve.core.plan import Mood, Palette, hex_to_rgb
 
 MIN_INK_CONTRAST = 4.5
-# Neutral inks for the rare palette whose own colours cannot carry text on its background.
-_FALLBACK_INKS = ("#f5f1e8", "#141414")
+# Neutral inks for the rare palette whose own colours cannot carry text on its background;
+# pure black or white always reaches 4.5:1 on any background.
+_FALLBACK_INKS = ("#f5f1e8", "#141414", "#ffffff", "#000000")
 
 
 @dataclass(frozen=True, slots=True)
