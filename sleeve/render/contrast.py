@@ -31,15 +31,20 @@ def sample_step(count: int, budget: int = 60_000) -> int:
     return max(1, int((count / budget) ** 0.5))
 
 
-def background_luminance(pixels: np.ndarray, text_mask: np.ndarray | None = None) -> np.ndarray:
-    """Luminance of the background pixels of a region (those where the text mask is 0),
+def background_pixels(pixels: np.ndarray, text_mask: np.ndarray | None = None,
+                      budget: int = 60_000) -> np.ndarray:
+    """The background pixels (N×3) of an RGB region — those where the text mask is 0 —
     subsampled on a grid so large regions cost the same as small ones."""
-    step = sample_step(pixels.shape[0] * pixels.shape[1])
-    sub = pixels[::step, ::step]
-    lum = luminance(sub).ravel()
-    if text_mask is not None:
-        lum = lum[text_mask[::step, ::step].ravel() == 0]
-    return lum
+    step = sample_step(pixels.shape[0] * pixels.shape[1], budget)
+    sub = pixels[::step, ::step].reshape(-1, 3)
+    if text_mask is None:
+        return sub
+    return sub[text_mask[::step, ::step].ravel() == 0]
+
+
+def background_luminance(pixels: np.ndarray, text_mask: np.ndarray | None = None) -> np.ndarray:
+    """Luminance of the (subsampled) background pixels of a region."""
+    return luminance(background_pixels(pixels, text_mask))
 
 
 def contrast_against(ink_luminance: float, background: np.ndarray,
@@ -50,7 +55,8 @@ def contrast_against(ink_luminance: float, background: np.ndarray,
     hi = np.maximum(background, ink_luminance)
     lo = np.minimum(background, ink_luminance)
     ratios = (hi + 0.05) / (lo + 0.05)
-    return float(np.percentile(ratios, percentile))
+    k = int(ratios.size * percentile / 100.0)
+    return float(np.partition(ratios, k)[k])
 
 
 def text_contrast(pixels: np.ndarray, text_mask: np.ndarray, ink: tuple[int, int, int]) -> float:

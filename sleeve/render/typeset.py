@@ -28,7 +28,14 @@ from PIL import Image, ImageDraw
 
 from sleeve.core.color import relative_luminance
 from sleeve.core.plan import CoverPlan, hex_to_rgb, rgb_to_hex
-from sleeve.render.contrast import WCAG_AA, background_luminance, contrast_against, text_contrast
+from sleeve.render.contrast import (
+    WCAG_AA,
+    background_luminance,
+    background_pixels,
+    contrast_against,
+    luminance,
+    text_contrast,
+)
 from sleeve.render.fonts import FontFile, FontLibrary, font_library, is_joiner, pick_font
 
 Role = Literal["title", "artist"]
@@ -336,10 +343,12 @@ def _scrim_colour(background: RGB, light_ink: bool) -> RGB:
             round(255 - (255 - background[2]) * 0.12))
 
 
-def _predicted(pixels: np.ndarray, mask: np.ndarray, ink: RGB, scrim: RGB, alpha: float) -> float:
-    blended = np.rint(pixels.astype(np.float32) * (1 - alpha)
-                      + np.asarray(scrim, np.float32) * alpha).astype(np.uint8)
-    return contrast_against(relative_luminance(ink), background_luminance(blended, mask))
+def _predicted(background: np.ndarray, ink: RGB, scrim: RGB, alpha: float) -> float:
+    """Contrast once a scrim of ``alpha`` lies over ``background`` (N×3 pixels), blended as
+    Image.paste blends, in sRGB bytes."""
+    blended = np.rint(background * np.float32(1 - alpha)
+                      + np.asarray(scrim, np.float32) * np.float32(alpha)).astype(np.uint8)
+    return contrast_against(relative_luminance(ink), luminance(blended))
 
 
 BAND_ALPHA = 0.94  # a little art shows through, so the band keeps the cover's grain
@@ -348,10 +357,9 @@ ALPHAS = (0.0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 
 def choose_ink(pixels: np.ndarray, mask: np.ndarray, candidates: Sequence[RGB],
                background: RGB, start: float = 0.0) -> tuple[RGB, RGB, float]:
-    """(ink, scrim colour, scrim alpha): the first candidate that reaches the target with the
+    """(ink, scrim colour, scrim alpha): the candidate that reaches the target with the
     weakest scrim; the palette's own ink wins ties, so plain art keeps the designed colour."""
-    step = max(1, pixels.shape[0] * pixels.shape[1] // 250_000)
-    sub, sub_mask = pixels[::step], mask[::step]
+    behind = background_pixels(pixels, mask, budget=20_000).astype(np.float32)
     best: tuple[RGB, RGB, float] | None = None
     for ink in candidates:
         light = relative_luminance(ink) > 0.18
@@ -359,7 +367,7 @@ def choose_ink(pixels: np.ndarray, mask: np.ndarray, candidates: Sequence[RGB],
         for alpha in ALPHAS:
             if alpha < start or (best is not None and alpha >= best[2]):
                 continue
-            if _predicted(sub, sub_mask, ink, scrim, alpha) >= TARGET:
+            if _predicted(behind, ink, scrim, alpha) >= TARGET:
                 best = (ink, scrim, alpha)
                 break
     if best is None:  # only reachable with odd candidates: black/white on solid always passes
@@ -379,25 +387,32 @@ def _smoothstep(x: np.ndarray) -> np.ndarray:
     return t * t * (3 - 2 * t)
 
 
+def scrim_region(size: tuple[int, int], rect: Box, feather: float, hard: bool) -> Box:
+    reach = 0 if hard else round(feather)
+    return (max(0, rect[0] - reach), max(0, rect[1] - reach),
+            min(size[0], rect[2] + reach), min(size[1], rect[3] + reach))
+
+
 def scrim_mask(size: tuple[int, int], rect: Box, feather: float, alpha: float,
-               hard: bool = False) -> Image.Image:
-    """Alpha (L) that is ``alpha`` inside ``rect`` and fades out over ``feather`` pixels: a
-    soft gradient, computed at 1/8 resolution (it is smooth) and scaled up."""
-    width, height = size
+               hard: bool = False) -> tuple[Image.Image, Box]:
+    """Alpha (L) that is ``alpha`` inside ``rect`` and fades out over ``feather`` pixels — a
+    soft gradient — and the image region it covers. Computed at 1/8 resolution (it is
+    smooth) and scaled up, so a 3000² cover costs a few milliseconds."""
+    region = scrim_region(size, rect, feather, hard)
+    rw, rh = region[2] - region[0], region[3] - region[1]
     if hard:
-        out = Image.new("L", size, 0)
-        out.paste(round(alpha * 255), rect)
-        return out
+        return Image.new("L", (rw, rh), round(alpha * 255)), region
     scale = 8
-    w, h = -(-width // scale), -(-height // scale)
-    xs = (np.arange(w, dtype=np.float32) + 0.5) * scale
-    ys = (np.arange(h, dtype=np.float32) + 0.5) * scale
+    w, h = -(-rw // scale), -(-rh // scale)
+    xs = region[0] + (np.arange(w, dtype=np.float32) + 0.5) * scale
+    ys = region[1] + (np.arange(h, dtype=np.float32) + 0.5) * scale
     dx = np.maximum(np.maximum(rect[0] - xs, xs - rect[2]), 0.0)[None, :]
     dy = np.maximum(np.maximum(rect[1] - ys, ys - rect[3]), 0.0)[:, None]
     dist = np.sqrt(dx * dx + dy * dy)
     a = alpha * (1.0 - _smoothstep(dist / max(feather, 1.0)))
     small = Image.fromarray(np.rint(a * 255).astype(np.uint8), "L")
-    return small.resize((w * scale, h * scale), Image.Resampling.BILINEAR).crop((0, 0, *size))
+    full = small.resize((w * scale, h * scale), Image.Resampling.BILINEAR)
+    return full.crop((0, 0, rw, rh)), region
 
 
 # ---------------------------------------------------------------------------- typeset
@@ -449,7 +464,7 @@ def typeset(art: Image.Image, plan: CoverPlan, *,
     Pure and deterministic: the same art and plan give the same pixels.
     """
     library = fonts or font_library()
-    base = art.convert("RGB")
+    base = art.convert("RGB")  # a copy even when art is RGB: art stays untouched
     width, height = base.size
     layout = LAYOUTS[plan.type_layout.name]
     margin_x, margin_y = width * MARGIN, height * MARGIN
@@ -484,7 +499,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
             masks: dict[Role, Image.Image], boxes: dict[Role, Box | None],
             texts: dict[Role, SetText]) -> TypesetResult:
     width, height = base.size
-    image = base.copy()
+    image = base  # typeset's own copy: drawn on in place
     out_boxes: list[TextBox] = []
     treatment = "none"
     background = hex_to_rgb(plan.palette.background)
@@ -505,17 +520,23 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
         else:
             ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background)
             band_rect = _scrim_rect(block_box, layout, width, height)
-        for _attempt in range(4):
-            candidate = image.copy() if alpha > 0 else image
+        feather = 0.16 * width
+        # Everything an attempt touches, kept so a failed attempt can be undone.
+        touched = _union([block_box, scrim_region((width, height), band_rect, feather,
+                                                  layout.band)])
+        before = image.crop(touched)
+        for attempt in range(4):
+            if attempt:
+                image.paste(before, touched[:2])
             if alpha > 0:
-                alpha_mask = scrim_mask((width, height), band_rect, 0.16 * width, alpha,
-                                        hard=layout.band)
-                candidate.paste(scrim, (0, 0), alpha_mask)
+                alpha_mask, where = scrim_mask((width, height), band_rect, feather, alpha,
+                                               hard=layout.band)
+                image.paste(scrim, where, alpha_mask)
             for role in roles:
                 box = boxes[role]
                 assert box is not None
-                candidate.paste(ink, box, masks[role].crop(box))
-            measured = {r: _measure(candidate, masks[r], boxes[r], ink) for r in roles}
+                image.paste(ink, box, masks[role].crop(box))
+            measured = {r: _measure(image, masks[r], boxes[r], ink) for r in roles}
             if min(measured.values()) >= WCAG_AA or alpha >= 1.0:
                 break
             # The art was busier under the glyphs than the prediction saw: stronger scrim.
@@ -524,7 +545,6 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
             else:
                 ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background,
                                                start=alpha + 0.05)
-        image = candidate
         if alpha > 0 and not layout.band:
             treatment = "scrim"
         for role in roles:
