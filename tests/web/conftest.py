@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 
 from tests.web.server import SleeveServer
 
@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WIDTHS = (375, 1280)
-DESKTOP = {"width": 1280, "height": 860}
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
 PASSWORD = "correct horse battery"
 
 
@@ -100,12 +100,18 @@ def settle(page: Page) -> None:
         "() => [...document.images].every(i => i.complete) && document.fonts.status === 'loaded'")
 
 
+def _size(width: int) -> ViewportSize:
+    return {"width": width, "height": DESKTOP["height"]}
+
+
 def screenshot(page: Page, name: str) -> list[Path]:
     """Saves the page at 375 px and 1280 px wide (full height)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # A toast from an earlier step would float over the middle of a full-page shot.
+    page.evaluate("() => { document.getElementById('toast').textContent = ''; }")
     saved = []
     for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+        page.set_viewport_size(_size(width))
         settle(page)
         path = SCREENSHOTS / f"{name}-{width}.png"
         page.screenshot(path=str(path), full_page=True, animations="disabled")
@@ -131,7 +137,7 @@ def check_page(page: Page, name: str) -> None:
     """Every page the tests visit: screenshots at both widths and no serious a11y problems."""
     screenshot(page, name)
     for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": DESKTOP["height"]})
+        page.set_viewport_size(_size(width))
         settle(page)
         violations = axe_violations(page)
         assert not violations, f"{name} at {width}px: {violations}"

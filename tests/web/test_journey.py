@@ -8,7 +8,7 @@ import re
 from PIL import Image
 from playwright.sync_api import Page, Request, expect
 
-from tests.web.conftest import check_page, register
+from tests.web.conftest import SCREENSHOTS, check_page, register
 from tests.web.server import SleeveServer
 
 TITLE = "Midnight Rain"
@@ -38,7 +38,8 @@ def test_register_create_watch_rate_download_publish(page: Page, server: SleeveS
     expect(page.get_by_role("heading", name="Making 4 covers")).to_be_visible()
     expect(page.get_by_role("progressbar")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel")).to_be_visible()
-    page.screenshot(path=str(_shot("progress-1280")))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "progress-1280.png"))
     expect(page.get_by_role("heading", name="Your covers are ready")).to_be_visible(
         timeout=RENDER_TIMEOUT_MS)
     assert any("/events" in url for url in streams), "progress did not come over SSE"
@@ -85,10 +86,3 @@ def test_register_create_watch_rate_download_publish(page: Page, server: SleeveS
 
 def _is_event_stream(request: Request) -> bool:
     return request.url.endswith("/events")
-
-
-def _shot(name: str):  # type: ignore[no-untyped-def]
-    from tests.web.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / f"{name}.png"

@@ -135,7 +135,8 @@ function genreLabel(genre) {
 
 function ratingText(cover) {
   if (!cover.rating_count) return t("not_rated");
-  return t("rating_summary", { avg: cover.rating_avg.toFixed(1), n: cover.rating_count });
+  const key = cover.rating_count === 1 ? "rating_one" : "rating_many";
+  return t(key, { avg: cover.rating_avg.toFixed(1), n: cover.rating_count });
 }
 
 function imageUrl(cover, params) {
@@ -152,7 +153,7 @@ function coverCard(cover) {
       h("span", { class: "card-meta" },
         h("span", { class: "card-title" }, cover.title),
         h("span", { class: "card-sub" }, `${cover.artist} · ${styleLabel(cover.style)}`),
-        h("span", { class: "card-rating" }, icon("star"), ratingText(cover)),
+        h("span", { class: cover.rating_count ? "card-rating rated" : "card-rating" }, icon("star"), ratingText(cover)),
         cover.is_public ? h("span", { class: "badge" }, t("public")) : null)));
 }
 
@@ -495,7 +496,7 @@ async function coverView(id) {
   }
   const name = slug(`${cover.artist} ${cover.title} ${cover.position + 1}`);
   const download = (format, label) => h("a", {
-    class: "btn btn-primary", href: imageUrl(cover, { format }), download: `${name}.${format === "jpeg" ? "jpg" : "png"}`,
+    class: format === "jpeg" ? "btn btn-primary" : "btn", href: imageUrl(cover, { format }), download: `${name}.${format === "jpeg" ? "jpg" : "png"}`,
   }, icon("download"), label, h("span", { class: "btn-note" }, `${cover.size} × ${cover.size}`));
   return h("section", { class: "detail" },
     h("a", { class: "back", href: mine ? `#/jobs/${encodeURIComponent(cover.job_id)}` : "#/gallery" },
