@@ -264,6 +264,16 @@ def disc(size: int, cx: float, cy: float, r: float, feather: float = 1.0) -> Mas
     return Mask(np.clip((r - d) / feather + 0.5, 0.0, 1.0).astype(np.float32), r0, c0)
 
 
+def ring(size: int, cx: float, cy: float, r: float, width: float) -> Mask:
+    """Anti-aliased circular line of ``width`` px centred on radius ``r`` (page pixels)."""
+    reach = r + width / 2 + 1.0
+    c0, r0, c1, r1 = _window(size, cx - reach, cy - reach, cx + reach, cy + reach)
+    ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5
+    xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5
+    d = np.abs(np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2) - r)
+    return Mask(np.clip(width / 2 - d + 0.5, 0.0, 1.0).astype(np.float32), r0, c0)
+
+
 def ridge(size: int, heights: np.ndarray, bottom: float | None = None) -> Mask:
     """Everything below a skyline: ``heights`` (size,) = y in px of the edge in each column.
 
