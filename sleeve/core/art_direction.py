@@ -19,7 +19,7 @@ from sleeve.core.genres import GenreFamily, genre_family
 from sleeve.core.keywords import rank, terms
 from sleeve.core.language import PlanLanguage, brief_language
 from sleeve.core.layout import composition_for, type_layout_for
-from sleeve.core.lexicon import LexiconEntry, Motif, Tone, lookup
+from sleeve.core.lexicon import DRAWABLE_MOTIFS, LexiconEntry, Motif, Tone, lookup
 from sleeve.core.mood import estimate_mood
 from sleeve.core.palette import palette_order
 from sleeve.core.plan import CoverPlan, Mood
@@ -43,6 +43,7 @@ class Analysis:
     mood: Mood
     motifs: tuple[Motif, ...]  # strongest first; from the text, else fitting the genre/mood
     motifs_from_text: bool
+    drawn_motifs: tuple[Motif, ...]  # the drawable ones among them, else genre/mood ones
     concept: str
     tones: tuple[tuple[Tone, float], ...]  # share of lexicon words hinting each tone
     imagery: tuple[str, ...]  # the keywords as English imagery, for prompts
@@ -85,6 +86,7 @@ def analyze(brief: Brief) -> Analysis:
     from_text = bool(motifs)
     if not from_text:
         motifs = list(fallback_motifs(family, mood))
+    drawn = [m for m in motifs if m in DRAWABLE_MOTIFS] or list(fallback_motifs(family, mood))
     imagery: list[str] = []
     for keyword in ranked_keywords:
         entry = lookup(keyword.word)
@@ -99,6 +101,7 @@ def analyze(brief: Brief) -> Analysis:
         mood=mood,
         motifs=tuple(motifs),
         motifs_from_text=from_text,
+        drawn_motifs=tuple(drawn),
         concept=concept_line(motifs[:2], mood),
         tones=tuple(sorted(_tone_shares(hits).items())),
         imagery=tuple(imagery),
@@ -149,7 +152,7 @@ def plan_covers(
     for index, cover_style in enumerate(styles):
         rng = _rng(seed + index, _COVER_STREAM)
         palette = palettes[index % len(palettes)]
-        motifs = cover_motifs(analysis.motifs, index)
+        motifs = cover_motifs(analysis.drawn_motifs, index)
         prompt, negative = build_prompt(
             scene=scene(motifs), imagery=analysis.imagery, palette=palette, style=cover_style,
             mood=mood,

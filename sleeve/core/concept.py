@@ -12,11 +12,11 @@ from sleeve.core.plan import Mood
 # When neither title nor lyrics name anything drawable: motifs that suit the genre.
 GENRE_MOTIFS: dict[GenreFamily, tuple[Motif, ...]] = {
     "ballad": ("night", "moon"), "dance": ("neon", "star"), "pop": ("heart", "sun"),
-    "hiphop": ("city", "smoke"), "rnb": ("moon", "heart"), "indie": ("flower", "window"),
+    "hiphop": ("city", "smoke"), "rnb": ("moon", "heart"), "indie": ("flower", "sun"),
     "rock": ("fire", "road"), "metal": ("fire", "mountain"), "trot": ("sun", "flower"),
     "folk": ("road", "river"), "electronic": ("neon", "city"), "techno": ("neon", "city"),
-    "synthwave": ("sun", "road"), "jazz": ("smoke", "city"), "classical": ("moon", "window"),
-    "lofi": ("window", "rain"), "ambient": ("sea", "cloud"), "ost": ("mountain", "sun"),
+    "synthwave": ("sun", "road"), "jazz": ("smoke", "city"), "classical": ("moon", "mountain"),
+    "lofi": ("rain", "moon"), "ambient": ("sea", "moon"), "ost": ("mountain", "sun"),
 }
 
 MOTIF_PHRASES: dict[Motif, str] = {

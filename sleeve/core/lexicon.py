@@ -21,6 +21,9 @@ MOTIFS: tuple[Motif, ...] = (
     "rain", "night", "moon", "star", "sea", "city", "road", "fire", "flower", "snow", "sun",
     "forest", "mountain", "heart", "smoke", "neon", "river", "window", "bird", "wind", "cloud",
 )
+# What the procedural styles can draw as a silhouette (sleeve.render.motifs; a river is drawn
+# as water). Window, bird, wind and cloud still shape the concept, keywords and prompt.
+DRAWABLE_MOTIFS: frozenset[Motif] = frozenset(MOTIFS) - {"window", "bird", "wind", "cloud"}
 
 Tone = Literal["warm", "cool", "dark", "bright", "soft", "vivid"]
 TONES: tuple[Tone, ...] = ("warm", "cool", "dark", "bright", "soft", "vivid")

@@ -8,6 +8,7 @@ from sleeve.core.art_direction import analyze, plan_covers
 from sleeve.core.brief import Brief
 from sleeve.core.color import contrast_ratio
 from sleeve.core.keywords import warm_up
+from sleeve.core.lexicon import DRAWABLE_MOTIFS
 from sleeve.core.plan import CoverPlan, hex_to_rgb
 from sleeve.render.styles import STYLE_NAMES
 
@@ -61,6 +62,7 @@ def test_plans_for_every_fixture_brief(briefs: dict[str, Brief]) -> None:
             assert plan.title == brief.title and plan.artist == brief.artist
             assert plan.style in STYLE_NAMES
             assert 1 <= len(plan.motifs) <= 2
+            assert set(plan.motifs) <= DRAWABLE_MOTIFS
             ink, bg = hex_to_rgb(plan.palette.ink), hex_to_rgb(plan.palette.background)
             assert contrast_ratio(ink, bg) >= 4.5
             assert 2 <= len({*plan.palette.colors(), plan.palette.ink}) <= 5
