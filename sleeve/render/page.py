@@ -69,18 +69,6 @@ def independent(rng: np.random.Generator) -> np.random.Generator:
     return np.random.default_rng(int(rng.integers(0, 2**63)))
 
 
-def tint(canvas: np.ndarray, alpha: np.ndarray, color: np.ndarray) -> None:
-    """Move ``canvas`` (h, w, 3) toward ``color`` by a full ``alpha`` (h, w), in place.
-
-    ``c + (canvas − c)·(1 − alpha)`` in three in-place passes: no page-sized temporaries,
-    which at 3000² is most of the cost of a blend.
-    """
-    keep = np.float32(1.0) - alpha
-    canvas -= color
-    canvas *= keep[..., None]
-    canvas += color
-
-
 def paper_field(color: np.ndarray, rng: np.random.Generator, size: int,
                 strength: float = 0.02) -> np.ndarray:
     """A flat field of ``color`` with faint mottling and fibre, like uncoated stock.

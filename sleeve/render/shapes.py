@@ -22,6 +22,10 @@ Distance = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (ys (h,1), xs (1,w)
 _HUGE = 1e7
 
 
+# Distance functions return fresh arrays, so combinators and callers may work in place:
+# at 3000² every page-sized temporary avoided is worth several milliseconds.
+
+
 @dataclass(frozen=True)
 class Shape:
     distance: Distance
@@ -29,37 +33,76 @@ class Shape:
 
     def __and__(self, other: Shape) -> Shape:
         a, b = self.bbox, other.bbox
-        return Shape(
-            lambda y, x: np.maximum(self.distance(y, x), other.distance(y, x)),
-            (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])),
-        )
+
+        def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+            d = self.distance(y, x)
+            return np.maximum(d, other.distance(y, x), out=d)
+
+        return Shape(distance, (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]),
+                                min(a[3], b[3])))
 
     def __or__(self, other: Shape) -> Shape:
         a, b = self.bbox, other.bbox
-        return Shape(
-            lambda y, x: np.minimum(self.distance(y, x), other.distance(y, x)),
-            (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])),
-        )
+
+        def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+            d = self.distance(y, x)
+            return np.minimum(d, other.distance(y, x), out=d)
+
+        return Shape(distance, (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
+                                max(a[3], b[3])))
 
     def __sub__(self, other: Shape) -> Shape:
-        return Shape(lambda y, x: np.maximum(self.distance(y, x), -other.distance(y, x)),
-                     self.bbox)
+        def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+            d = self.distance(y, x)
+            cut = other.distance(y, x)
+            np.negative(cut, out=cut)
+            return np.maximum(d, cut, out=d)
+
+        return Shape(distance, self.bbox)
+
+
+def _radius(y: np.ndarray, x: np.ndarray, cx: float, cy: float) -> np.ndarray:
+    d = np.square(x - cx) + np.square(y - cy)
+    return np.sqrt(d, out=d)
 
 
 def circle(cx: float, cy: float, r: float) -> Shape:
-    return Shape(lambda y, x: np.sqrt((x - cx) ** 2 + (y - cy) ** 2) - r,
-                 (cx - r - 1, cy - r - 1, cx + r + 1, cy + r + 1))
+    def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        d = _radius(y, x, cx, cy)
+        d -= r
+        return d
+
+    return Shape(distance, (cx - r - 1, cy - r - 1, cx + r + 1, cy + r + 1))
 
 
 def ring(cx: float, cy: float, r: float, width: float) -> Shape:
-    return Shape(lambda y, x: np.abs(np.sqrt((x - cx) ** 2 + (y - cy) ** 2) - r) - width / 2,
-                 (cx - r - width, cy - r - width, cx + r + width, cy + r + width))
+    def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        d = _radius(y, x, cx, cy)
+        d -= r
+        np.abs(d, out=d)
+        d -= width / 2
+        return d
+
+    return Shape(distance, (cx - r - width, cy - r - width, cx + r + width, cy + r + width))
+
+
+def _box(u: np.ndarray, v: np.ndarray, half_u: float, half_v: float) -> np.ndarray:
+    """max(|u| − half_u, |v| − half_v), computed into ``u`` (``u`` must be writable)."""
+    np.abs(u, out=u)
+    u -= half_u
+    v = np.abs(v)
+    v -= half_v
+    return np.maximum(u, v, out=u)
 
 
 def rect(x0: float, y0: float, x1: float, y1: float) -> Shape:
     cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0) / 2, abs(y1 - y0) / 2
-    return Shape(lambda y, x: np.maximum(np.abs(x - cx) - hx, np.abs(y - cy) - hy),
-                 (min(x0, x1) - 1, min(y0, y1) - 1, max(x0, x1) + 1, max(y0, y1) + 1))
+
+    def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        u = np.broadcast_to(x - cx, np.broadcast_shapes(x.shape, y.shape)).copy()
+        return _box(u, y - cy, hx, hy)
+
+    return Shape(distance, (min(x0, x1) - 1, min(y0, y1) - 1, max(x0, x1) + 1, max(y0, y1) + 1))
 
 
 def rotated_rect(cx: float, cy: float, half_w: float, half_h: float, angle: float) -> Shape:
@@ -70,10 +113,11 @@ def rotated_rect(cx: float, cy: float, half_w: float, half_h: float, angle: floa
         dx, dy = x - cx, y - cy
         u = dx * c - dy * s
         v = dx * s + dy * c
-        return np.maximum(np.abs(u) - half_w, np.abs(v) - half_h)
+        return _box(u, v, half_w, half_h)
 
-    reach = abs(half_w) + abs(half_h)
-    return Shape(distance, (cx - reach, cy - reach, cx + reach, cy + reach))
+    reach_x = abs(half_w * c) + abs(half_h * s)
+    reach_y = abs(half_w * s) + abs(half_h * c)
+    return Shape(distance, (cx - reach_x - 1, cy - reach_y - 1, cx + reach_x + 1, cy + reach_y + 1))
 
 
 def half_plane(nx: float, ny: float, offset: float) -> Shape:
@@ -81,23 +125,6 @@ def half_plane(nx: float, ny: float, offset: float) -> Shape:
     norm = float(np.hypot(nx, ny))
     nx, ny, offset = nx / norm, ny / norm, offset / norm
     return Shape(lambda y, x: nx * x + ny * y - offset, (-_HUGE, -_HUGE, _HUGE, _HUGE))
-
-
-def polygon(points: list[tuple[float, float]]) -> Shape:
-    """A convex polygon (points in either winding order)."""
-    pts = np.asarray(points, dtype=np.float64)
-    centre = pts.mean(axis=0)
-    planes: list[Shape] = []
-    for (x0, y0), (x1, y1) in zip(pts, np.roll(pts, -1, axis=0), strict=True):
-        nx, ny = y1 - y0, -(x1 - x0)
-        if nx * (centre[0] - x0) + ny * (centre[1] - y0) > 0:
-            nx, ny = -nx, -ny
-        planes.append(half_plane(nx, ny, nx * x0 + ny * y0))
-    shape = planes[0]
-    for plane in planes[1:]:
-        shape = shape & plane
-    lo, hi = pts.min(axis=0), pts.max(axis=0)
-    return Shape(shape.distance, (lo[0] - 1, lo[1] - 1, hi[0] + 1, hi[1] + 1))
 
 
 def coverage(shape: Shape, size: int) -> Mask:
@@ -109,8 +136,10 @@ def coverage(shape: Shape, size: int) -> Mask:
         return EMPTY
     ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5
     xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5
-    alpha = np.clip(0.5 - shape.distance(ys, xs), 0.0, 1.0).astype(np.float32)
-    return Mask(alpha, r0, c0)
+    alpha = shape.distance(ys, xs).astype(np.float32, copy=False)
+    np.negative(alpha, out=alpha)
+    alpha += 0.5
+    return Mask(np.clip(alpha, 0.0, 1.0, out=alpha), r0, c0)
 
 
 def mask(shape: Shape, size: int) -> np.ndarray:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
-from sleeve.render.page import Zone, independent, palette_rgb, paper_field, tint, type_zone
-from sleeve.render.raster import fbm, resize
+from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import Mask, fbm, paint, resize
 
 DESCRIPTION = "Topographic contour lines around one summit, with filled elevation bands"
 
@@ -75,7 +75,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         cover += 0.5
         np.clip(cover, 0.0, 1.0, out=cover)
         cover *= calm[window[0]]
-        tint(page[window], cover, colors[name])
+        paint(page, Mask(cover, window[0].start, window[1].start), colors[name])
 
     # Distance (in pixels) to the nearest contour; every fifth contour is an index line.
     dist = height * np.float32(_LEVELS)
@@ -91,5 +91,5 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     line -= dist
     np.clip(line, 0.0, 1.0, out=line)
     line *= calm * np.float32(0.7)
-    tint(page, line, colors["ink"])
+    paint(page, Mask(line, 0, 0), colors["ink"])
     return np.clip(page, 0.0, 1.0, out=page)
