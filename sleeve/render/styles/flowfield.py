@@ -86,31 +86,27 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     path = _streamlines(rng, zone, focal, radius)
     group = np.asarray(rng.choice(3, size=path.shape[1], p=[0.62, 0.32, 0.06]))
 
-    # Colour and coverage are drawn separately: colour opaque (the last line over a pixel
-    # wins, as with ink), coverage in an L image that gets the anti-aliasing blur, the void
-    # and the calm type zone. One blur and one blend, whatever the number of colours.
+    # One RGBA drawing holds both: colour opaque (the last line over a pixel wins, as with
+    # ink) and coverage in alpha, which alone gets the anti-aliasing blur, the void and the
+    # calm type zone. One draw, one blur and one blend, whatever the number of colours.
     width = max(1, round(size / 640))
-    names = ("primary", "secondary", "accent")
-    fills = [tuple(round(float(v) * 255) for v in colors[n]) for n in names]
     opacity = (217, 204, 255)
-    ink = Image.new("RGB", (size, size), fills[0])
-    cover = Image.new("L", (size, size), 0)
-    draw_ink, draw_cover = ImageDraw.Draw(ink), ImageDraw.Draw(cover)
+    fills = [(*(round(float(v) * 255) for v in colors[n]), a)
+             for n, a in zip(("primary", "secondary", "accent"), opacity, strict=True)]
+    ink = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(ink)
     pixels = path * np.float32(size)
     for line in range(path.shape[1]):
-        points = pixels[:, line, :].ravel().tolist()
-        g = int(group[line])
-        draw_ink.line(points, fill=fills[g], width=width)
-        draw_cover.line(points, fill=opacity[g], width=width)
+        draw.line(pixels[:, line, :].ravel().tolist(), fill=fills[int(group[line])], width=width)
     cx, cy, r = focal[0] * size, focal[1] * size, radius * size
     ring_w = size / 300
-    draw_cover.ellipse((cx - r, cy - r, cx + r, cy + r), fill=0)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(0, 0, 0, 0))
 
     soft = ImageFilter.GaussianBlur(max(0.4, size / 2400))
-    alpha = np.asarray(cover.filter(soft), dtype=np.float32)
+    alpha = np.asarray(ink.getchannel("A").filter(soft), dtype=np.float32)
     alpha *= (1.0 - 0.92 * zone.weight(size, feather=0.08)) / np.float32(255.0)
     out = paper_field(colors["background"], texture_rng, size, strength=0.012)
-    lines = np.asarray(ink, dtype=np.float32)
+    lines = np.asarray(ink.convert("RGB"), dtype=np.float32)
     lines *= np.float32(1 / 255)
     lines -= out
     lines *= alpha[..., None]
