@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -40,7 +39,7 @@ def test_image_master_variants_and_etag(client: TestClient, auth: dict[str, str]
 
 
 def test_publish_review_and_gallery(client: TestClient, auth: dict[str, str]) -> None:
-    genre = f"g{uuid.uuid4().hex[:8]}"  # this test's own corner of the shared gallery
+    genre = "jazz"  # the filter is by genre family; no other test publishes covers
     covers = finished_job(client, auth, count=3, brief={
         "title": "Glass", "artist": "Vale", "genre": genre})["covers"]
     ids = [c["id"] for c in covers]
@@ -51,6 +50,7 @@ def test_publish_review_and_gallery(client: TestClient, auth: dict[str, str]) ->
         return response.json()  # type: ignore[no-any-return]
 
     assert gallery()["items"] == []  # private by default
+    assert {c["genre"] for c in covers} == {genre}
     stranger = new_user(client)
     assert client.get(f"/v1/covers/{ids[0]}", headers=stranger).status_code == 404
     for cover_id in ids:
@@ -78,6 +78,7 @@ def test_publish_review_and_gallery(client: TestClient, auth: dict[str, str]) ->
     rest = gallery(limit=2, cursor=first["next_cursor"])
     assert [c["id"] for c in rest["items"]] == order[2:] and rest["next_cursor"] is None
     assert client.get("/v1/gallery", params={"cursor": "garbage!"}).status_code == 422
+    assert gallery(genre="metal")["items"] == []  # the filter holds
 
 
 def test_review_validation(client: TestClient, auth: dict[str, str]) -> None:

@@ -10,7 +10,9 @@ from tests.service.fixtures import RENDER_SIZE, finished_job, job_body, new_user
 
 
 def test_job_runs_to_covers(client: TestClient, auth: dict[str, str]) -> None:
-    created = client.post("/v1/jobs", json=job_body(count=2), headers=auth)
+    body = job_body(count=2)
+    del body["style"]
+    created = client.post("/v1/jobs", json=body, headers=auth)
     assert created.status_code == 202
     job = created.json()
     assert created.headers["location"] == f"/v1/jobs/{job['id']}"

@@ -124,7 +124,9 @@ def job_body(count: int = 2, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "brief": {"title": "Midnight Rain", "artist": "Luna Vale", "genre": "ballad",
                   "lyrics": "Rain on the window, the city asleep"},
-        "count": count, "size": RENDER_SIZE, "seed": 7,
+        # A fixed style keeps these service tests independent of the art director's choice;
+        # test_job_runs_to_covers leaves it to the art director.
+        "count": count, "size": RENDER_SIZE, "seed": 7, "style": "swiss",
     }
     body.update(overrides)
     return body
