@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -67,8 +67,11 @@ def _english_stopwords() -> frozenset[str]:
 
 
 def warm_up() -> None:
-    """Load the Korean analyser now rather than on the first Korean brief."""
-    _kiwi().tokenize("밤하늘")
+    """Load the Korean analyser and the word lists now rather than on the first brief."""
+    # A real sentence: the analyser sets up more on its first full sentence than on one word.
+    _kiwi().tokenize("우리가 걷던 그 길 위에 달빛이 내려와 차가운 바람이 불었어")
+    _english_stopwords()
+    lookup("rain")
 
 
 def english_lemma(word: str) -> str:
@@ -117,7 +120,16 @@ def _english_terms(text: str) -> Iterator[str]:
 
 
 def _korean_terms(text: str) -> Iterator[str]:
-    for token in _kiwi().tokenize(text):
+    for line in text.split("\n"):
+        if _HANGUL.search(line):
+            yield from _korean_line_terms(line)
+
+
+@lru_cache(maxsize=4096)
+def _korean_line_terms(line: str) -> tuple[str, ...]:
+    # Per line and cached: choruses repeat, and the analyser is the slow part of a brief.
+    found: list[str] = []
+    for token in _kiwi().tokenize(line):
         tag = token.tag.split("-")[0]  # "VA-I" (irregular) is still an adjective
         if tag in _NOUN_TAGS:
             lemma = token.form
@@ -126,7 +138,8 @@ def _korean_terms(text: str) -> Iterator[str]:
         else:
             continue
         if lemma not in _KO_STOP and _HANGUL.search(lemma):
-            yield lemma
+            found.append(lemma)
+    return tuple(found)
 
 
 def _ideograph_terms(text: str) -> Iterator[str]:
