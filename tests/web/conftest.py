@@ -104,15 +104,17 @@ def _size(width: int) -> ViewportSize:
     return {"width": width, "height": DESKTOP["height"]}
 
 
-def screenshot(page: Page, name: str) -> list[Path]:
-    """Saves the page at 375 px and 1280 px wide (full height)."""
+def screenshot(page: Page, name: str, wait: bool = True) -> list[Path]:
+    """Saves the page at 375 px and 1280 px wide (full height). ``wait=False`` for pages
+    with an open event stream, which never go network-idle."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # A toast from an earlier step would float over the middle of a full-page shot.
     page.evaluate("() => { document.getElementById('toast').textContent = ''; }")
     saved = []
     for width in WIDTHS:
         page.set_viewport_size(_size(width))
-        settle(page)
+        if wait:
+            settle(page)
         path = SCREENSHOTS / f"{name}-{width}.png"
         page.screenshot(path=str(path), full_page=True, animations="disabled")
         saved.append(path)

@@ -22,8 +22,9 @@ def free_port() -> int:
 
 
 class SleeveServer:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
+        self.extra_env = extra_env or {}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
@@ -41,6 +42,7 @@ class SleeveServer:
             "SLEEVE_RATE_LIMIT_JOBS_PER_MINUTE": "1000",
             "SLEEVE_LOG_LEVEL": "WARNING",
         })
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:

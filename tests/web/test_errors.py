@@ -3,6 +3,7 @@ markup in user text, a wrong password."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -30,10 +31,16 @@ def test_empty_title_shows_the_api_message_at_the_field(page: Page, server: Slee
 
 def test_server_unavailable_gives_a_friendly_message(make_page: Callable[..., Page],
                                                      tmp_path: Path) -> None:
-    own = SleeveServer(tmp_path)
+    # This server also has an OAuth provider configured (never contacted): the page offers it.
+    own = SleeveServer(tmp_path, {"SLEEVE_OAUTH_PROVIDERS": json.dumps({"kakao": {
+        "client_id": "sleeve-test", "authorize_url": "http://127.0.0.1:9/authorize",
+        "token_url": "http://127.0.0.1:9/token", "userinfo_url": "http://127.0.0.1:9/me"}})})
     own.start()
     page = make_page()
     try:
+        page.goto(f"{own.url}/#/login")
+        expect(page.get_by_role("link", name="Continue with Kakao")).to_have_attribute(
+            "href", re.compile("^/v1/auth/oauth/kakao/login"))
         register(page, own.url)
         page.get_by_label("Song title").fill("Midnight Rain")
         page.get_by_label("Artist").fill("Luna Vale")

@@ -8,7 +8,7 @@ import re
 from PIL import Image
 from playwright.sync_api import Page, Request, expect
 
-from tests.web.conftest import SCREENSHOTS, check_page, register
+from tests.web.conftest import axe_violations, check_page, register, screenshot
 from tests.web.server import SleeveServer
 
 TITLE = "Midnight Rain"
@@ -38,14 +38,15 @@ def test_register_create_watch_rate_download_publish(page: Page, server: SleeveS
     expect(page.get_by_role("heading", name="Making 4 covers")).to_be_visible()
     expect(page.get_by_role("progressbar")).to_be_visible()
     expect(page.get_by_role("button", name="Cancel")).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "progress-1280.png"))
+    screenshot(page, "progress", wait=False)
+    assert not axe_violations(page)
     expect(page.get_by_role("heading", name="Your covers are ready")).to_be_visible(
         timeout=RENDER_TIMEOUT_MS)
     assert any("/events" in url for url in streams), "progress did not come over SSE"
     covers = page.get_by_role("link", name=re.compile(f"Cover for “{TITLE}” by {ARTIST}"))
     expect(covers).to_have_count(4)
     expect(page.get_by_role("button", name="Cancel")).to_be_hidden()
+    expect(page.get_by_role("button", name="Make another set")).to_be_visible()
     check_page(page, "results")
 
     covers.first.click()

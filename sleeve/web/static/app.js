@@ -114,9 +114,9 @@ async function submitting(form, work) {
   }
 }
 
-function errorState(error, retry) {
+function errorState(error, retry, heading = "h1") {
   return h("div", { class: "empty error-state", role: "alert" },
-    h("h1", { class: "empty-title" }, t("err_title")),
+    h(heading, { class: "empty-title" }, t("err_title")),
     h("p", {}, explain(error)),
     retry ? h("button", { type: "button", class: "btn", onclick: retry }, t("try_again")) : null);
 }
@@ -143,7 +143,7 @@ function imageUrl(cover, params) {
   return `${cover.image_url}?${new URLSearchParams(params)}`;
 }
 
-function coverCard(cover) {
+function coverCard(cover, { badge = true } = {}) {
   return h("li", { class: "card" },
     h("a", { class: "card-link", href: `#/cover/${encodeURIComponent(cover.id)}` },
       h("img", {
@@ -154,7 +154,7 @@ function coverCard(cover) {
         h("span", { class: "card-title" }, cover.title),
         h("span", { class: "card-sub" }, `${cover.artist} · ${styleLabel(cover.style)}`),
         h("span", { class: cover.rating_count ? "card-rating rated" : "card-rating" }, icon("star"), ratingText(cover)),
-        cover.is_public ? h("span", { class: "badge" }, t("public")) : null)));
+        badge && cover.is_public ? h("span", { class: "badge" }, t("public")) : null)));
 }
 
 function slug(text) {
@@ -352,6 +352,18 @@ async function jobView(id) {
   const bar = h("progress", { max: 100, value: 0, "aria-labelledby": "job-status" });
   const percent = h("span", { class: "job-percent", "aria-hidden": "true" });
   const cancel = h("button", { type: "button", class: "btn btn-secondary" }, t("cancel"));
+  const again = h("button", { type: "button", class: "btn btn-secondary" }, icon("sparkle"), t("make_another_set"));
+  again.addEventListener("click", async () => {
+    again.disabled = true;
+    try {
+      const next = await api("POST", "/v1/jobs", { brief: job.brief, count: job.count, style: job.style });
+      location.hash = `#/jobs/${encodeURIComponent(next.id)}`;
+    } catch (error) {
+      toast(explain(error));
+    } finally {
+      again.disabled = false;
+    }
+  });
   const progressBox = h("div", { class: "job-progress" }, h("div", { class: "bar-row" }, bar, percent), status);
   const grid = h("ul", { class: "grid", "aria-label": t("covers") });
   const hint = h("p", { class: "hint results-hint" });
@@ -363,16 +375,19 @@ async function jobView(id) {
     sub.replaceChildren(`“${job.brief.title}” — ${job.brief.artist}`);
     bar.value = job.progress;
     percent.textContent = `${job.progress}%`;
-    if (job.state !== lastState) {
-      status.textContent = job.state === "failed" ? `${t("state_failed")} ${job.error || ""}`.trim()
+    const said = job.state === "failed" ? `${t("state_failed")} ${job.error || ""}`.trim()
+      : job.state === "running" ? `${t("state_running")} ${t("n_of_m_ready", { n: job.covers.length, m: job.count })}`
         : t(`state_${job.state}`);
-      lastState = job.state;
+    if (said !== lastState) {
+      status.textContent = said;
+      lastState = said;
     }
     progressBox.hidden = job.state === "succeeded";
     progressBox.classList.toggle("is-failed", job.state === "failed" || job.state === "cancelled");
     cancel.hidden = TERMINAL.has(job.state);
+    again.hidden = !TERMINAL.has(job.state);
     hint.textContent = job.state === "succeeded" ? t("results_hint") : "";
-    const cards = job.covers.map(coverCard);
+    const cards = job.covers.map((cover) => coverCard(cover));
     const waiting = TERMINAL.has(job.state) ? 0 : Math.max(0, job.count - job.covers.length);
     for (let i = 0; i < waiting; i += 1) {
       cards.push(h("li", { class: "card card-pending", "aria-hidden": "true" }, h("div", { class: "shimmer" })));
@@ -396,7 +411,7 @@ async function jobView(id) {
   update(job);
   if (!TERMINAL.has(job.state)) follow(id, update);
   return h("section", { class: "job" },
-    h("div", { class: "job-head" }, h("div", {}, heading, sub), cancel),
+    h("div", { class: "job-head" }, h("div", {}, heading, sub), h("div", { class: "btn-row" }, cancel, again)),
     progressBox, hint, grid);
 }
 
@@ -520,7 +535,7 @@ async function coverView(id) {
 }
 
 /** A grid that loads pages of covers, the next one when its end scrolls into view. */
-function pagedGrid(path, params, emptyState) {
+function pagedGrid(path, params, emptyState, cardOptions = {}) {
   const grid = h("ul", { class: "grid", "aria-label": t("covers") });
   const more = h("button", { type: "button", class: "btn btn-secondary", hidden: true }, t("load_more"));
   const status = h("div", { class: "grid-status", "aria-live": "polite" });
@@ -533,12 +548,12 @@ function pagedGrid(path, params, emptyState) {
     try {
       const query = new URLSearchParams({ ...params, ...(cursor ? { cursor } : {}) });
       const page = await api("GET", `${path}?${query}`);
-      append(grid, page.items.map(coverCard));
+      append(grid, page.items.map((cover) => coverCard(cover, cardOptions)));
       cursor = page.next_cursor;
       more.hidden = !cursor;
       status.replaceChildren(grid.children.length ? "" : emptyState());
     } catch (error) {
-      status.replaceChildren(errorState(error, load));
+      status.replaceChildren(errorState(error, load, "h2"));
     } finally {
       loading = false;
       more.disabled = false;
@@ -578,7 +593,8 @@ function galleryView(params) {
       h("div", {}, h("h1", {}, t("gallery_title")), h("p", { class: "lead" }, t("gallery_lead"))),
       h("div", { class: "filter" }, h("label", { for: "gallery-genre" }, t("genre")), select)),
     pagedGrid("/v1/gallery", { limit: 24, ...(genre ? { genre } : {}) }, () => h("div", { class: "empty" },
-      h("p", { class: "empty-title" }, genre ? t("gallery_empty_genre") : t("gallery_empty")))));
+      h("p", { class: "empty-title" }, genre ? t("gallery_empty_genre") : t("gallery_empty"))),
+    { badge: false }));
 }
 
 // ---------- routing ----------
