@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
+from sleeve.render import motifs
 from sleeve.render.page import Zone, palette_rgb, paper_field, type_zone
 from sleeve.render.shapes import Shape, circle, fill, half_plane, rect, rotated_rect
 
@@ -21,13 +22,13 @@ DESCRIPTION = "Swiss/Bauhaus geometric: a dominant disc, bars and quarter circle
 
 GRID = 6
 
+# Motifs (canonical names from ``motifs``) abstracted to the one form that stands for them.
 _FORMS_BY_MOTIF = {
-    "sun": "disc", "moon": "disc", "star": "disc", "stars": "disc", "planet": "disc",
-    "heart": "disc", "eye": "disc",
-    "road": "bars", "highway": "bars", "car": "bars", "rain": "bars", "train": "bars",
-    "city": "bars", "skyline": "bars",
-    "sea": "waves", "wave": "waves", "waves": "waves", "ocean": "waves", "river": "waves",
-    "sunset": "rise", "sunrise": "rise", "mountain": "rise", "horizon": "rise", "fire": "rise",
+    "sun": "disc", "moon": "disc", "star": "disc", "night": "disc", "heart": "disc",
+    "flower": "disc", "neon": "disc",
+    "road": "bars", "rain": "bars", "city": "bars",
+    "sea": "waves",
+    "fire": "rise", "mountain": "rise", "forest": "rise",
 }
 
 
@@ -71,8 +72,9 @@ class _Page:
 
 def _form_for(plan: CoverPlan, rng: np.random.Generator) -> str:
     for motif in plan.motifs:
-        if motif in _FORMS_BY_MOTIF:
-            return _FORMS_BY_MOTIF[motif]
+        form = _FORMS_BY_MOTIF.get(motifs.canonical(motif) or "")
+        if form is not None:
+            return form
     return str(rng.choice(["disc", "rise", "bars", "waves"]))
 
 
