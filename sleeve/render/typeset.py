@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from sleeve.core.color import relative_luminance
-from sleeve.core.plan import CoverPlan, hex_to_rgb, rgb_to_hex
+from sleeve.core.plan import CoverPlan, TypeLayoutName, hex_to_rgb, rgb_to_hex
 from sleeve.render.contrast import (
     WCAG_AA,
     background_luminance,
@@ -84,7 +84,7 @@ class Layout:
     band: bool = False
 
 
-LAYOUTS: dict[str, Layout] = {
+LAYOUTS: dict[TypeLayoutName, Layout] = {
     "top-left": Layout(0.085, "top", "left", 0.42),
     "top-center": Layout(0.085, "top", "center", 0.42),
     "bottom-left": Layout(0.085, "bottom", "left", 0.42),

@@ -1,0 +1,128 @@
+"""Fonts: found by file name on the search path, a fallback chain per role, real coverage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sleeve.config import get_settings
+from sleeve.core.plan import TypeLayout
+from sleeve.render.fonts import (
+    ROLE_FACES,
+    FontLibrary,
+    FontsMissingError,
+    default_search_dirs,
+    font_library,
+)
+from sleeve.render.typeset import split_runs, typeset
+from tests.render.conftest import build_plan
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "briefs.jsonl"
+TYPEFACES = tuple(ROLE_FACES)
+
+
+def _briefs() -> list[dict[str, str]]:
+    return [json.loads(line) for line in FIXTURES.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("typeface", TYPEFACES)
+def test_every_typeface_resolves_to_installed_files(typeface: str) -> None:
+    chain = font_library().chain(typeface, "title", "Title", "en")  # type: ignore[arg-type]
+    assert all(font.path.is_file() for font in chain)
+    assert chain[-1].path.name == "Symbola_hint.ttf"
+
+
+def test_korean_and_japanese_pick_their_face_of_the_cjk_collection() -> None:
+    ko = font_library().chain("grotesk", "title", "밤", "ko")[1]
+    ja = font_library().chain("grotesk", "title", "夜", "ja")[1]
+    assert (ko.path.name, ko.index) == ("NotoSansCJK-Bold.ttc", 1)
+    assert (ja.path.name, ja.index) == ("NotoSansCJK-Bold.ttc", 0)
+
+
+def test_bebas_only_for_titles_without_lowercase() -> None:
+    # Bebas Neue draws lowercase as capitals: a mixed-case title would no longer read as typed.
+    caps = font_library().chain("condensed", "title", "GARAGE SUMMER", "en")[0]
+    mixed = font_library().chain("condensed", "title", "Garage Summer", "en")[0]
+    assert caps.path.name == "BebasNeue-Regular.otf"
+    assert mixed.path.name != "BebasNeue-Regular.otf"
+
+
+def test_empty_search_path_raises_fonts_missing_with_the_packages(tmp_path: Path) -> None:
+    library = FontLibrary([tmp_path])
+    with pytest.raises(FontsMissingError) as caught:
+        library.chain("serif", "title", "Midnight Rain", "en")
+    message = str(caught.value)
+    assert "fonts-ebgaramond" in message and "fonts-noto-cjk" in message
+    assert "fonts-symbola" in message and str(tmp_path) in message
+
+
+def test_typeset_with_no_fonts_raises_a_clear_error(tmp_path: Path) -> None:
+    from PIL import Image
+
+    with pytest.raises(FontsMissingError, match="apt-get install"):
+        typeset(Image.new("RGB", (512, 512)), build_plan(), fonts=FontLibrary([tmp_path]))
+
+
+def test_font_dir_setting_is_searched_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = font_library().file("DejaVuSans.ttf").path
+    shutil.copy(source, tmp_path / "DejaVuSans.ttf")
+    monkeypatch.setenv("SLEEVE_FONT_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        dirs = default_search_dirs()
+        assert dirs[0] == tmp_path
+        assert FontLibrary(dirs).file("DejaVuSans.ttf").path == tmp_path / "DejaVuSans.ttf"
+    finally:
+        get_settings.cache_clear()
+
+
+def test_emoji_falls_back_to_symbola() -> None:
+    chain = font_library().chain("serif", "title", "Fireflies 🌙", "en")
+    runs, uncovered = split_runs("Fireflies 🌙", chain)
+    assert uncovered == []
+    assert [r.font.path.name for r in runs] == ["EBGaramond12-Regular.otf", "Symbola_hint.ttf"]
+    assert "".join(r.text for r in runs) == "Fireflies 🌙"
+
+
+def test_mixed_hangul_and_latin_split_into_runs_per_script() -> None:
+    text = "서울의 밤 (Seoul Nights)"
+    runs, uncovered = split_runs(text, font_library().chain("grotesk", "title", text, "ko"))
+    assert uncovered == []
+    assert "".join(r.text for r in runs) == text
+    hangul = next(r for r in runs if "서" in r.text)
+    latin = next(r for r in runs if "Seoul" in r.text)
+    assert hangul.font.path.name.startswith("NotoSansCJK")
+    assert latin.font.path.name.startswith("Inter")
+
+
+def test_a_character_no_font_has_is_reported_not_a_crash() -> None:
+    text = "A\U0010fffdB"  # private use: no installed font maps it
+    runs, uncovered = split_runs(text, font_library().chain("serif", "title", text, "en"))
+    assert uncovered == ["\U0010fffd"]
+    assert "".join(r.text for r in runs) == text
+
+
+@pytest.mark.parametrize("typeface", TYPEFACES)
+def test_fixture_titles_and_artists_have_no_uncovered_characters(typeface: str) -> None:
+    library = font_library()
+    for brief in _briefs():
+        for role in ("title", "artist"):
+            text = brief[role]
+            chain = library.chain(typeface, role, text, brief.get("language", "en"))  # type: ignore[arg-type]
+            assert split_runs(text, chain)[1] == [], (typeface, role, text)
+
+
+def test_typeset_fixture_briefs_report_no_uncovered_glyphs() -> None:
+    from PIL import Image
+
+    art = Image.new("RGB", (512, 512), (40, 44, 60))
+    for brief in _briefs():
+        plan = build_plan(title=brief["title"], artist=brief["artist"], type_layout=TypeLayout(
+            name="bottom-left", anchor="bottom", typeface="grotesk", uppercase=True, tracking=0.1))
+        for box in typeset(art, plan).boxes:
+            assert box.uncovered == (), (box.role, box.text)
