@@ -15,7 +15,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
-from sleeve.render.page import Zone, palette_rgb, paper_field, type_zone
+from sleeve.render.page import Zone, focal_pair, palette_rgb, paper_field, type_zone
 from sleeve.render.shapes import Shape, circle, fill, half_plane, rect, rotated_rect
 
 DESCRIPTION = "Swiss/Bauhaus geometric: a dominant disc, bars and quarter circles on a strict grid"
@@ -123,6 +123,14 @@ def _rise(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     side = page.x(0.55 if col > 2.5 else 5.45)
     fill(canvas, circle(side, page.art_top + page.margin + page.module * 0.35, page.module * 0.35)
                 & clip, c["accent"])
+    if page.zone.anchor == "center":
+        # Below the type, the sun's reflection: bars thinning as they go down the page.
+        y = page.zone.y1 * page.size + page.module * 0.3
+        for k in range(5):
+            h = page.module * (0.34 - 0.06 * k)
+            reach = radius * (0.9 - 0.12 * k)
+            fill(canvas, rect(page.x(col) - reach, y, page.x(col) + reach, y + h), c["primary"])
+            y += h + page.module * 0.22
 
 
 def _bars(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
@@ -172,6 +180,8 @@ _DRAW: dict[str, Callable[[np.ndarray, _Page, np.random.Generator], None]] = {
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
+    form, support = focal_pair(colors)
+    colors = {**colors, "primary": form, "secondary": support}
     zone = type_zone(plan.type_layout.anchor)
     page = _Page(size, zone, colors)
     canvas = paper_field(colors["background"], rng, size, strength=0.018)
