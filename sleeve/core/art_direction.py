@@ -143,14 +143,17 @@ def plan_covers(
     forced = _resolve_style(style)
     analysis = analyze(brief)
     family, mood = analysis.genre_family, analysis.mood
+    # The brief is part of every seed: two ballads at seed 1 should not get the same covers.
+    key = int(brief.digest()[:16], 16)
     if forced:
         styles = [forced] * count
     else:
-        styles = choose_styles(policy, family, mood, count, _rng(seed, _STYLE_STREAM))
-    palettes = palette_order(family, mood, dict(analysis.tones), _rng(seed, _PALETTE_STREAM))
+        styles = choose_styles(policy, family, mood, count, _rng(seed, _STYLE_STREAM, key))
+    tones = dict(analysis.tones)
+    palettes = palette_order(family, mood, tones, _rng(seed, _PALETTE_STREAM, key))
     plans: list[CoverPlan] = []
     for index, cover_style in enumerate(styles):
-        rng = _rng(seed + index, _COVER_STREAM)
+        rng = _rng(seed + index, _COVER_STREAM, key)
         palette = palettes[index % len(palettes)]
         motifs = cover_motifs(analysis.drawn_motifs, index)
         prompt, negative = build_prompt(

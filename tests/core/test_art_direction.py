@@ -76,6 +76,13 @@ def test_same_brief_and_seed_give_the_same_plans(briefs: dict[str, Brief]) -> No
     assert len(seeds) > 1
 
 
+def test_different_briefs_at_the_same_seed_get_different_plans() -> None:
+    a = Brief(title="Midnight Rain", artist="Luna Vale", genre="ballad")
+    b = Brief(title="Blue Hour", artist="Luna Vale", genre="ballad")
+    plans_a, plans_b = plan_covers(a, 4, 5), plan_covers(b, 4, 5)
+    assert [(p.style, p.palette) for p in plans_a] != [(p.style, p.palette) for p in plans_b]
+
+
 def test_plan_round_trips_through_json(briefs: dict[str, Brief]) -> None:
     for plan in plan_covers(briefs["서울의 밤 (Seoul Nights)"], 3, 7):
         assert CoverPlan.model_validate_json(plan.model_dump_json()) == plan
