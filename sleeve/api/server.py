@@ -11,6 +11,7 @@ import signal
 import threading
 
 import uvicorn
+from prometheus_client import start_http_server
 from sqlalchemy.engine import make_url
 
 from sleeve.api.app import create_app
@@ -44,6 +45,8 @@ def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
     """A worker without the API: Celery with ``SLEEVE_QUEUE=celery``, else DB-polling threads."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
+    if settings.worker_metrics_port is not None:
+        start_http_server(settings.worker_metrics_port)
     if settings.queue == "celery":
         from sleeve.jobs.celery_app import run_celery_worker
 
