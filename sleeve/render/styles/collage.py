@@ -177,13 +177,16 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     tilt = np.deg2rad(rng.uniform(2.0, 5.0, size=3)) * np.asarray([1, -1, 1])
 
     # 1. The big ground piece in the secondary colour.
-    cx, cy = box.at(u(0.4), 0.45)
-    big = rotated_rect(cx, cy, box.w * 0.36, box.h * 0.36, float(tilt[0]))
+    # Every placement jitters within its role, so seeds give different layouts of one idea.
+    jitter = rng.uniform(-1.0, 1.0, size=8)
+    cx, cy = box.at(u(0.4 + 0.07 * jitter[0]), 0.45 + 0.06 * jitter[1])
+    big = rotated_rect(cx, cy, box.w * (0.36 + 0.04 * jitter[2]), box.h * 0.36, float(tilt[0]))
     _lay_torn(canvas, big & art, tear, colors["secondary"])
 
     # 2. A photocopied halftone block on pale paper, overlapping the first piece.
-    bx, by = box.at(u(0.7), 0.55)
-    block = rotated_rect(bx, by, box.w * 0.24, box.h * 0.33, float(tilt[1]))
+    bx, by = box.at(u(0.7 + 0.06 * jitter[3]), 0.55 + 0.08 * jitter[4])
+    block = rotated_rect(bx, by, box.w * (0.24 + 0.04 * jitter[5]), box.h * 0.33,
+                         float(tilt[1]))
     paper = colors["ink"] if luminance(colors["ink"]) > 0.45 else _WHITE
     dark = colors["background"] if luminance(colors["background"]) < 0.1 else colors["primary"]
     _lay_photocopy(canvas, block & art, tear, paper, dark, (bx, by + box.h * 0.15),
@@ -196,12 +199,14 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         focal_name, strip_name = "accent", "primary"
 
     # 3. A narrow torn strip, like tape across a corner.
-    sx, sy = box.at(u(0.18), 0.16)
+    corner = rng.random() < 0.5
+    sx, sy = box.at(u(0.18 if corner else 0.86), 0.16 if corner else 0.8)
     strip = rotated_rect(sx, sy, box.w * 0.03, box.h * 0.2, float(tilt[2]) + 0.9)
     _lay_torn(canvas, strip & art, tear, colors[strip_name], shadow=0.25)
 
     # 4. The scissor-cut motif: the focal point, with crisp edges.
-    focal, detail = _cut_out(plan, rng, size, box, box.at(u(0.5), 0.5))
+    centre = box.at(u(0.5 + 0.08 * jitter[6]), 0.5 + 0.06 * jitter[7])
+    focal, detail = _cut_out(plan, rng, size, box, centre)
     _lay(canvas, focal, colors[focal_name], shadow=0.45)
     # Details are cut away to the page colour when broad (wave bands), else inked in the
     # accent (lit windows), unless the accent already is the focal colour.
