@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # "subject_key": "id", "email_key": "kakao_account.email"}}. See docs/oauth.md.
     oauth_providers: SecretStr = SecretStr("{}")
     log_level: str = "INFO"
+    # Comma-separated e-mails of the accounts allowed to promote models.
+    admin_emails: str = ""
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 

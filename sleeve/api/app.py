@@ -17,7 +17,7 @@ from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
 from sleeve.api.problems import install_problem_handlers
-from sleeve.api.routes import auth, covers, gallery, health, jobs, me, oauth, subjects
+from sleeve.api.routes import auth, covers, gallery, health, jobs, me, models, oauth, subjects
 from sleeve.config import Settings, get_settings
 from sleeve.service.context import Services
 
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.metrics_registry = app_registry(services)
     app.state.oauth = load_providers(settings)
     install_problem_handlers(app)
-    for module in (auth, oauth, me, jobs, covers, gallery, subjects, health):
+    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, health):
         app.include_router(module.router)
     _mount_web(app)
     if app.state.oauth.names():

@@ -37,6 +37,7 @@ def test_routes_named_in_design_exist(client: TestClient) -> None:
         ("/v1/me/tokens", "get"), ("/v1/me/tokens", "post"),
         ("/v1/auth/oauth/{provider}/login", "get"), ("/v1/auth/oauth/{provider}/callback", "get"),
         ("/v1/subjects", "post"), ("/v1/subjects", "get"), ("/healthz", "get"),
-        ("/readyz", "get"), ("/metrics", "get"),
+        ("/readyz", "get"), ("/metrics", "get"), ("/v1/models", "get"),
+        ("/v1/models/{model_id}/promote", "post"), ("/v1/subjects/{subject_id}", "delete"),
     ]:
         assert method in paths.get(path, {}), f"{method.upper()} {path}"
