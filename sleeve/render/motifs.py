@@ -209,8 +209,8 @@ def _rain(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
     pen = Pen(size, (x0, y0, x1, y1))
     xs, ys = _scatter(rng, n, x0, y0, x1, y1)
     lengths = size * rng.uniform(0.04, 0.17, n)
-    widths = size * rng.uniform(0.0007, 0.0017, n)
-    values = rng.uniform(60, 210, n)
+    widths = size * rng.uniform(0.0009, 0.0024, n)
+    values = rng.uniform(80, 230, n)
     for x, y, length, w, v in zip(xs, ys, lengths, widths, values, strict=True):
         dx, dy = np.sin(slant) * length, np.cos(slant) * length
         pen.line([(x, y), (x + dx, y + dy)], w, int(v))
@@ -237,11 +237,11 @@ def _wave_lines(size: int, rng: np.random.Generator, y0: float, y1: float,
 def _sea(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
          y1: float) -> Silhouette:
     edges = _wave_lines(size, rng, y0, y1 + (y1 - y0) * 0.25, 7)
-    body = ridge(size, np.full(size, y0, dtype=np.float32), y1)
+    body = ridge(size, np.full(size, y0, dtype=np.float32), y1).cropped(x0, x1)
     detail = EMPTY
     for k in range(1, len(edges) - 1, 2):
         detail = detail.union(band(size, edges[k], edges[k + 1]), size)
-    return Silhouette("sea", "ground", False, body, _clip_rows(detail, y1), EMPTY)
+    return Silhouette("sea", "ground", False, body, _clip_rows(detail, y1).cropped(x0, x1))
 
 
 def _clip_rows(mask: Mask, bottom: float) -> Mask:
@@ -398,9 +398,9 @@ def _mountain(size: int, rng: np.random.Generator, x0: float, y0: float, x1: flo
               y1: float) -> Silhouette:
     profile = _ridge_line(size, rng, x0, x1, int(rng.integers(1, 4)))
     heights = y1 - (y1 - y0) * profile
-    body = ridge(size, heights, y1)
+    body = ridge(size, heights, y1).cropped(x0, x1)
     cap_depth = (y1 - y0) * 0.18 * np.clip((profile - 0.55) / 0.45, 0, 1)
-    cap = band(size, heights, heights + cap_depth)
+    cap = band(size, heights, heights + cap_depth).cropped(x0, x1)
     return Silhouette("mountain", "ground", False, body, cap)
 
 

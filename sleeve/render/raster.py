@@ -235,6 +235,12 @@ class Mask:
             np.maximum(out[ys, xs], m.alpha, out=out[ys, xs])
         return Mask(out, t, left)
 
+    def cropped(self, x0: float, x1: float) -> Mask:
+        """Only the columns from ``x0`` to ``x1`` (page pixels) of this mask."""
+        lo = int(np.clip(np.floor(x0) - self.left, 0, self.alpha.shape[1]))
+        hi = int(np.clip(np.ceil(x1) - self.left, lo, self.alpha.shape[1]))
+        return Mask(self.alpha[:, lo:hi], self.top, self.left + lo)
+
     def quieted(self, weight: np.ndarray, amount: float = 1.0) -> Mask:
         """Coverage faded by ``amount`` where a page row ``weight`` ((size, 1), 0–1) is high:
         how a style keeps marks out of the type zone."""
@@ -291,6 +297,7 @@ def ridge(size: int, heights: np.ndarray, bottom: float | None = None) -> Mask:
     alpha = np.clip((ys - heights[None, :]) / norm + 0.5, 0.0, 1.0)
     if bottom is not None:
         alpha *= np.clip(base - ys + 0.5, 0.0, 1.0)
+        alpha *= heights[None, :] < base  # a column with nothing above the base stays empty
     return Mask(alpha.astype(np.float32), top, 0)
 
 
