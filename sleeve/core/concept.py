@@ -52,8 +52,35 @@ def cover_motifs(ranked: Sequence[Motif], index: int) -> list[Motif]:
     return [lead, partner] if partner else [lead]
 
 
+# Pairs that make one picture rather than two things side by side.
+PAIR_SCENES: dict[frozenset[Motif], str] = {
+    frozenset({"rain", "window"}): "rain running down a window at night",
+    frozenset({"rain", "city"}): "rain falling over the city lights",
+    frozenset({"rain", "night"}): "long streaks of rain in a deep night sky",
+    frozenset({"city", "night"}): "a city skyline at night with a few lit windows",
+    frozenset({"star", "night"}): "a deep night sky full of stars",
+    frozenset({"moon", "night"}): "a full moon with a soft halo in a deep night sky",
+    frozenset({"moon", "sea"}): "moonlight on layered waves",
+    frozenset({"sun", "sea"}): "a low sun over layered waves",
+    frozenset({"road", "night"}): "a road running to the horizon at night",
+    frozenset({"road", "sun"}): "a road running to a low sun on the horizon",
+    frozenset({"fire", "star"}): "fireworks bursting against the night",
+    frozenset({"fire", "night"}): "fireworks bursting against the night",
+    frozenset({"snow", "flower"}): "first snow falling on spring flowers",
+    frozenset({"fire", "mountain"}): "flames rising behind dark mountain ridges",
+    frozenset({"fire", "forest"}): "a forest line against rising flames",
+    frozenset({"neon", "road"}): "a neon-lit highway running to the horizon",
+    frozenset({"neon", "city"}): "neon signs glowing over a city street",
+    frozenset({"sea", "window"}): "the sea seen through a small window",
+    frozenset({"flower", "star"}): "fireflies drifting over a garden at night",
+}
+
+
 def scene(motifs: Sequence[Motif]) -> str:
-    """The motifs as one English picture: "long streaks of rain and a full moon ..."."""
+    """The motifs as one English picture: "rain running down a window at night"."""
+    pair = PAIR_SCENES.get(frozenset(motifs[:2]))
+    if pair and len(motifs) >= 2:
+        return pair
     return " and ".join(MOTIF_PHRASES[m] for m in motifs[:2]) or "an abstract composition"
 
 
