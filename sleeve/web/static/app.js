@@ -143,7 +143,8 @@ function imageUrl(cover, params) {
   return `${cover.image_url}?${new URLSearchParams(params)}`;
 }
 
-function coverCard(cover, { badge = true } = {}) {
+/** inJob: the cards of one job share title and artist, so they are told apart by number. */
+function coverCard(cover, { badge = true, inJob = false } = {}) {
   return h("li", { class: "card" },
     h("a", { class: "card-link", href: `#/cover/${encodeURIComponent(cover.id)}` },
       h("img", {
@@ -151,8 +152,8 @@ function coverCard(cover, { badge = true } = {}) {
         loading: "lazy", decoding: "async",
       }),
       h("span", { class: "card-meta" },
-        h("span", { class: "card-title" }, cover.title),
-        h("span", { class: "card-sub" }, `${cover.artist} · ${styleLabel(cover.style)}`),
+        h("span", { class: "card-title" }, inJob ? t("cover_n", { n: cover.position + 1 }) : cover.title),
+        h("span", { class: "card-sub" }, inJob ? styleLabel(cover.style) : `${cover.artist} · ${styleLabel(cover.style)}`),
         h("span", { class: cover.rating_count ? "card-rating rated" : "card-rating" }, icon("star"), ratingText(cover)),
         badge && cover.is_public ? h("span", { class: "badge" }, t("public")) : null)));
 }
@@ -387,7 +388,7 @@ async function jobView(id) {
     cancel.hidden = TERMINAL.has(job.state);
     again.hidden = !TERMINAL.has(job.state);
     hint.textContent = job.state === "succeeded" ? t("results_hint") : "";
-    const cards = job.covers.map((cover) => coverCard(cover));
+    const cards = job.covers.map((cover) => coverCard(cover, { inJob: true }));
     const waiting = TERMINAL.has(job.state) ? 0 : Math.max(0, job.count - job.covers.length);
     for (let i = 0; i < waiting; i += 1) {
       cards.push(h("li", { class: "card card-pending", "aria-hidden": "true" }, h("div", { class: "shimmer" })));
