@@ -76,7 +76,7 @@ _ALIASES: dict[GenreFamily, tuple[int, tuple[str, ...]]] = {
         "포크", "블루스", "어쿠스틱", "컨트리",
     )),
     "indie": (_BROAD, ("indie", "indiepop", "indierock", "bedroompop", "인디", "인디음악")),
-    "pop": (_BROAD, ("pop", "팝", "가요", "케이가요")),
+    "pop": (_BROAD, ("pop", "hyperpop", "citypop", "teenpop", "팝", "가요", "시티팝")),
 }
 
 # The Korean chart labels read as one family each, although they name two genres.

@@ -62,6 +62,9 @@ def test_spacing_case_and_punctuation_do_not_matter(label: str, family: str) -> 
         ("alternative rock", "rock"),
         ("한국 힙합", "hiphop"),
         ("감성 발라드", "ballad"),
+        ("hyperpop", "pop"),
+        ("City Pop", "pop"),
+        ("bossa nova", "jazz"),
     ],
 )
 def test_genres_are_found_inside_longer_labels(label: str, family: str) -> None:
