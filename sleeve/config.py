@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     # "subject_key": "id", "email_key": "kakao_account.email"}}. See docs/oauth.md.
     oauth_providers: SecretStr = SecretStr("{}")
     log_level: str = "INFO"
+    # Prefix for the Celery queue names (`cpu`, `gpu`), to share one broker between deployments.
+    celery_queue_prefix: str = ""
     # Comma-separated e-mails of the accounts allowed to promote models.
     admin_emails: str = ""
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.

@@ -9,7 +9,8 @@ worker's lease has expired. Jobs go to the ``cpu`` or ``gpu`` queue by engine.
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+import weakref
+from functools import cache
 
 from celery import Celery, Task
 from kombu import Queue
@@ -24,30 +25,47 @@ from sleeve.jobs.runner import run_job
 TASK_NAME = "sleeve.run_job"
 
 
+def queue_name(settings: Settings, queue: str) -> str:
+    return settings.celery_queue_prefix + queue
+
+
 def make_celery(settings: Settings) -> Celery:
-    app = Celery("sleeve", broker=settings.broker_url)
+    app = Celery("sleeve", broker=settings.broker_url, set_as_current=False)
+    cpu, gpu = queue_name(settings, CPU_QUEUE), queue_name(settings, GPU_QUEUE)
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_default_queue=CPU_QUEUE,
-        task_queues=(Queue(CPU_QUEUE), Queue(GPU_QUEUE)),
+        task_default_queue=cpu,
+        task_queues=(Queue(cpu), Queue(gpu)),
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
+        worker_hijack_root_logger=False,
         # Longer than any job, so a slow job is not redelivered while still running.
         broker_transport_options={"visibility_timeout": int(settings.job_timeout_s * 2) + 60},
     )
-    app.task(name=TASK_NAME, bind=True, acks_late=True)(_run_job_task)
+
+    _settings[app] = settings
+    # One module-level function for every app: Celery warns when one task name maps to
+    # different callables.
+    app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
     return app
 
 
-@lru_cache(maxsize=1)
-def _worker_context() -> JobContext:
-    return JobContext.from_settings(get_settings())
+_settings: weakref.WeakKeyDictionary[Celery, Settings] = weakref.WeakKeyDictionary()
+_contexts: weakref.WeakKeyDictionary[Celery, JobContext] = weakref.WeakKeyDictionary()
+_contexts_lock = threading.Lock()
 
 
-def _run_job_task(task: Task, job_id: str) -> str | None:
-    ctx = _worker_context()
+def _context(app: Celery) -> JobContext:
+    with _contexts_lock:
+        if app not in _contexts:
+            _contexts[app] = JobContext.from_settings(_settings[app])
+        return _contexts[app]
+
+
+def run_job_task(task: Task, job_id: str) -> str | None:
+    ctx = _context(task.app)
     with transaction(ctx.sessions) as session:
         claimed = lifecycle.claim_job(session, job_id, ctx.settings.job_lease_s)
         state = lifecycle.state_of(session, job_id)
@@ -76,10 +94,11 @@ class CeleryQueue:
     """What the API process uses to hand jobs to Celery workers."""
 
     def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.app = make_celery(settings)
 
     def submit(self, job_id: str, queue: str) -> None:
-        self.app.send_task(TASK_NAME, args=[job_id], queue=queue)
+        self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue))
 
     def start(self) -> None:
         pass
@@ -94,9 +113,19 @@ class CeleryQueue:
 
 def run_celery_worker(settings: Settings, queues: tuple[str, ...]) -> None:
     app = make_celery(settings)
-    app.worker_main(["worker", "--queues", ",".join(queues), "--concurrency",
-                     str(settings.concurrency), "--loglevel", settings.log_level.lower()])
+    names = ",".join(queue_name(settings, q) for q in queues)
+    app.worker_main(["worker", "--queues", names, "--concurrency", str(settings.concurrency),
+                     "--loglevel", settings.log_level.lower()])
 
 
-# ``celery -A sleeve.jobs.celery_app worker -Q cpu`` finds this.
-app = make_celery(get_settings())
+def __getattr__(name: str) -> Celery:
+    # ``celery -A sleeve.jobs.celery_app worker`` looks up ``app``; built on first use so that
+    # importing this module reads no settings.
+    if name == "app":
+        return _default_app()
+    raise AttributeError(name)
+
+
+@cache
+def _default_app() -> Celery:
+    return make_celery(get_settings())
