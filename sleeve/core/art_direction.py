@@ -25,7 +25,7 @@ from sleeve.core.palette import palette_order
 from sleeve.core.plan import CoverPlan, Mood
 from sleeve.core.prompt import build_prompt
 from sleeve.core.style_policy import DEFAULT_POLICY, StylePolicy, choose_styles
-from sleeve.render.styles import STYLE_NAMES
+from sleeve.core.styles import STYLE_NAMES
 
 MAX_PLANS = 64
 # How much each part of the brief says about the picture: the title is the song's own

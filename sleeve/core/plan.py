@@ -82,7 +82,7 @@ class CoverPlan(Frozen):
     language: Literal["ko", "en", "ja", "mixed"]
     genre: str  # as entered
     genre_family: str  # canonical key, e.g. "ballad", "hiphop", "unknown"
-    style: str  # a name from sleeve.render.styles.STYLE_NAMES
+    style: str  # a name from sleeve.core.styles.STYLE_NAMES
     palette: Palette
     mood: Mood
     motifs: list[str] = Field(default_factory=list, max_length=2)  # drawn, ≤ 2

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sleeve.core.genres import GENRE_FAMILIES, GenreFamily
 from sleeve.core.mood import MOOD_FAMILY
 from sleeve.core.plan import Mood
-from sleeve.render.styles import STYLE_NAMES
+from sleeve.core.styles import STYLE_NAMES
 
 
 class StylePolicy(BaseModel):

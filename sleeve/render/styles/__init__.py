@@ -17,25 +17,14 @@ from typing import Protocol
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
-
-STYLE_NAMES: tuple[str, ...] = (
-    "aurora",  # gradient mesh / aurora glow
-    "swiss",  # Swiss / Bauhaus geometric blocks
-    "riso",  # risograph halftone, misregistered inks
-    "flowfield",  # flow-field lines
-    "nebula",  # starfield / nebula
-    "contours",  # topographic contour lines
-    "collage",  # torn-paper collage
-    "landscape",  # silhouettes: sea, mountains, skyline, road
-    "glitch",  # glitch / VHS scanlines
-    "minimal",  # minimal typographic, one bold form
-    "sunburst",  # retro poster rays
-    "synthwave",  # sun over a perspective grid
-)
+from sleeve.core.styles import STYLE_NAMES
 
 
 class StyleRenderer(Protocol):
     def __call__(self, plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray: ...
+
+
+__all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style"]
 
 
 class UnknownStyleError(ValueError):
