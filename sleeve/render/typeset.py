@@ -21,6 +21,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -46,6 +47,8 @@ MARGIN = 0.075  # the grid margin, as a fraction of the width
 SAFE = 0.05  # no text pixel closer than this to an edge (store rule)
 MIN_CAP = 0.023  # title cap height ≥ 2.3% of the cover: ~7 px on a 300 px thumbnail
 REF_SIZE = 200  # widths are measured once at this size and scaled
+SHORT_TITLE_GROWTH = 1.7  # how much larger than the layout's size a short title may grow
+SHORT_TITLE_FILL = 0.4  # … until its line fills this much of the column
 TARGET = WCAG_AA * 1.06  # aim a little above 4.5 so the measured ratio clears it
 PAPER: RGB = (247, 243, 236)
 NEAR_BLACK: RGB = (17, 17, 19)
@@ -130,8 +133,14 @@ def split_runs(text: str, chain: Sequence[FontFile]) -> tuple[list[Run], list[st
             for chars, font in runs], uncovered
 
 
+@lru_cache(maxsize=4096)
+def _length(font: FontFile, size: int, text: str) -> float:
+    """Advance width of ``text`` (kerning included); cached: fitting measures pieces again."""
+    return float(font.at(size).getlength(text))
+
+
 def _run_width(run: Run, size: int, tracking: float) -> float:
-    width = run.font.at(size).getlength(run.text)
+    width = _length(run.font, size, run.text)
     if run.tracked and tracking:
         width += tracking * size * (len(run.text) - 1)
     return width
@@ -238,12 +247,12 @@ def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, des
     spaces = [line_width(split_runs(p[len(p.rstrip()):], chain)[0], REF_SIZE, tracking)
               if p != p.rstrip() else 0.0 for p in pieces]
 
-    def size_for(lines: list[str]) -> float:
+    def size_for(lines: list[str], fill: float = 1.0) -> float:
         longest = max(line_width(split_runs(line, chain)[0], REF_SIZE, tracking)
                       for line in lines)
-        by_width = max_width / max(longest, 1.0) * REF_SIZE
+        by_width = max_width * fill / max(longest, 1.0) * REF_SIZE
         by_height = max_height / (1.0 + leading * (len(lines) - 1))
-        return min(desired, by_width, by_height)
+        return min(desired if fill == 1.0 else by_width, by_width, by_height)
 
     options: list[tuple[float, list[str]]] = []
     limit = min(len(pieces), max_lines)
@@ -257,6 +266,9 @@ def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, des
     best = max(size for size, _ in options)
     # Fewer lines when they cost little size: a title reads better in fewer, larger lines.
     size, lines = next(o for o in options if o[0] >= best * 0.94)
+    if role == "title" and len(lines) == 1:
+        # A word or two set at the body size looks lost: let short titles grow into the grid.
+        size = max(size, min(desired * SHORT_TITLE_GROWTH, size_for(lines, SHORT_TITLE_FILL)))
     runs, uncovered = [], []
     for line in lines:
         line_runs, missing = split_runs(line, chain)
