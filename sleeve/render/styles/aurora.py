@@ -83,7 +83,10 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
     edge_color = mix(colors["secondary"], colors["accent"], 0.35)
     crown = colors["primary"] if luminance(colors["primary"]) > 0.08 else colors["secondary"]
     if luminance(colors["background"]) > 0.45:
-        edge_color, crown = colors["primary"], colors["secondary"]
+        # On a light sky the curtain is ink: the two colours standing out most from it.
+        bg = luminance(colors["background"])
+        edge_color, crown = sorted((colors["primary"], colors["secondary"], colors["accent"]),
+                                   key=lambda c: -abs(luminance(c) - bg))[:2]
     height = np.clip(-dy / 0.22, 0.0, 1.0)[..., None]
     light = edge_color + (crown - edge_color) * height
     if luminance(colors["background"]) > 0.45:
@@ -93,6 +96,29 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
     glow = light * np.minimum(intensity * 1.25, 1.0)
     page *= 1.0 - glow
     page += glow
+
+
+def _orb(page: np.ndarray, colors: dict[str, np.ndarray], zone: Zone, edge: float,
+         rng: np.random.Generator) -> None:
+    """A luminous gradient disc on a thirds column, with a soft edge and a glow around."""
+    res = page.shape[0]
+    ys, xs = coords(res)
+    r = 0.17 if zone.anchor != "center" else 0.12
+    cx = float(rng.choice([1 / 3, 2 / 3])) + rng.uniform(-0.03, 0.03)
+    cy = edge - 0.1
+    if zone.anchor == "top":
+        cy = max(cy, zone.y1 + r + 0.03)
+    d = np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)
+    body = smoothstep(r, r - 0.012, d)[..., None]
+    glow = (np.exp(-np.maximum(d - r, 0.0) / 0.07) * (1.0 - body[..., 0]) * 0.5)[..., None]
+    core = max((colors["primary"], colors["secondary"]), key=lambda c: abs(
+        luminance(c) - luminance(colors["background"])))
+    # A flat gradient disc, light falling from the top: luminous, not a shaded ball.
+    t = np.clip((ys - (cy - r)) / (2 * r), 0.0, 1.0) + 0.0 * xs
+    shine = mix(colors["accent"], np.ones(3, dtype=np.float32), 0.25)
+    fill = apply_ramp(t, ramp([shine, mix(shine, core, 0.5), core], [0.0, 0.45, 1.0]))
+    page += (colors["accent"] - page) * glow * 0.6
+    page += (fill - page) * body
 
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -105,11 +131,15 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     field = _sky(colors, zone, res, edge)
     _pools(field, colors, rng, edge)
     _curtain(field, colors, rng, edge, calm)
+    has_object = bool(motifs.pick(plan.motifs, "object"))
+    wants_orb = luminance(colors["background"]) > 0.45 or rng.random() < 0.35
+    if wants_orb and not has_object:
+        _orb(field, colors, zone, edge, rng)
     field *= vignette(res, 0.22)[..., None]
     page = upscale(field, size)
 
     _draw_motifs(page, plan, colors, zone, rng, edge)
-    return np.clip(page, 0.0, 1.0)
+    return np.clip(page, 0.0, 1.0, out=page)
 
 
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,

@@ -217,7 +217,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         _forest(page, scene, rng)
     _weather(page, plan, colors, scene, rng)
     _film(page, colors)
-    return np.clip(page, 0.0, 1.0)
+    return np.clip(page, 0.0, 1.0, out=page)
 
 
 def _weather(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], scene: _Scene,

@@ -107,4 +107,4 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     if abs(luminance(accent) - luminance(colors["background"])) < 0.08:
         accent = support
     _accent(page, zone, cx, cy, r, accent, rng)
-    return np.clip(page, 0.0, 1.0)
+    return np.clip(page, 0.0, 1.0, out=page)

@@ -92,7 +92,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         shine = _starlight(colors)
         motifs.draw(page, stars, motifs.Ink(shine, shine, mix(shine, colors["accent"], 0.4), 0.6))
     _draw_motifs(page, plan, colors, zone, rng, focus)
-    return np.clip(page, 0.0, 1.0)
+    return np.clip(page, 0.0, 1.0, out=page)
 
 
 def _art_box(zone: Zone) -> motifs.Box:

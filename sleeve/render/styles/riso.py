@@ -17,7 +17,7 @@ from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
 from sleeve.render.halftone import ink_density, misregister, overprint, screen
 from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
-from sleeve.render.raster import EMPTY, Mask, luminance
+from sleeve.render.raster import EMPTY, Mask, luminance, soften
 from sleeve.render.shapes import circle, coverage, rect
 
 DESCRIPTION = "Risograph print: spot inks in halftone gradients, overprinted and misregistered"
@@ -70,6 +70,14 @@ def _with_tone(mask: Mask, tone: np.ndarray) -> Mask:
     return Mask((mask.alpha * tone).astype(np.float32), mask.top, mask.left)
 
 
+def _printable(body: Mask, size: int) -> Mask:
+    """Thin silhouettes (a neon outline) get a heavier stroke: hairlines vanish in dots."""
+    if body.is_empty() or float(body.alpha.mean()) > 0.2:
+        return body
+    thick = soften(body, size, size * 0.006)
+    return Mask(np.clip(thick.alpha * 3.0, 0.0, 1.0), thick.top, thick.left)
+
+
 def _window_coords(mask: Mask) -> tuple[np.ndarray, np.ndarray]:
     h, w = mask.alpha.shape
     ys = np.arange(mask.top, mask.top + h, dtype=np.float32)[:, None] + 0.5
@@ -116,18 +124,21 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     r = 0.36 * min(f1 - f0, 0.8) * size
     cx = size * float(rng.choice([0.36, 0.64]))
     cy = (f0 + f1) / 2 * size + (0.03 * size if zone.anchor == "center" else 0.0)
-    focal_mask = coverage(circle(cx, cy, r), size)
+    focal_mask, glow = coverage(circle(cx, cy, r), size), EMPTY
     if object_name is not None:
         box = motifs.Box((cx - r * 1.2) / size, (cy - r * 1.2) / size, (cx + r * 1.2) / size,
                          (cy + r * 1.2) / size)
         shape = motifs.silhouette(object_name, size, rng, box)
         if shape is not None:
-            focal_mask = shape.body
+            focal_mask, glow = _printable(shape.body, size), shape.glow
             accent = shape.detail if accent.is_empty() else accent
     ys, xs = _window_coords(focal_mask)
     diag = np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
-    plates.append(_Plate(_with_tone(focal_mask, 1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1)),
-                         focal_ink, 75.0))
+    focal_tone = _with_tone(focal_mask, 1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1))
+    if not glow.is_empty():
+        # A light source's glow prints as a halo of fine dots around it.
+        focal_tone = focal_tone.union(glow.scaled(0.6), size)
+    plates.append(_Plate(focal_tone, focal_ink, 75.0))
 
     # Accent plate: the motif's small marks (lit windows, a flame's core), else one solid dot
     # placed where the focal form is not.

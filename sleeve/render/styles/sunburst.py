@@ -134,7 +134,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     _medallion(page, ox * size, oy * size, r * size, colors, paper, ray, rule)
     _emblem(page, plan, colors, paper, ox, oy, r, rng)
     page *= upscale(vignette(field_res(size), 0.18), size)[..., None]
-    return np.clip(page, 0.0, 1.0)
+    return np.clip(page, 0.0, 1.0, out=page)
 
 
 def _emblem(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray],

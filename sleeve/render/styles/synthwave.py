@@ -141,4 +141,4 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     _sun(page, colors, horizon, r, rng)
     _skyline(page, plan, colors, horizon, rng)
     _grid(page, colors, horizon, zone, rng)
-    return np.clip(page, 0.0, 1.0)
+    return np.clip(page, 0.0, 1.0, out=page)
