@@ -53,7 +53,11 @@ def test_register_create_watch_rate_download_publish(page: Page, server: SleeveS
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
     check_page(page, "cover")
 
-    page.locator(".star", has_text="4 stars").click()
+    # Stars are a radio group: keyboard users pick a rating with the arrow keys.
+    page.get_by_role("radio", name="1 star", exact=True).focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("radio", name="4 stars")).to_be_checked()
     page.get_by_label("Comment").fill("Love the <b>colours</b>")
     page.get_by_role("button", name="Save rating").click()
     expect(page.get_by_role("status")).to_contain_text("rating is saved")

@@ -443,7 +443,7 @@ function ratingForm(cover) {
   const stars = h("div", { class: "stars" }, [1, 2, 3, 4, 5].map((n) => h("label", { class: "star" },
     h("input", { type: "radio", name: "rating", value: n, checked: n === current }),
     icon("star"),
-    h("span", { class: "visually-hidden" }, t("n_stars", { n })))));
+    h("span", { class: "visually-hidden" }, n === 1 ? t("one_star") : t("n_stars", { n })))));
   const paint = () => {
     const chosen = Number(stars.querySelector("input:checked")?.value || 0);
     stars.querySelectorAll(".star").forEach((label, i) => label.classList.toggle("on", i < chosen));
