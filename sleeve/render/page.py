@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sleeve.core.plan import Palette, TypeAnchor
-from sleeve.render.raster import fbm, luminance, resize, rgb, upscale
+from sleeve.render.raster import Mask, fbm, luminance, resize, rgb, soften, upscale
 
 PALETTE_NAMES = ("background", "primary", "secondary", "accent", "ink")
 
@@ -67,6 +67,17 @@ def independent(rng: np.random.Generator) -> np.random.Generator:
     stream, and so the composition, identical at every size.
     """
     return np.random.default_rng(int(rng.integers(0, 2**63)))
+
+
+def bolden(body: Mask, size: int) -> Mask:
+    """Thin silhouettes (a neon outline) get a heavier stroke; solid ones pass unchanged.
+
+    Hairlines vanish in halftone dots and look flimsy cut from paper.
+    """
+    if body.is_empty() or float(body.alpha.mean()) > 0.2:
+        return body
+    thick = soften(body, size, size * 0.006)
+    return Mask(np.clip(thick.alpha * 3.0, 0.0, 1.0), thick.top, thick.left)
 
 
 def paper_field(color: np.ndarray, rng: np.random.Generator, size: int,

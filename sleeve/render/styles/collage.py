@@ -16,7 +16,7 @@ import numpy as np
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
 from sleeve.render.halftone import misregister, screen
-from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.page import Zone, bolden, independent, palette_rgb, paper_field, type_zone
 from sleeve.render.raster import EMPTY, Mask, fbm, luminance, paint, soften, upscale
 from sleeve.render.shapes import Shape, circle, coverage, rect, rotated_rect
 
@@ -157,7 +157,7 @@ def _cut_out(plan: CoverPlan, rng: np.random.Generator, size: int, box: _Box,
                            (box.y1 - box.h * 0.04) / size)
         shape = motifs.silhouette(ground_name, size, rng, where)
     if shape is not None:
-        return shape.body, shape.detail
+        return bolden(shape.body, size), shape.detail
     return coverage(circle(fx, fy, half * 0.84), size), EMPTY
 
 

@@ -16,8 +16,8 @@ import numpy as np
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
 from sleeve.render.halftone import ink_density, misregister, overprint, screen
-from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
-from sleeve.render.raster import EMPTY, Mask, luminance, soften
+from sleeve.render.page import Zone, bolden, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.raster import EMPTY, Mask, luminance
 from sleeve.render.shapes import circle, coverage, rect
 
 DESCRIPTION = "Risograph print: spot inks in halftone gradients, overprinted and misregistered"
@@ -68,14 +68,6 @@ def _pick(names: list[str], kind: str) -> str | None:
 def _with_tone(mask: Mask, tone: np.ndarray) -> Mask:
     """``mask`` times a tone field given for the mask's window."""
     return Mask((mask.alpha * tone).astype(np.float32), mask.top, mask.left)
-
-
-def _printable(body: Mask, size: int) -> Mask:
-    """Thin silhouettes (a neon outline) get a heavier stroke: hairlines vanish in dots."""
-    if body.is_empty() or float(body.alpha.mean()) > 0.2:
-        return body
-    thick = soften(body, size, size * 0.006)
-    return Mask(np.clip(thick.alpha * 3.0, 0.0, 1.0), thick.top, thick.left)
 
 
 def _window_coords(mask: Mask) -> tuple[np.ndarray, np.ndarray]:
@@ -130,7 +122,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
                          (cy + r * 1.2) / size)
         shape = motifs.silhouette(object_name, size, rng, box)
         if shape is not None:
-            focal_mask, glow = _printable(shape.body, size), shape.glow
+            focal_mask, glow = bolden(shape.body, size), shape.glow
             accent = shape.detail if accent.is_empty() else accent
     ys, xs = _window_coords(focal_mask)
     diag = np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
