@@ -43,7 +43,7 @@ def _form_box(zone: Zone, kind: str | None) -> motifs.Box:
     elif zone.anchor == "bottom":
         y0, y1 = 0.06, 0.6
     else:
-        y0, y1 = 0.68, 1.25
+        y0, y1 = 0.665, 1.08
     if kind == "ground":
         return motifs.Box(0.0, y0 + (y1 - y0) * 0.3, 1.0, min(y1, 1.0))
     return motifs.Box(0.2, y0, 0.8, y1)
