@@ -36,7 +36,13 @@ def _check_key(key: str) -> str:
 class BlobStore:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.fs, root = fsspec.core.url_to_fs(url)
+        try:
+            self.fs, root = fsspec.core.url_to_fs(url)
+        except ImportError as exc:
+            # fsspec names the package to install (s3fs for s3://, gcsfs for gs://).
+            raise ValueError(f"SLEEVE_STORAGE_URL {url.split('://')[0]}:// needs: {exc}") from exc
+        except ValueError as exc:
+            raise ValueError(f"SLEEVE_STORAGE_URL is not a usable URL: {exc}") from exc
         self.local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple)
                                 else (self.fs.protocol,))
         self.root = str(Path(root).resolve()) if self.local else root.rstrip("/")

@@ -47,3 +47,8 @@ def test_readers_never_see_partial_blobs(tmp_path: Path) -> None:
     stop.set()
     thread.join()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_unusable_store_urls_are_clear_errors() -> None:
+    with pytest.raises(ValueError, match="SLEEVE_STORAGE_URL"):
+        BlobStore("nosuchproto://bucket/x")
