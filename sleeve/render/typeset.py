@@ -31,7 +31,6 @@ from sleeve.core.color import relative_luminance
 from sleeve.core.plan import CoverPlan, TypeLayoutName, hex_to_rgb, rgb_to_hex
 from sleeve.render.contrast import (
     WCAG_AA,
-    background_luminance,
     background_pixels,
     contrast_against,
     luminance,
@@ -387,10 +386,10 @@ def choose_ink(pixels: np.ndarray, mask: np.ndarray, candidates: Sequence[RGB],
     return best
 
 
-def plain_ink(pixels: np.ndarray, mask: np.ndarray, candidates: Sequence[RGB]) -> RGB:
-    """The palette ink if it reaches the target on these pixels, else the strongest."""
-    background = background_luminance(pixels, mask)
-    scores = [contrast_against(relative_luminance(c), background) for c in candidates]
+def band_ink(behind: np.ndarray, band: RGB, alpha: float, candidates: Sequence[RGB]) -> RGB:
+    """Ink for a band of ``alpha`` over the ``behind`` pixels (N×3): the palette ink if it
+    reaches the target there, else the strongest candidate."""
+    scores = [_predicted(behind.astype(np.float32), c, band, alpha) for c in candidates]
     return candidates[0] if scores[0] >= TARGET else candidates[int(np.argmax(scores))]
 
 
@@ -526,8 +525,8 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
         if layout.band:
             band_rect = _band_rect(block_box, width, height)
             scrim, alpha = background, BAND_ALPHA
-            blended = np.rint(pixels * (1 - alpha) + np.asarray(scrim, np.float32) * alpha)
-            ink = plain_ink(blended.astype(np.uint8), mask, _candidates(plan))
+            ink = band_ink(background_pixels(pixels, mask, budget=20_000), scrim, alpha,
+                           _candidates(plan))
             treatment = "band"
         else:
             ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background)
