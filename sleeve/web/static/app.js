@@ -5,7 +5,14 @@ import { api, ApiError, fieldKey } from "./api.js";
 import { append, boot, h, icon, t } from "./dom.js";
 
 const view = document.getElementById("view");
-const state = { me: null, cleanup: null, firstRender: true };
+const state = { me: null, scope: null, firstRender: true };
+
+/** Work a view leaves running (event streams, observers) stops when the visitor moves on,
+ * even when the view finishes loading after they already have. */
+function onLeave(scope, stop) {
+  if (scope.left) stop();
+  else scope.stops.push(stop);
+}
 
 // ---------- small shared pieces ----------
 
@@ -339,7 +346,7 @@ function createView() {
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 
-async function jobView(id) {
+async function jobView(id, scope) {
   if (!state.me) return needLogin();
   let job;
   try {
@@ -410,14 +417,14 @@ async function jobView(id) {
   });
 
   update(job);
-  if (!TERMINAL.has(job.state)) follow(id, update);
+  if (!TERMINAL.has(job.state)) follow(id, update, scope);
   return h("section", { class: "job" },
     h("div", { class: "job-head" }, h("div", {}, heading, sub), h("div", { class: "btn-row" }, cancel, again)),
     progressBox, hint, grid);
 }
 
 /** Live progress over SSE; if the stream breaks, keeps the page current by polling. */
-function follow(id, update) {
+function follow(id, update, scope) {
   const source = new EventSource(`/v1/jobs/${encodeURIComponent(id)}/events`);
   let poll = null;
   const onEvent = (event) => update(JSON.parse(event.data));
@@ -435,7 +442,7 @@ function follow(id, update) {
       }
     }, 2000);
   });
-  state.cleanup = () => { source.close(); clearInterval(poll); };
+  onLeave(scope, () => { source.close(); clearInterval(poll); });
 }
 
 function ratingForm(cover) {
@@ -536,7 +543,7 @@ async function coverView(id) {
 }
 
 /** A grid that loads pages of covers, the next one when its end scrolls into view. */
-function pagedGrid(path, params, emptyState, cardOptions = {}) {
+function pagedGrid(scope, path, params, emptyState, cardOptions = {}) {
   const grid = h("ul", { class: "grid", "aria-label": t("covers") });
   const more = h("button", { type: "button", class: "btn btn-secondary", hidden: true }, t("load_more"));
   const status = h("div", { class: "grid-status", "aria-live": "polite" });
@@ -565,23 +572,23 @@ function pagedGrid(path, params, emptyState, cardOptions = {}) {
     if (entries.some((e) => e.isIntersecting) && cursor && !loading) load();
   }, { rootMargin: "400px" });
   observer.observe(more);
-  state.cleanup = () => observer.disconnect();
+  onLeave(scope, () => observer.disconnect());
   load();
   return [grid, status, h("div", { class: "more" }, more)];
 }
 
-function myCoversView() {
+function myCoversView(_, __, scope) {
   if (!state.me) return needLogin();
   return h("section", {},
     h("div", { class: "page-head" },
       h("div", {}, h("h1", {}, t("my_covers_title")), h("p", { class: "lead" }, t("my_covers_lead"))),
       h("a", { class: "btn btn-primary", href: "#/create" }, icon("sparkle"), t("nav_create"))),
-    pagedGrid("/v1/me/covers", { limit: 24 }, () => h("div", { class: "empty" },
+    pagedGrid(scope, "/v1/me/covers", { limit: 24 }, () => h("div", { class: "empty" },
       h("p", { class: "empty-title" }, t("no_covers")),
       h("a", { class: "btn btn-primary", href: "#/create" }, t("make_first")))));
 }
 
-function galleryView(params) {
+function galleryView(params, _, scope) {
   const genre = params.get("genre") || "";
   const select = h("select", { id: "gallery-genre" },
     h("option", { value: "" }, t("all_genres")),
@@ -593,7 +600,7 @@ function galleryView(params) {
     h("div", { class: "page-head" },
       h("div", {}, h("h1", {}, t("gallery_title")), h("p", { class: "lead" }, t("gallery_lead"))),
       h("div", { class: "filter" }, h("label", { for: "gallery-genre" }, t("genre")), select)),
-    pagedGrid("/v1/gallery", { limit: 24, ...(genre ? { genre } : {}) }, () => h("div", { class: "empty" },
+    pagedGrid(scope, "/v1/gallery", { limit: 24, ...(genre ? { genre } : {}) }, () => h("div", { class: "empty" },
       h("p", { class: "empty-title" }, genre ? t("gallery_empty_genre") : t("gallery_empty"))),
     { badge: false }));
 }
@@ -601,19 +608,23 @@ function galleryView(params) {
 // ---------- routing ----------
 
 const ROUTES = {
-  "": () => (state.me ? createView() : galleryView(new URLSearchParams())),
+  "": (params, id, scope) => (state.me ? createView() : galleryView(params, id, scope)),
   login: () => authView("login"),
   register: () => authView("register"),
   create: createView,
-  jobs: (_, id) => jobView(id),
+  jobs: (_, id, scope) => jobView(id, scope),
   cover: (_, id) => coverView(id),
   covers: myCoversView,
   gallery: galleryView,
 };
 
 async function route() {
-  state.cleanup?.();
-  state.cleanup = null;
+  if (state.scope) {
+    state.scope.left = true;
+    state.scope.stops.forEach((stop) => stop());
+  }
+  const scope = { left: false, stops: [] };
+  state.scope = scope;
   const [path, query = ""] = location.hash.replace(/^#\/?/, "").split("?");
   const [name, id] = path.split("/").map(decodeURIComponent);
   const render = ROUTES[name] || ROUTES[""];
@@ -622,7 +633,8 @@ async function route() {
     else link.removeAttribute("aria-current");
   }
   view.setAttribute("aria-busy", "true");
-  const content = await render(new URLSearchParams(query), id);
+  const content = await render(new URLSearchParams(query), id, scope);
+  if (scope.left) return; // the visitor moved on while this view loaded
   view.replaceChildren(content);
   view.removeAttribute("aria-busy");
   const title = view.querySelector("h1")?.textContent;
