@@ -128,6 +128,12 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
     light sources in the palette's lightest tone, ground as a dark mass of the backdrop's own
     hue (atmosphere, not black), objects in the palette colour standing out most."""
     lum = luminance(backdrop)
+    if shape.kind == "weather":
+        # Rain, snow, stars, smoke: a tone of the sky itself, lighter on dark, darker on light.
+        toward = max((colors["ink"], colors["secondary"], colors["accent"]), key=luminance)
+        body = mix(backdrop, mix(toward, np.ones(3, np.float32), 0.4), 0.65) if lum < 0.45 \
+            else mix(backdrop, shade(backdrop, 0.45), 0.7)
+        return Ink(body, body, body, 0.4)
     if shape.luminous:
         body = max((colors["ink"], colors["accent"], colors["secondary"]), key=luminance)
         if abs(luminance(body) - lum) < 0.25:

@@ -98,9 +98,12 @@ def _layer_color(scene: _Scene, depth: float) -> np.ndarray:
     return mix(scene.land, scene.haze, 0.85 * depth**0.8)
 
 
-def _mountains(page: np.ndarray, scene: _Scene, rng: np.random.Generator, layers: int) -> None:
+def _mountains(page: np.ndarray, scene: _Scene, rng: np.random.Generator, layers: int,
+               near: float | None = None) -> None:
+    """``layers`` ridges from the horizon (palest) to ``near`` (darkest)."""
     size, h = scene.size, scene.horizon
-    near = scene.zone.y0 if scene.zone.anchor == "bottom" else 0.95
+    if near is None:
+        near = scene.zone.y0 if scene.zone.anchor == "bottom" else 0.95
     for k in range(layers):
         depth = 1.0 - k / max(layers - 1, 1)
         base = h + (near - h) * (k / max(layers - 1, 1)) ** 1.2 + 0.02
@@ -140,7 +143,7 @@ def _city(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
 def _road(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
     size, h = scene.size, scene.horizon
     _mountains(page, _Scene(size, scene.zone, h - 0.01, scene.haze,
-                            _layer_color(scene, 0.45), scene.calm), rng, 2)
+                            _layer_color(scene, 0.45), scene.calm), rng, 2, near=h + 0.02)
     page[int(h * size):] = _layer_color(scene, 0.3)
     road = motifs.silhouette("road", size, rng, motifs.Box(0.15, h, 0.85, 1.0))
     if road is not None:
@@ -178,8 +181,10 @@ def _disc(page: np.ndarray, scene: _Scene, colors: dict[str, np.ndarray], which:
     sky = page[int(np.clip(cy, 0, 0.99) * size), int(np.clip(cx, 0, 0.99) * size)]
     if luminance(sky) > 0.4:
         # A pale sky: the disc is a printed colour, the one standing out most.
-        body = max((colors["accent"], colors["primary"], colors["secondary"]),
-                   key=lambda c: abs(luminance(c) - luminance(sky)))
+        body = colors["accent"]
+        if abs(luminance(body) - luminance(sky)) < 0.12:
+            body = max((colors["primary"], colors["secondary"]),
+                       key=lambda c: abs(luminance(c) - luminance(sky)))
         light(page, shape.glow, body, 0.2)
     elif which == "sun":
         body = mix(colors["accent"], WHITE, 0.35)

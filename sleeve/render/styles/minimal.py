@@ -58,19 +58,16 @@ def _rising(size: int, cx: float, cy: float, r: float) -> Mask:
 
 
 def _form(plan: CoverPlan, size: int, cx: float, cy: float, r: float,
-          rng: np.random.Generator) -> tuple[Mask, Mask]:
-    """(form, detail) masks: the object motif large if the plan has one, else a shape."""
+          rng: np.random.Generator) -> motifs.Silhouette:
+    """The object motif large if the plan has one, else a disc, an arch or a rising sun."""
     for name, _ in motifs.pick(plan.motifs, "object"):
         box = motifs.Box((cx - r) / size, (cy - r) / size, (cx + r) / size, (cy + r) / size)
         shape = motifs.silhouette(name, size, rng, box)
         if shape is not None:
-            return shape.body, shape.detail
-    kind = rng.choice(["disc", "arch", "rising"])
-    if kind == "arch":
-        return _arch(size, cx, cy, r), Mask(np.zeros((0, 0), np.float32), 0, 0)
-    if kind == "rising":
-        return _rising(size, cx, cy, r), Mask(np.zeros((0, 0), np.float32), 0, 0)
-    return disc(size, cx, cy, r), Mask(np.zeros((0, 0), np.float32), 0, 0)
+            return shape
+    kind = str(rng.choice(["disc", "arch", "rising"]))
+    body = {"arch": _arch, "rising": _rising, "disc": disc}[kind](size, cx, cy, r)
+    return motifs.Silhouette(kind, "object", False, body)
 
 
 def _accent(page: np.ndarray, zone: Zone, cx: float, cy: float, r: float,
@@ -99,10 +96,9 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     fx = float(rng.choice([0.5, 1 / 3, 2 / 3]))
     cx, cy, r = fx * size, (fy + rng.uniform(-0.02, 0.02)) * size, fr * size
     focal, support = focal_pair(colors)
-    form, detail = _form(plan, size, cx, cy, r, rng)
-    paint(page, form, focal)
-    if not detail.is_empty():
-        paint(page, detail, support)
+    form = _form(plan, size, cx, cy, r, rng)
+    # Light sources (neon, moon, fire) keep a faint glow; everything else is flat ink.
+    motifs.draw(page, form, motifs.Ink(focal, support, focal, 0.35))
     accent = colors["accent"]
     if abs(luminance(accent) - luminance(colors["background"])) < 0.08:
         accent = support

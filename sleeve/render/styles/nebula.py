@@ -49,7 +49,8 @@ def _starlight(colors: dict[str, np.ndarray]) -> np.ndarray:
 def _focus(zone: Zone, rng: np.random.Generator) -> tuple[float, float]:
     """The bright heart of the cloud, on a thirds point away from the type."""
     x = float(rng.choice([1 / 3, 2 / 3])) + rng.uniform(-0.05, 0.05)
-    y = {"top": 0.66, "bottom": 0.34, "center": 0.2}[zone.anchor] + rng.uniform(-0.04, 0.04)
+    y = {"top": 0.66, "bottom": 0.34, "center": float(rng.choice([0.2, 0.8]))}[zone.anchor]
+    y += rng.uniform(-0.04, 0.04)
     return x, y
 
 
@@ -67,9 +68,11 @@ def _gas(colors: dict[str, np.ndarray], deep: np.ndarray, zone: Zone, res: int,
     wisps = fbm(rng, res, cells=4.0, octaves=5, persistence=0.6)
     dust = smoothstep(0.55, 0.85, fbm(rng, res, cells=3.0, octaves=5))
     density = smoothstep(0.22, 0.95, cloud * 0.7 + wisps * 0.3) * (0.3 + 0.7 * lane)
-    density = density * (1.0 - 0.65 * dust) + 0.55 * core * (0.5 + 0.5 * cloud)
+    density = density * (1.0 - 0.65 * dust) + 0.4 * core * (0.5 + 0.5 * cloud)
     calm = zone.weight(res, feather=0.16) * 0.85
-    density = np.clip(density * (1.0 - calm), 0.0, 1.0)
+    # Soft shoulder instead of a clip: the brightest gas never burns out to a flat blob.
+    density = 1.0 - np.exp(-1.8 * np.maximum(density, 0.0) * (1.0 - calm))
+    density = density / (1.0 - np.exp(-1.8))
     low, high = sorted((colors["primary"], colors["secondary"]), key=luminance)
     table = ramp([deep, mix(deep, low, 0.7), mix(low, high, 0.75), _starlight(colors)],
                  [0.0, 0.38, 0.75, 1.0])
@@ -86,21 +89,21 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     field *= vignette(res, 0.35)[..., None]
     page = upscale(field, size)
 
-    art = _art_box(zone)
-    stars = motifs.silhouette("star", size, rng, art)
-    if stars is not None:
-        shine = _starlight(colors)
-        motifs.draw(page, stars, motifs.Ink(shine, shine, mix(shine, colors["accent"], 0.4), 0.6))
+    shine = _starlight(colors)
+    for box in _art_boxes(zone):
+        stars = motifs.silhouette("star", size, rng, box)
+        if stars is not None:
+            motifs.draw(page, stars, motifs.Ink(shine, shine, mix(shine, colors["accent"], 0.4),
+                                                0.6))
     _draw_motifs(page, plan, colors, zone, rng, focus)
     return np.clip(page, 0.0, 1.0, out=page)
 
 
-def _art_box(zone: Zone) -> motifs.Box:
-    if zone.anchor == "top":
-        return motifs.Box(0.0, zone.y1 + 0.02, 1.0, 1.0)
-    if zone.anchor == "bottom":
-        return motifs.Box(0.0, 0.0, 1.0, zone.y0 - 0.02)
-    return motifs.Box(0.0, 0.0, 1.0, zone.y0 - 0.02)
+def _art_boxes(zone: Zone) -> list[motifs.Box]:
+    """The page outside the type zone: one box, or two when the type sits in the middle."""
+    above = motifs.Box(0.0, 0.0, 1.0, zone.y0 - 0.02)
+    below = motifs.Box(0.0, zone.y1 + 0.02, 1.0, 1.0)
+    return {"top": [below], "bottom": [above], "center": [above, below]}[zone.anchor]
 
 
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
@@ -113,17 +116,15 @@ def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
             r = 0.1
             cx = 1.0 - focus[0]
             cy = float(np.clip(focus[1] - 0.08, r + 0.05, 0.95 - r))
-            if zone.anchor == "top":
+            if cy > zone.y0 - r - 0.04:  # on the art side of the type zone, never in it
                 cy = max(cy, zone.y1 + r + 0.04)
-            elif zone.anchor != "top":
-                cy = min(cy, zone.y0 - r - 0.04)
             box = motifs.Box(cx - r, cy - r, cx + r, cy + r)
         elif kind == "ground":
             if zone.anchor == "bottom":
                 continue
             box = motifs.Box(0.0, 0.8, 1.0, 1.0)
         else:
-            box = _art_box(zone)
+            box = _art_boxes(zone)[-1]
         shape = motifs.silhouette(name, size, rng, box)
         if shape is not None:
             at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
