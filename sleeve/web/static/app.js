@@ -242,6 +242,7 @@ function authView(mode, notice = "") {
     href: `/v1/auth/oauth/${encodeURIComponent(provider)}/login?next=${encodeURIComponent(`/${next}`)}`,
   }, t("continue_with", { provider: provider.charAt(0).toUpperCase() + provider.slice(1) })));
   return h("section", { class: "auth" },
+    showcase(),
     h("div", { class: "auth-card" },
       h("h1", {}, register ? t("register_title") : t("login_title")),
       h("p", { class: "lead" }, notice || (register ? t("register_lead") : t("login_lead"))),
@@ -251,6 +252,19 @@ function authView(mode, notice = "") {
         register ? t("have_account") : t("no_account"), " ",
         h("a", { href: register ? "#/login" : "#/register" },
           register ? t("log_in") : t("create_account")))));
+}
+
+/** Decorative wall beside the sign-in card: the gallery's best covers, or painted tiles. */
+function showcase() {
+  const wall = h("div", { class: "showcase", "aria-hidden": "true" },
+    [1, 2, 3, 4].map((n) => h("div", { class: `tile tile-${n}` })));
+  api("GET", "/v1/gallery?limit=4").then((page) => {
+    if (page.items.length < 4) return;
+    wall.replaceChildren(...page.items.map((cover) => h("img", {
+      src: imageUrl(cover, { size: 512 }), alt: "", width: 512, height: 512, class: "tile",
+    })));
+  }, () => {});
+  return wall;
 }
 
 function needLogin() {
