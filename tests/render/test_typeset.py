@@ -126,13 +126,19 @@ def test_no_text_pixel_within_five_percent_of_an_edge(layout: TypeLayoutName, ti
     assert xs.max() < SIZE - border and ys.max() < SIZE - border
 
 
-def test_long_title_wraps_into_balanced_lines_and_stays_legible() -> None:
-    result = typeset(_flat((20, 20, 20)), _plan("bottom-left", title=LONG_TITLE))
-    title = _role(result, "title")
-    assert 2 <= len(title.lines) <= 6
-    assert title.cap_height_px >= SIZE * 0.02
+@pytest.mark.parametrize("typeface", ["serif", "grotesk", "condensed", "geometric", "mono",
+                                      "display"])
+@pytest.mark.parametrize("layout", ["bottom-left", "band-bottom"])
+def test_200_character_title_wraps_fits_and_stays_legible(typeface: Typeface,
+                                                          layout: TypeLayoutName) -> None:
+    plan = _plan(layout, typeface=typeface, title=LONG_TITLE)
+    title = _role(typeset(_flat((20, 20, 20)), plan), "title")
+    assert 3 <= len(title.lines) <= 6
+    assert title.cap_height_px >= SIZE * 0.022  # ≥ 6.6 px on a 300 px thumbnail
     lengths = [len(line) for line in title.lines]
     assert max(lengths) - min(lengths) <= max(lengths) * 0.6  # balanced, no widow line
+    ys, xs = np.nonzero(_text_mask(plan))
+    assert min(xs.min(), ys.min()) >= SIZE * 0.05 and max(xs.max(), ys.max()) < SIZE * 0.95
 
 
 def test_short_title_is_one_line_and_grows() -> None:
