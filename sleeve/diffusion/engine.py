@@ -123,21 +123,27 @@ class DiffusionEngine:
         if not 16 <= size <= 8192:
             raise ValueError(f"size must be between 16 and 8192 px, got {size}")
         with self._lock:
-            parts = self._load()
             try:
+                parts = self._load()  # loading can run out of memory too
                 parts.adapters.activate(tuple(loras))
                 art = self._text_to_image(parts, plan, seed)
                 return self._resize(parts, plan, seed, art, size)
             except Exception as exc:
                 if not _is_out_of_memory(exc):
                     raise
-                free_memory(parts.device)
-                o = self.options
-                raise EngineOutOfMemoryError(
-                    f"out of {parts.device} memory rendering {o.resolution}² in "
-                    f"{o.sampling_steps} steps ({parts.dtype}); lower SLEEVE_SDXL_RESOLUTION, "
-                    "use fp16 and SLEEVE_SDXL_VAE_TILING, or free the device"
-                ) from exc
+                raise self._out_of_memory() from exc
+
+    def _out_of_memory(self) -> EngineOutOfMemoryError:
+        o = self.options
+        device = self._parts.device if self._parts else pick_device(o.device)
+        free_memory(device)
+        stage = "rendering" if self._parts else "loading the weights for"
+        dtype = str(self._parts.dtype).removeprefix("torch.") if self._parts else o.dtype
+        return EngineOutOfMemoryError(
+            f"out of {device} memory {stage} {o.resolution}² in {o.sampling_steps} steps "
+            f"({dtype}); lower SLEEVE_SDXL_RESOLUTION, use fp16 and "
+            "SLEEVE_SDXL_VAE_TILING, or free the device"
+        )
 
     def unload_loras(self) -> None:
         """Remove every job LoRA from the weights (they reload on next use)."""

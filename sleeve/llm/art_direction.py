@@ -116,9 +116,10 @@ def fall_back(plan: CoverPlan, reason: str) -> CoverPlan:
                                    "art_direction_note": f"llm fallback: {reason}"})
 
 
-def refine_with(director: ArtDirector, brief: Brief,
-                plans: Sequence[CoverPlan]) -> tuple[list[CoverPlan], str | None]:
-    """Plans rewritten by ``director``'s art direction, or the local ones and the reason."""
+def refine_with(director: ArtDirector, brief: Brief, plans: Sequence[CoverPlan],
+                first_index: int = 0) -> tuple[list[CoverPlan], str | None]:
+    """Plans rewritten by ``director``'s art direction, or the local ones and the reason.
+    ``first_index`` is the batch position of ``plans[0]`` (it picks the palette)."""
     try:
         direction = director.direct(brief)
     except LLMError as exc:
@@ -127,7 +128,8 @@ def refine_with(director: ArtDirector, brief: Brief,
         log.exception("unexpected error in LLM art direction")
         reason = f"unexpected error: {exc.__class__.__name__}"
     else:
-        return [apply(direction, plan, i) for i, plan in enumerate(plans)], None
+        refined = [apply(direction, plan, i) for i, plan in enumerate(plans, first_index)]
+        return refined, None
     log.warning("LLM art direction fell back to local analysis: %s", reason)
     return [fall_back(plan, reason) for plan in plans], reason
 
@@ -167,5 +169,5 @@ def refine_plan(brief: Brief, plan: CoverPlan, settings: Settings,
     """One plan; ``index`` picks among the LLM's palettes (cover *i* of a batch)."""
     if not settings.llm_url:
         return plan, None
-    direction_plans, reason = refine_with(director_for(settings), brief, [plan] * (index + 1))
-    return direction_plans[index], reason
+    refined, reason = refine_with(director_for(settings), brief, [plan], first_index=index)
+    return refined[0], reason

@@ -51,10 +51,9 @@ def test_sdxl_index_with_missing_folders_is_reported(tiny_sdxl: Path, tmp_path: 
         locate(str(tmp_path))
 
 
-def test_uncached_hub_id_is_not_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))  # an empty cache, so nothing is cached
+def test_uncached_hub_id_is_not_downloaded() -> None:
     with pytest.raises(WeightsNotFoundError, match="not in the local Hugging Face cache"):
-        locate("stabilityai/stable-diffusion-xl-base-1.0")
+        locate("sleeve-tests/no-such-sdxl")
 
 
 def test_engine_errors_are_engine_unavailable_errors(tmp_path: Path,
