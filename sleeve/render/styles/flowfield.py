@@ -22,6 +22,7 @@ DESCRIPTION = "Flow-field streamlines swirling around a focal void; techno and e
 _FIELD_RES = 96
 _LINES = 2200
 _STEPS = 70
+_MIN_DRAW = 1024  # smallest canvas the lines are drawn on (then reduced to the page)
 
 
 def _sample(field: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -89,21 +90,31 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     # One RGBA drawing holds both: colour opaque (the last line over a pixel wins, as with
     # ink) and coverage in alpha, which alone gets the anti-aliasing blur, the void and the
     # calm type zone. One draw, one blur and one blend, whatever the number of colours.
-    width = max(1, round(size / 640))
+    # Pillow draws whole-pixel widths, so small pages are drawn larger and reduced: a line is
+    # then the same fraction of the page at every size.
+    scale = -(-_MIN_DRAW // size)
+    px = size * scale
     opacity = (217, 204, 255)
     fills = [(*(round(float(v) * 255) for v in colors[n]), a)
              for n, a in zip(("primary", "secondary", "accent"), opacity, strict=True)]
-    ink = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    # Transparent pixels carry the main line colour, so reducing does not fringe in black.
+    ink = Image.new("RGBA", (px, px), (*fills[0][:3], 0))
     draw = ImageDraw.Draw(ink)
-    pixels = path * np.float32(size)
+    pixels = path * np.float32(px)
+    width = max(1, round(px / 640))
     for line in range(path.shape[1]):
         draw.line(pixels[:, line, :].ravel().tolist(), fill=fills[int(group[line])], width=width)
+    cx, cy, r = focal[0] * px, focal[1] * px, radius * px
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*fills[0][:3], 0))
+    if scale > 1:
+        ink = ink.reduce(scale)
+    else:
+        # Full-size drawings get a sub-pixel blur instead: ink, not jagged pixels.
+        blurred = ink.getchannel("A").filter(ImageFilter.GaussianBlur(max(0.4, size / 2400)))
+        ink.putalpha(blurred)
     cx, cy, r = focal[0] * size, focal[1] * size, radius * size
     ring_w = size / 300
-    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(0, 0, 0, 0))
-
-    soft = ImageFilter.GaussianBlur(max(0.4, size / 2400))
-    alpha = np.asarray(ink.getchannel("A").filter(soft), dtype=np.float32)
+    alpha = np.asarray(ink.getchannel("A"), dtype=np.float32)
     alpha *= (1.0 - 0.92 * zone.weight(size, feather=0.08)) / np.float32(255.0)
     out = paper_field(colors["background"], texture_rng, size, strength=0.012)
     lines = np.asarray(ink.convert("RGB"), dtype=np.float32)

@@ -103,10 +103,13 @@ def _split_channels(canvas: np.ndarray, offset: int) -> None:
 def _slice(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator) -> None:
     """Cut the art rows into strips and tear some sideways, a few hard, most a little."""
     size = canvas.shape[0]
-    y, bottom = rows
-    while y < bottom:
-        h = min(int(size * rng.uniform(0.006, 0.05)) + 1, bottom - y)
-        strip = canvas[y:y + h]
+    # Cut positions are drawn as page fractions, so the same tears happen at every size.
+    edge, bottom = rows[0] / size, rows[1] / size
+    while edge < bottom:
+        step = float(rng.uniform(0.006, 0.05))
+        y, y_next = round(edge * size), round(min(edge + step, bottom) * size)
+        edge += step
+        strip = canvas[y:y_next]
         hard = rng.random() < 0.12
         if hard or rng.random() < 0.4:
             offset = float(np.clip(rng.normal(0, 0.03), -0.1, 0.1))
@@ -115,7 +118,6 @@ def _slice(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator) 
             strip[:] = np.roll(strip, int(size * offset), axis=1)
             if rng.random() < 0.4:
                 _split_channels(strip, max(1, round(size * 0.012)))
-        y += h
 
 
 def _corrupt_blocks(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator,
@@ -125,8 +127,8 @@ def _corrupt_blocks(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Ge
     for k in range(int(rng.integers(3, 6))):
         h = int(size * (rng.uniform(0.01, 0.025) if k == 0 else rng.uniform(0.02, 0.07)))
         w = int(size * rng.uniform(0.05, 0.14 if k == 0 else 0.28))
-        y = int(rng.integers(a, max(a + 1, b - h)))
-        x = int(rng.integers(int(size * 0.15), int(size * 0.85) - w))
+        y = a + int(rng.random() * max(1, b - h - a))
+        x = int(size * 0.15 + rng.random() * max(1.0, size * 0.7 - w))
         block = canvas[y:y + h, x:x + w]
         if block.size == 0:
             continue
@@ -159,7 +161,7 @@ def _tracking_noise(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Ge
     size = canvas.shape[0]
     a, b = rows
     h = max(2, int(size * 0.012))
-    y = int(rng.integers(a, max(a + 1, b - h)))
+    y = a + int(rng.random() * max(1, b - h - a))
     texture = independent(rng)
     speck = texture.random((h, size // 3 + 1), dtype=np.float32)
     speck = np.repeat(speck, 3, axis=1)[:, :size]

@@ -150,7 +150,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
             continue
         dots = screen(plate.tone.alpha, period, plate.angle)
         dots *= ink_density(texture, dots.shape)
-        dx, dy = (int(v) for v in rng.integers(-nudge, nudge + 1, size=2))
+        dx, dy = (round(v * nudge) for v in rng.uniform(-1.0, 1.0, size=2))
         printed = misregister(Mask(dots, plate.tone.top, plate.tone.left), dx, dy, size)
         overprint(page, printed, plate.ink)
     return np.clip(page, 0.0, 1.0, out=page)
