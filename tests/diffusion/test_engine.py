@@ -150,3 +150,18 @@ def test_out_of_memory_fails_the_job_and_the_engine_lives_on(
         engine.render(PLAN, seed=1, size=64)
     # The next job on the same engine runs normally.
     assert engine.render(PLAN, seed=1, size=64).size == (64, 64)
+
+
+def test_half_precision_renders(make_engine: EngineFactory) -> None:
+    engine = make_engine(dtype="bf16")
+    art = engine.render(PLAN, seed=1, size=64)
+    assert engine._load().dtype == torch.bfloat16
+    assert art.size == (64, 64) and pixels(art).std() > 1
+
+
+def test_device_is_chosen_cuda_then_mps_then_cpu(make_engine: EngineFactory) -> None:
+    from sleeve.diffusion.device import available_devices, pick_device
+
+    assert pick_device("auto") == available_devices()[0]
+    assert available_devices()[-1] == "cpu"
+    assert make_engine(device="auto")._load().device == pick_device("auto")
