@@ -155,6 +155,13 @@ def _breakable_cjk(char: str) -> bool:
     return name.startswith(("CJK UNIFIED", "HIRAGANA", "KATAKANA", "CJK COMPATIBILITY IDEO"))
 
 
+def drawable(text: str) -> str:
+    """The text as drawn: any whitespace (a newline, a tab) is a space and control characters
+    are dropped — the typesetter makes the lines, and FreeType cannot draw controls."""
+    return "".join(" " if c.isspace() else c for c in text
+                   if c.isspace() or unicodedata.category(c) != "Cc")
+
+
 def tokens(text: str) -> list[str]:
     """Pieces of ``text`` with a line-break opportunity after each."""
     out: list[str] = []
@@ -239,8 +246,9 @@ def _leading(text: str, role: Role) -> float:
 def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, desired: float,
         min_size: float, max_width: float, max_height: float, max_lines: int) -> SetText:
     """Wrap ``text`` into balanced lines and size it as large as ``desired`` allows."""
-    pieces = tokens(text) or [text]
-    leading = _leading(text, role)
+    shown = drawable(text)
+    pieces = tokens(shown) or [shown]
+    leading = _leading(shown, role)
     piece_runs = [split_runs(p, chain)[0] for p in pieces]
     widths = [line_width(r, REF_SIZE, tracking) for r in piece_runs]
     spaces = [line_width(split_runs(p[len(p.rstrip()):], chain)[0], REF_SIZE, tracking)

@@ -248,3 +248,16 @@ def test_every_script_renders_with_a_font_that_has_it(title: str, font: str) -> 
     assert box.uncovered == ()
     assert font in {f.rsplit("/", 1)[-1] for f in box.fonts}
     assert _text_mask(_plan(title=title, language="mixed")).any()
+
+
+@pytest.mark.parametrize(("title", "artist"), [
+    ("line\nbreak\ttitle", "tab\tartist"), ("nul\x00char", "A"), ("Title", ""), ("", "Artist"),
+    ("W" * 300, "one unbreakable word"), ("e\u0301 \u200d👨\u200d👩\u200d👧 ✈️", "\u202eRTL"),
+])
+def test_unusual_text_never_crashes_and_stays_inside(title: str, artist: str) -> None:
+    plan = _plan("top-left", title=title, artist=artist)
+    result = typeset(_noise(), plan)
+    assert {b.role: b.text for b in result.boxes} == {
+        r: t for r, t in (("title", title), ("artist", artist)) if t.strip()}
+    ys, xs = np.nonzero(_text_mask(plan))
+    assert min(xs.min(), ys.min()) >= SIZE * 0.05 and max(xs.max(), ys.max()) < SIZE * 0.95
