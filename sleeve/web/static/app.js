@@ -522,15 +522,21 @@ function publishControl(cover) {
 
 async function coverView(id) {
   let cover;
-  let mine = false;
+  let job = null; // only the owner can read the job
   try {
     cover = await api("GET", `/v1/covers/${encodeURIComponent(id)}`);
     if (state.me) {
-      mine = await api("GET", `/v1/jobs/${encodeURIComponent(cover.job_id)}`).then(() => true, () => false);
+      job = await api("GET", `/v1/jobs/${encodeURIComponent(cover.job_id)}`).catch(() => null);
     }
   } catch (error) {
     return errorState(error, () => route());
   }
+  const mine = job !== null;
+  const siblings = mine && job.covers.length > 1 ? h("nav", { class: "siblings", "aria-label": t("this_set") },
+    h("ul", {}, job.covers.map((other) => h("li", {},
+      h("a", {
+        href: `#/cover/${encodeURIComponent(other.id)}`, "aria-current": other.id === cover.id ? "page" : null,
+      }, h("img", { src: imageUrl(other, { size: 128 }), alt: t("cover_n", { n: other.position + 1 }), width: 128, height: 128 })))))) : null;
   const name = slug(`${cover.artist} ${cover.title} ${cover.position + 1}`);
   const download = (format, label) => h("a", {
     class: format === "jpeg" ? "btn btn-primary" : "btn", href: imageUrl(cover, { format }), download: `${name}.${format === "jpeg" ? "jpg" : "png"}`,
@@ -540,7 +546,8 @@ async function coverView(id) {
       icon("back"), mine ? t("back_to_results") : t("back_to_gallery")),
     h("div", { class: "detail-layout" },
       h("figure", { class: "detail-art" },
-        h("img", { src: imageUrl(cover, { size: 1024 }), alt: coverAlt(cover), width: 1024, height: 1024 })),
+        h("img", { src: imageUrl(cover, { size: 1024 }), alt: coverAlt(cover), width: 1024, height: 1024 }),
+        siblings),
       h("div", { class: "detail-panel" },
         h("h1", {}, cover.title),
         h("p", { class: "lead" }, cover.artist),
