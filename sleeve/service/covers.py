@@ -8,9 +8,10 @@ and cached: it is lossless from the master on, not a re-render.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from PIL import Image
 from sqlalchemy import Select, func, select, tuple_
@@ -23,6 +24,7 @@ from sleeve.render.export import CoverMetadata, encode
 from sleeve.service.context import Services
 from sleeve.service.cursor import decode_cursor, encode_cursor
 from sleeve.service.errors import Invalid, NotFound
+from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import CoverDetailView, CoverView, Page, ReviewView
 from sleeve.storage import BlobNotFoundError
 
@@ -43,15 +45,8 @@ class ImageBlob:
 
 def _visible(session: Session, user_id: str | None, cover_id: str) -> Cover:
     """The cover if ``user_id`` owns it or it is public; otherwise 404 (never 403)."""
-    cover = session.get(Cover, cover_id) if len(cover_id) <= 32 else None
+    cover = find(session, Cover, cover_id)
     if cover is None or not (cover.is_public or cover.user_id == user_id):
-        raise NotFound(f"no cover {cover_id}")
-    return cover
-
-
-def _owned(session: Session, user_id: str, cover_id: str) -> Cover:
-    cover = session.get(Cover, cover_id) if len(cover_id) <= 32 else None
-    if cover is None or cover.user_id != user_id:
         raise NotFound(f"no cover {cover_id}")
     return cover
 
@@ -69,7 +64,7 @@ def get_cover(services: Services, user_id: str | None, cover_id: str) -> CoverDe
 
 def set_public(services: Services, user_id: str, cover_id: str, public: bool) -> CoverView:
     with transaction(services.sessions) as session:
-        cover = _owned(session, user_id, cover_id)
+        cover = get_owned(session, Cover, cover_id, user_id, "cover")
         cover.is_public = public
         return CoverView.of(cover)
 
@@ -144,6 +139,17 @@ def _page_size(limit: int) -> int:
     return limit
 
 
+def _page(services: Services, query: Select[Cover], limit: int,
+          cursor_of: Callable[[Cover], list[Any]]) -> Page:
+    """Runs ``query`` (ordered, limited to limit + 1) and cuts one page with its cursor."""
+    with transaction(services.sessions) as session:
+        rows = list(session.scalars(query))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return Page(items=[CoverView.of(c) for c in rows],
+                next_cursor=encode_cursor(cursor_of(rows[-1])) if more else None)
+
+
 def gallery(services: Services, cursor: str | None, limit: int = 24,
             genre: str | None = None) -> Page:
     """Public covers, top-rated first (average, then number of ratings), newest id last."""
@@ -157,15 +163,8 @@ def gallery(services: Services, cursor: str | None, limit: int = 24,
                             < tuple_(float(avg), count, last_id))
     query = query.order_by(Cover.rating_avg.desc(), Cover.rating_count.desc(),
                            Cover.id.desc()).limit(limit + 1)
-    with transaction(services.sessions) as session:
-        rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1] if more else None
-    return Page(
-        items=[CoverView.of(c) for c in rows],
-        next_cursor=encode_cursor([last.rating_avg, last.rating_count, last.id]) if last else None,
-    )
+    return _page(services, query, limit,
+                 lambda last: [last.rating_avg, last.rating_count, last.id])
 
 
 def my_covers(services: Services, user_id: str, cursor: str | None, limit: int = 24) -> Page:
@@ -180,12 +179,4 @@ def my_covers(services: Services, user_id: str, cursor: str | None, limit: int =
             raise Invalid("cursor: not a cursor from this API") from exc
         query = query.where(tuple_(Cover.created_at, Cover.id) < tuple_(when, last_id))
     query = query.order_by(Cover.created_at.desc(), Cover.id.desc()).limit(limit + 1)
-    with transaction(services.sessions) as session:
-        rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1] if more else None
-    return Page(
-        items=[CoverView.of(c) for c in rows],
-        next_cursor=encode_cursor([last.created_at.isoformat(), last.id]) if last else None,
-    )
+    return _page(services, query, limit, lambda last: [last.created_at.isoformat(), last.id])

@@ -23,7 +23,8 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
 from sleeve.render.styles import STYLE_NAMES
 from sleeve.service.context import Services
-from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
+from sleeve.service.errors import Conflict, Invalid, RateLimited
+from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import JobView
 
 MAX_SEED = 2**31 - 1
@@ -68,10 +69,7 @@ def _view(session: Session, job: Job) -> JobView:
 
 
 def _owned_job(session: Session, user_id: str, job_id: str) -> Job:
-    job = session.get(Job, job_id) if len(job_id) <= 32 else None
-    if job is None or job.user_id != user_id:
-        raise NotFound(f"no job {job_id}")
-    return job
+    return get_owned(session, Job, job_id, user_id, "job")
 
 
 def _check_rate(session: Session, user_id: str, limit: int) -> None:
@@ -112,7 +110,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                     return _view(session, found), False
             _check_rate(session, user_id, services.settings.rate_limit_jobs_per_minute)
             if request.subject_id is not None:
-                subject = session.get(Subject, request.subject_id)
+                subject = find(session, Subject, request.subject_id)
                 if subject is None or subject.user_id != user_id:
                     raise Invalid(f"subject_id: no subject {request.subject_id}")
             now = utcnow()

@@ -17,6 +17,7 @@ from sleeve.db.models import ModelVersion
 from sleeve.db.types import utcnow
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, Forbidden, NotFound
+from sleeve.service.ownership import find
 from sleeve.service.views import View
 
 PROMOTABLE = frozenset({"candidate", "evaluated", "retired"})
@@ -54,7 +55,7 @@ def promote(services: Services, email: str | None, model_id: str) -> ModelView:
     if not is_admin(services, email):
         raise Forbidden("only administrators (SLEEVE_ADMIN_EMAILS) may promote models")
     with transaction(services.sessions) as session:
-        model = session.get(ModelVersion, model_id) if len(model_id) <= 32 else None
+        model = find(session, ModelVersion, model_id)
         if model is None:
             raise NotFound(f"no model {model_id}")
         if model.state == "promoted":

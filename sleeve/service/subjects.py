@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sleeve.db.engine import transaction
 from sleeve.db.models import Subject
 from sleeve.service.context import Services
-from sleeve.service.errors import Invalid, NotFound
+from sleeve.service.errors import Invalid
+from sleeve.service.ownership import get_owned
 from sleeve.service.views import SubjectView
 
 
@@ -32,7 +33,4 @@ def list_subjects(services: Services, user_id: str) -> list[SubjectView]:
 
 def delete_subject(services: Services, user_id: str, subject_id: str) -> None:
     with transaction(services.sessions) as session:
-        subject = session.get(Subject, subject_id) if len(subject_id) <= 32 else None
-        if subject is None or subject.user_id != user_id:
-            raise NotFound(f"no subject {subject_id}")
-        session.delete(subject)
+        session.delete(get_owned(session, Subject, subject_id, user_id, "subject"))
