@@ -151,7 +151,7 @@ def test_short_title_is_one_line_and_grows() -> None:
 
 # ---------------------------------------------------------------- contrast
 @pytest.mark.parametrize("art", list(BUSY))
-@pytest.mark.parametrize("layout", ["bottom-left", "center-stack", "split", "band-bottom"])
+@pytest.mark.parametrize("layout", LAYOUT_NAMES)
 def test_contrast_holds_on_busy_and_plain_art(art: str, layout: TypeLayoutName) -> None:
     plan = _plan(layout)
     mask = _text_mask(plan)
