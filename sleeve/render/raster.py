@@ -312,8 +312,10 @@ class Pen:
                  supersample: int = 0) -> None:
         self.size = size
         self.c0, self.r0, c1, r1 = _window(size, *box)
-        self.ss = supersample or (4 if size <= 1536 else 2)
         self.w, self.h = max(1, c1 - self.c0), max(1, r1 - self.r0)
+        # 4× for small windows; 2× (five coverage levels, ample under grain) for big ones,
+        # where a 4× canvas would cost more than everything else on the page.
+        self.ss = supersample or (4 if max(self.w, self.h) <= 768 else 2)
         self.image = Image.new("L", (self.w * self.ss, self.h * self.ss), 0)
         self.draw = ImageDraw.Draw(self.image)
 
@@ -378,10 +380,17 @@ _ROWS = 96  # compositing works in strips of rows: small temporaries stay in cac
 
 
 def _strips(mask: Mask) -> Iterator[tuple[tuple[slice, slice], np.ndarray]]:
+    """(page region, alpha) per strip of rows, trimmed to the columns the strip covers;
+    strips with no coverage are skipped (rings and sparse marks are mostly empty)."""
     h, w = mask.alpha.shape
     for r in range(0, h, _ROWS):
-        rows = slice(mask.top + r, mask.top + min(h, r + _ROWS))
-        yield (rows, slice(mask.left, mask.left + w)), mask.alpha[r:r + _ROWS]
+        alpha = mask.alpha[r:r + _ROWS]
+        cols = np.flatnonzero(alpha.max(axis=0) > 0.0)
+        if cols.size == 0:
+            continue
+        c0, c1 = int(cols[0]), int(cols[-1]) + 1
+        rows = slice(mask.top + r, mask.top + r + alpha.shape[0])
+        yield (rows, slice(mask.left + c0, mask.left + c1)), alpha[:, c0:c1]
 
 
 def paint(canvas: np.ndarray, mask: Mask, color: np.ndarray, opacity: float = 1.0) -> None:
@@ -391,9 +400,10 @@ def paint(canvas: np.ndarray, mask: Mask, color: np.ndarray, opacity: float = 1.
     c = np.asarray(color, dtype=np.float32)
     k = np.float32(opacity)
     for region, alpha in _strips(mask):
-        a = (alpha * k)[..., None]
         under = canvas[region]
-        under -= (under - c) * a
+        step = under - c
+        step *= (alpha * k)[..., None]
+        under -= step
 
 
 def paint_layer(canvas: np.ndarray, mask: Mask, layer: np.ndarray,

@@ -65,8 +65,8 @@ def _gas(colors: dict[str, np.ndarray], deep: np.ndarray, zone: Zone, res: int,
     lane = np.exp(-(((ys - lane_y) / 0.27) ** 2))
     core = np.exp(-(((xs - fx) ** 2 + (ys - fy) ** 2) / 0.035))
     cloud = fbm(rng, res, cells=2.5, octaves=6, persistence=0.55)
-    wisps = fbm(rng, res, cells=4.0, octaves=5, persistence=0.6)
-    dust = smoothstep(0.55, 0.85, fbm(rng, res, cells=3.0, octaves=5))
+    wisps = fbm(rng, res, cells=4.0, octaves=4, persistence=0.6)
+    dust = smoothstep(0.55, 0.85, fbm(rng, res, cells=3.0, octaves=4))
     density = smoothstep(0.22, 0.95, cloud * 0.7 + wisps * 0.3) * (0.3 + 0.7 * lane)
     density = density * (1.0 - 0.65 * dust) + 0.4 * core * (0.5 + 0.5 * cloud)
     calm = zone.weight(res, feather=0.16) * 0.85
