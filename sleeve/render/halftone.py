@@ -44,13 +44,22 @@ def screen(tone: np.ndarray, period: float, angle_deg: float) -> np.ndarray:
     """Amplitude-modulated halftone: ``tone`` (h, w) in [0, 1] → dot coverage (h, w)."""
     h, w = tone.shape
     spot = _spot(h, w, period, angle_deg)
-    # A dot grows as the tone rises; the edge is about one pixel of the spot's slope wide.
+    # A dot grows as the tone rises; its anti-aliased edge, about one pixel of the spot's
+    # slope, is centred on the threshold so the mean coverage tracks the tone at any ruling.
     edge = np.float32(max(1.6 / period, 0.02))
     spot -= 1.0 - tone
     spot /= edge
+    spot += 0.5
     np.clip(spot, 0.0, 1.0, out=spot)
+    # The lightest tints fade in rather than starting as half-covered dot centres.
+    spot *= np.clip(tone * (2.0 / edge), 0.0, 1.0)
     # Solid areas stay solid (no dot pattern left in a 100 % tint).
     np.maximum(spot, np.where(tone > 0.97, tone, 0.0), out=spot)
+    if period < 4.0:
+        # Dots under four pixels cannot be resolved (only moiré would show): lean on the tone.
+        blend = np.float32((4.0 - period) / 2.0 if period > 2.0 else 1.0)
+        spot *= 1.0 - blend
+        spot += blend * tone
     return spot
 
 

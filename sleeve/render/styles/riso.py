@@ -145,10 +145,13 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     page = paper_field(paper_color, texture, size, strength=0.025)
     period = size / 95.0  # the same screen ruling at every output size
     nudge = max(1, round(size * 0.0025))
+    bare = 1.0 - zone.weight(size, feather=0.02)
     for plate in plates:
         if plate.tone.is_empty():
             continue
-        dots = screen(plate.tone.alpha, period, plate.angle)
+        # Halos and bleeds never reach the type zone: the title sits on bare paper.
+        rows = slice(plate.tone.top, plate.tone.top + plate.tone.alpha.shape[0])
+        dots = screen(plate.tone.alpha * bare[rows], period, plate.angle)
         dots *= ink_density(texture, dots.shape)
         dx, dy = (round(v * nudge) for v in rng.uniform(-1.0, 1.0, size=2))
         printed = misregister(Mask(dots, plate.tone.top, plate.tone.left), dx, dy, size)
