@@ -382,8 +382,7 @@ _ROWS = 96  # compositing works in strips of rows: small temporaries stay in cac
 def _strips(mask: Mask) -> Iterator[tuple[tuple[slice, slice], np.ndarray]]:
     """(page region, alpha) per strip of rows, trimmed to the columns the strip covers;
     strips with no coverage are skipped (rings and sparse marks are mostly empty)."""
-    h, w = mask.alpha.shape
-    for r in range(0, h, _ROWS):
+    for r in range(0, mask.alpha.shape[0], _ROWS):
         alpha = mask.alpha[r:r + _ROWS]
         cols = np.flatnonzero(alpha.max(axis=0) > 0.0)
         if cols.size == 0:
