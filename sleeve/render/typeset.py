@@ -544,7 +544,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
         touched = _union([block_box, scrim_region((width, height), band_rect, feather,
                                                   layout.band)])
         before = image.crop(touched)
-        for attempt in range(4):
+        for attempt in range(len(ALPHAS) + 1):  # alpha rises every retry; 1.0 always passes
             if attempt:
                 image.paste(before, touched[:2])
             if alpha > 0:
@@ -560,7 +560,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
                 break
             # The art was busier under the glyphs than the prediction saw: stronger scrim.
             if layout.band:
-                alpha = min(1.0, alpha + 0.03)
+                alpha = 1.0
             else:
                 ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background,
                                                start=alpha + 0.05)
