@@ -242,7 +242,7 @@ function authView(mode, notice = "") {
     href: `/v1/auth/oauth/${encodeURIComponent(provider)}/login?next=${encodeURIComponent(`/${next}`)}`,
   }, t("continue_with", { provider: provider.charAt(0).toUpperCase() + provider.slice(1) })));
   return h("section", { class: "auth" },
-    showcase(),
+    showcase("/v1/gallery?limit=4"),
     h("div", { class: "auth-card" },
       h("h1", {}, register ? t("register_title") : t("login_title")),
       h("p", { class: "lead" }, notice || (register ? t("register_lead") : t("login_lead"))),
@@ -254,11 +254,11 @@ function authView(mode, notice = "") {
           register ? t("log_in") : t("create_account")))));
 }
 
-/** Decorative wall beside the sign-in card: the gallery's best covers, or painted tiles. */
-function showcase() {
-  const wall = h("div", { class: "showcase", "aria-hidden": "true" },
+/** A decorative wall of four covers from `source` (painted tiles until there are four). */
+function showcase(source, className = "showcase") {
+  const wall = h("div", { class: className, "aria-hidden": "true" },
     [1, 2, 3, 4].map((n) => h("div", { class: `tile tile-${n}` })));
-  api("GET", "/v1/gallery?limit=4").then((page) => {
+  api("GET", source).then((page) => {
     if (page.items.length < 4) return;
     wall.replaceChildren(...page.items.map((cover) => h("img", {
       src: imageUrl(cover, { size: 512 }), alt: "", width: 512, height: 512, class: "tile",
@@ -350,8 +350,7 @@ function createView() {
       h("p", { class: "lead" }, t("create_lead")),
       form),
     h("aside", { class: "create-aside", "aria-label": t("what_you_get") },
-      h("div", { class: "preview-tiles", "aria-hidden": "true" },
-        [1, 2, 3, 4].map((n) => h("div", { class: `tile tile-${n}` }))),
+      showcase("/v1/me/covers?limit=4", "preview-tiles"),
       h("h2", {}, t("what_you_get")),
       h("ul", { class: "benefits" },
         h("li", {}, t("benefit_size")), h("li", {}, t("benefit_type")),
