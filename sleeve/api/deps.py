@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from sleeve.service import accounts
 from sleeve.service.context import Services
@@ -42,8 +43,8 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-def _resolve(request: Request, services: Services,
-             credentials: HTTPAuthorizationCredentials | None) -> CurrentUser | None:
+async def _resolve(request: Request, services: Services,
+                   credentials: HTTPAuthorizationCredentials | None) -> CurrentUser | None:
     if credentials is not None:
         token, via = credentials.credentials, "bearer"
     else:
@@ -51,7 +52,9 @@ def _resolve(request: Request, services: Services,
         if not cookie:
             return None
         token, via = cookie, "cookie"
-    identity = accounts.identify(services, token)
+    # A cache hit answers on the event loop; only a miss pays a thread-pool hop and a query.
+    identity = services.identities.get(token) or await run_in_threadpool(
+        accounts.identify, services, token)
     if identity is None:
         return None
     found = CurrentUser(identity[0], identity[1], token, via)
@@ -60,18 +63,18 @@ def _resolve(request: Request, services: Services,
     return found
 
 
-def optional_user(
+async def optional_user(
     request: Request, services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> CurrentUser | None:
-    return _resolve(request, services, credentials)
+    return await _resolve(request, services, credentials)
 
 
-def current_user(
+async def current_user(
     request: Request, services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> CurrentUser:
-    user = _resolve(request, services, credentials)
+    user = await _resolve(request, services, credentials)
     if user is None:
         raise Unauthorized("log in, or send a bearer token")
     return user

@@ -188,6 +188,7 @@ def start_session(services: Services, user_id: str) -> IssuedToken:
 def log_out(services: Services, token: str) -> None:
     with transaction(services.sessions) as session:
         revoke_secret(session, token)
+    services.identities.clear()
 
 
 def who_am_i(services: Services, user_id: str) -> UserView:
@@ -210,6 +211,7 @@ def new_token(services: Services, user_id: str, name: str) -> NewTokenView:
 def drop_token(services: Services, user_id: str, token_id: str) -> None:
     with transaction(services.sessions) as session:
         revoke_personal_token(session, _user(session, user_id), token_id)
+    services.identities.clear()
 
 
 def oauth_log_in(services: Services, provider: str, subject: str, email: str | None,
@@ -221,6 +223,12 @@ def oauth_log_in(services: Services, provider: str, subject: str, email: str | N
 
 def identify(services: Services, token: str) -> tuple[str, str | None] | None:
     """(user id, email) for a live token or session secret; None otherwise."""
+    cached = services.identities.get(token)
+    if cached is not None:
+        return cached
     with transaction(services.sessions) as session:
         user = user_for_token(session, token)
-        return (user.id, user.email) if user is not None else None
+        identity = (user.id, user.email) if user is not None else None
+    if identity is not None:
+        services.identities.put(token, identity)
+    return identity

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sleeve.config import Settings
 from sleeve.db.engine import SessionFactory
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import JobQueue, make_queue
+from sleeve.service.identity_cache import IdentityCache
 from sleeve.storage import BlobStore
 
 
@@ -17,6 +18,7 @@ class Services:
     store: BlobStore
     queue: JobQueue
     settings: Settings
+    identities: IdentityCache = field(default_factory=IdentityCache)
 
     @classmethod
     def from_settings(cls, settings: Settings, run_workers: bool | None = None) -> Services:
