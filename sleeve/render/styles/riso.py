@@ -24,7 +24,7 @@ DESCRIPTION = "Risograph print: spot inks in halftone gradients, overprinted and
 
 _CREAM = np.asarray([0.953, 0.929, 0.878], dtype=np.float32)
 _PAPER_MIN_LUMINANCE = 0.48  # WCAG relative luminance
-_INK_MAX_LUMINANCE = 0.62  # lighter inks vanish on paper
+_INK_MAX_LUMINANCE = 0.7  # lighter inks vanish on paper
 
 
 @dataclass(frozen=True)
@@ -35,23 +35,27 @@ class _Plate:
 
 
 def _paper_and_inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Paper is the palette's lightest colour if it is light enough; inks are the rest,
-    ordered (focal, ground, accent)."""
+    """Paper is the palette's lightest colour if it is light enough; the two inks for the
+    forms come from primary, secondary and background; the accent stays the accent.
+    Returns (paper, [focal, ground, accent])."""
     names = ["background", "ink", "primary", "secondary", "accent"]
     lightest = max(names, key=lambda n: luminance(colors[n]))
     paper = colors[lightest] if luminance(colors[lightest]) >= _PAPER_MIN_LUMINANCE else _CREAM
-    inks = [colors[n] for n in ("primary", "secondary", "background", "accent")
-            if n != lightest and luminance(colors[n]) < _INK_MAX_LUMINANCE]
-    unique: list[np.ndarray] = []
-    for ink in inks:
-        if all(np.abs(ink - u).sum() > 0.12 for u in unique):
-            unique.append(ink)
-    while len(unique) < 3:
+
+    def printable(name: str) -> bool:
+        return name != lightest and luminance(colors[name]) < _INK_MAX_LUMINANCE
+
+    inks: list[np.ndarray] = []
+    for name in ("primary", "secondary", "background"):
+        if printable(name) and all(np.abs(colors[name] - u).sum() > 0.12 for u in inks):
+            inks.append(colors[name])
+    while len(inks) < 2:
         # Too few printable colours: deepen one we have, as a second pass of the same drum.
-        unique.append(np.clip(unique[-1] * 0.55, 0, 1) if unique else np.zeros(3, np.float32))
+        inks.append(np.clip(inks[-1] * 0.55, 0, 1) if inks else np.zeros(3, np.float32))
     # The lighter ink lays the ground, the darker one carries the focal form over it.
-    ground, focal = sorted(unique[:2], key=luminance, reverse=True)
-    return paper, [focal, ground, unique[2]]
+    ground, focal = sorted(inks[:2], key=luminance, reverse=True)
+    accent = colors["accent"] if printable("accent") else focal
+    return paper, [focal, ground, accent]
 
 
 def _art_rows(zone: Zone) -> tuple[float, float]:
