@@ -64,9 +64,7 @@ def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
                                       accept_downloads=True, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        page = context.new_page()
-        page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
-        return page
+        return context.new_page()
 
     yield make
     for context in contexts:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from tests.web.conftest import PASSWORD, check_page, register, screenshot
 from tests.web.server import SleeveServer
@@ -57,6 +57,13 @@ def test_server_unavailable_gives_a_friendly_message(make_page: Callable[..., Pa
 
 def test_markup_in_titles_shows_as_text(page: Page, server: SleeveServer) -> None:
     title, artist = "<script>alert(1)</script>", "<img src=x onerror=alert(2)>"
+    dialogs: list[str] = []
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record)
     register(page, server.url)
     page.get_by_label("Song title").fill(title)
     page.get_by_label("Artist").fill(artist)
@@ -69,6 +76,10 @@ def test_markup_in_titles_shows_as_text(page: Page, server: SleeveServer) -> Non
     page.get_by_role("button", name="Cancel").click()
     expect(page.locator("#job-status")).to_have_text("Cancelled.")
     expect(page.get_by_role("button", name="Cancel")).to_be_hidden()
+    page.get_by_role("link", name="My covers").click()
+    expect(page.get_by_role("heading", name="My covers")).to_be_visible()
+    assert page.locator("#view script, #view img[src='x']").count() == 0
+    assert dialogs == []
 
 
 def test_log_out_then_wrong_password_then_log_in(page: Page, server: SleeveServer) -> None:
