@@ -9,10 +9,10 @@ import argparse
 import json
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from sleeve import Brief, generate
-from sleeve.render.fonts import find_font_file
+from sleeve.render.fonts import font_library
 
 TILE = 360
 LABEL = 28
@@ -42,7 +42,7 @@ def main() -> None:
     rows = -(-len(tiles) // columns)
     sheet = Image.new("RGB", (GAP + columns * (TILE + GAP), GAP + rows * (TILE + LABEL + GAP)),
                       "#111111")
-    font = ImageFont.truetype(find_font_file("grotesk"), 15)
+    font = font_library().file("Inter-Regular.otf").at(15)
     draw = ImageDraw.Draw(sheet)
     for i, (tile, label) in enumerate(tiles):
         x = GAP + (i % columns) * (TILE + GAP)
