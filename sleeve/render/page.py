@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sleeve.core.plan import Palette, TypeAnchor
+from sleeve.render import motifs
 from sleeve.render.raster import Mask, fbm, luminance, resize, rgb, soften, upscale
 
 PALETTE_NAMES = ("background", "primary", "secondary", "accent", "ink")
@@ -58,6 +59,24 @@ def focal_pair(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     if abs(luminance(secondary) - bg) > abs(luminance(primary) - bg) + 0.1:
         return secondary, primary
     return primary, secondary
+
+
+def first_motif(names: list[str], *kinds: str) -> tuple[str, str] | None:
+    """The first motif of the first wanted kind (``object``, ``ground``, ``weather``) that
+    ``motifs`` can draw, with that kind; None when there is none."""
+    known = [(name, motifs.kind_of(name)) for name in names]
+    for kind in kinds:
+        for name, found in known:
+            if found == kind:
+                return name, kind
+    return None
+
+
+def pixel_centres(top: int, left: int, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel-centre coordinates of a page window: ys (h, 1) and xs (1, w), float32."""
+    ys = np.arange(top, top + h, dtype=np.float32)[:, None] + np.float32(0.5)
+    xs = np.arange(left, left + w, dtype=np.float32)[None, :] + np.float32(0.5)
+    return ys, xs
 
 
 def independent(rng: np.random.Generator) -> np.random.Generator:

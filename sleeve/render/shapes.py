@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sleeve.render.page import pixel_centres
 from sleeve.render.raster import EMPTY, Mask, paint
 
 Distance = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (ys (h,1), xs (1,w)) → (h,w)
@@ -134,8 +135,7 @@ def coverage(shape: Shape, size: int) -> Mask:
     c1, r1 = min(size, int(np.ceil(x1)) + 1), min(size, int(np.ceil(y1)) + 1)
     if c1 <= c0 or r1 <= r0:
         return EMPTY
-    ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5
-    xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5
+    ys, xs = pixel_centres(r0, c0, r1 - r0, c1 - c0)
     alpha = shape.distance(ys, xs).astype(np.float32, copy=False)
     np.negative(alpha, out=alpha)
     alpha += 0.5

@@ -16,7 +16,16 @@ import numpy as np
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
 from sleeve.render.halftone import misregister, screen
-from sleeve.render.page import Zone, bolden, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.page import (
+    Zone,
+    bolden,
+    first_motif,
+    independent,
+    palette_rgb,
+    paper_field,
+    pixel_centres,
+    type_zone,
+)
 from sleeve.render.raster import EMPTY, Mask, fbm, luminance, paint, soften, upscale
 from sleeve.render.shapes import Shape, circle, coverage, rect, rotated_rect
 
@@ -125,8 +134,7 @@ def _lay_photocopy(canvas: np.ndarray, shape: Shape, tear: np.ndarray, paper: np
         return
     _shadow(canvas, piece, 0.35)
     h, w = piece.alpha.shape
-    ys = np.arange(piece.top, piece.top + h, dtype=np.float32)[:, None]
-    xs = np.arange(piece.left, piece.left + w, dtype=np.float32)[None, :]
+    ys, xs = pixel_centres(piece.top, piece.left, h, w)
     tone = np.square(xs - centre[0]) + np.square(ys - centre[1])
     np.sqrt(tone, out=tone)
     tone *= np.float32(-0.85 / reach)
@@ -145,17 +153,16 @@ def _cut_out(plan: CoverPlan, rng: np.random.Generator, size: int, box: _Box,
     motif along the bottom of the art, else a plain disc."""
     fx, fy = centre
     half = min(box.w, box.h) * 0.31
-    object_name = next((n for n in plan.motifs if motifs.kind_of(n) == "object"), None)
-    ground_name = next((n for n in plan.motifs if motifs.kind_of(n) == "ground"), None)
+    picked = first_motif(plan.motifs, "object", "ground")
     shape = None
-    if object_name is not None:
+    if picked is not None and picked[1] == "object":
         where = motifs.Box((fx - half) / size, (fy - half) / size, (fx + half) / size,
                            (fy + half) / size)
-        shape = motifs.silhouette(object_name, size, rng, where)
-    elif ground_name is not None:
+        shape = motifs.silhouette(picked[0], size, rng, where)
+    elif picked is not None:
         where = motifs.Box(box.x0 / size, (box.y0 + box.h * 0.55) / size, box.x1 / size,
                            (box.y1 - box.h * 0.04) / size)
-        shape = motifs.silhouette(ground_name, size, rng, where)
+        shape = motifs.silhouette(picked[0], size, rng, where)
     if shape is not None:
         return bolden(shape.body, size), shape.detail
     return coverage(circle(fx, fy, half * 0.84), size), EMPTY

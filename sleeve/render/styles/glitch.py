@@ -13,15 +13,17 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.halftone import misregister
 from sleeve.render.page import (
     Zone,
+    first_motif,
     focal_pair,
     independent,
     palette_rgb,
     paper_field,
     type_zone,
 )
-from sleeve.render.raster import Mask, Pen, paint, soften
+from sleeve.render.raster import Pen, paint, soften
 
 DESCRIPTION = "Glitch/VHS: a bold form with RGB split, torn bands, corrupt blocks, scanlines"
 
@@ -49,31 +51,12 @@ def _form_box(zone: Zone, kind: str | None) -> motifs.Box:
     return motifs.Box(0.2, y0, 0.8, y1)
 
 
-def _pick_motif(names: list[str]) -> tuple[str, str] | None:
-    """The first motif that makes a bold form (an object, else a ground), with its kind."""
-    kinds = [(n, motifs.kind_of(n)) for n in names]
-    for wanted in ("object", "ground"):
-        for name, kind in kinds:
-            if kind == wanted:
-                return name, wanted
-    return None
-
-
-def _shifted(mask: Mask, dx: int, size: int) -> Mask:
-    """``mask`` moved ``dx`` pixels sideways, cropped to the page."""
-    left = mask.left + dx
-    lo, hi = max(0, -left), min(mask.alpha.shape[1], size - left)
-    if hi <= lo:
-        return mask.scaled(0.0)
-    return Mask(mask.alpha[:, lo:hi], mask.top, left + lo)
-
-
 def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray],
                zone: Zone, rng: np.random.Generator) -> None:
     size = canvas.shape[0]
     form, echo = focal_pair(colors)
     ink = motifs.Ink(body=form, detail=colors["accent"], glow=form, glow_strength=0.16)
-    picked = _pick_motif(plan.motifs)
+    picked = first_motif(plan.motifs, "object", "ground")
     shape = None
     if picked is not None:
         shape = motifs.silhouette(picked[0], size, rng, _form_box(zone, picked[1]))
@@ -89,7 +72,7 @@ def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
         body = pen.mask()
         shape = motifs.Silhouette("form", "object", True, body, glow=soften(body, size, r * 0.3))
     # A ghost of the form in the secondary colour: the echo of a second tape generation.
-    ghost = _shifted(shape.body, int(size * rng.choice([-1, 1]) * 0.035), size)
+    ghost = misregister(shape.body, int(size * rng.choice([-1, 1]) * 0.035), 0, size)
     paint(canvas, ghost, echo, 0.55)
     motifs.draw(canvas, shape, ink)
 

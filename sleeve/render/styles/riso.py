@@ -16,7 +16,16 @@ import numpy as np
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
 from sleeve.render.halftone import ink_density, misregister, overprint, screen
-from sleeve.render.page import Zone, bolden, independent, palette_rgb, paper_field, type_zone
+from sleeve.render.page import (
+    Zone,
+    bolden,
+    first_motif,
+    independent,
+    palette_rgb,
+    paper_field,
+    pixel_centres,
+    type_zone,
+)
 from sleeve.render.raster import EMPTY, Mask, luminance
 from sleeve.render.shapes import circle, coverage, rect
 
@@ -65,20 +74,9 @@ def _art_rows(zone: Zone) -> tuple[float, float]:
     return zone.y1 + 0.02, 1.0
 
 
-def _pick(names: list[str], kind: str) -> str | None:
-    return next((n for n in names if motifs.kind_of(n) == kind), None)
-
-
 def _with_tone(mask: Mask, tone: np.ndarray) -> Mask:
     """``mask`` times a tone field given for the mask's window."""
     return Mask((mask.alpha * tone).astype(np.float32), mask.top, mask.left)
-
-
-def _window_coords(mask: Mask) -> tuple[np.ndarray, np.ndarray]:
-    h, w = mask.alpha.shape
-    ys = np.arange(mask.top, mask.top + h, dtype=np.float32)[:, None] + 0.5
-    xs = np.arange(mask.left, mask.left + w, dtype=np.float32)[None, :] + 0.5
-    return ys, xs
 
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
@@ -87,7 +85,10 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     texture = independent(rng)
     paper_color, (focal_ink, ground_ink, accent_ink) = _paper_and_inks(colors)
     a0, a1 = _art_rows(zone)
-    ground_name, object_name = _pick(plan.motifs, "ground"), _pick(plan.motifs, "object")
+    ground_pick = first_motif(plan.motifs, "ground")
+    object_pick = first_motif(plan.motifs, "object")
+    ground_name = ground_pick[0] if ground_pick else None
+    object_name = object_pick[0] if object_pick else None
     accent = EMPTY
 
     # Ground plate: the ground motif along the bottom of the art band, else a plain block;
@@ -101,7 +102,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         ground_mask, accent = ground.body, ground.detail
     else:
         ground_mask = coverage(rect(-1, a0 * size, size + 1, a1 * size), size)
-    ys, _ = _window_coords(ground_mask)
+    ys, _ = pixel_centres(ground_mask.top, ground_mask.left, *ground_mask.alpha.shape)
     fade = np.clip((ys - ground_mask.top) / max(ground_mask.alpha.shape[0], 1), 0, 1)
     if rng.random() < 0.5:
         fade = 1.0 - fade
@@ -128,7 +129,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         if shape is not None:
             focal_mask, glow = bolden(shape.body, size), shape.glow
             accent = shape.detail if accent.is_empty() else accent
-    ys, xs = _window_coords(focal_mask)
+    ys, xs = pixel_centres(focal_mask.top, focal_mask.left, *focal_mask.alpha.shape)
     diag = np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
     focal_tone = _with_tone(focal_mask, 1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1))
     if not glow.is_empty():
