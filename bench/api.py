@@ -5,8 +5,10 @@
 Three processes on loopback: the Sleeve API (``python -m sleeve.api.server``, embedded SQLite,
 local blobs), a bare FastAPI "hello" app under the same uvicorn settings, and an open-loop load
 generator that sends requests on a fixed schedule (``rate`` per second, ``count`` per phase)
-over keep-alive connections, whatever the server's speed. Latency is measured from each
-request's *scheduled* send time, so a stalled server cannot hide its queueing delay.
+over keep-alive connections, whatever the server's speed. The three phases take turns in
+``rounds`` short runs each, so background load on a shared machine hits them alike. Latency
+is measured from each request's *scheduled* send time, so a stalled server cannot hide its
+queueing delay.
 
 Job creation is measured enqueue-only: the API runs with ``SLEEVE_EMBEDDED_WORKER=false``, so
 jobs are stored and queued but not rendered during the run. Prints one JSON object.
@@ -91,15 +93,26 @@ async def _load(port: int, requests: list[bytes], rate: float) -> dict[str, Any]
     elapsed = time.perf_counter() - start
     for conn in idle:
         conn.writer.close()
-    latencies.sort()
+    return {"latencies_ms": [round(1000 * x, 3) for x in latencies], "status": statuses,
+            "elapsed_s": elapsed, "connections": len(idle)}
+
+
+def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    latencies = sorted(x for run in runs for x in run["latencies_ms"])
+    statuses: dict[str, int] = {}
+    for run in runs:
+        for code, n in run["status"].items():
+            statuses[code] = statuses.get(code, 0) + n
 
     def pct(p: float) -> float:
-        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 2)
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))]
 
+    requests = sum(statuses.values())
     return {
-        "requests": len(requests), "achieved_rps": round(len(requests) / elapsed, 1),
+        "requests": requests,
+        "achieved_rps": round(requests / sum(run["elapsed_s"] for run in runs), 1),
         "status": statuses, "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99),
-        "max_ms": round(1000 * latencies[-1], 2), "connections": len(idle),
+        "max_ms": latencies[-1], "max_connections": max(run["connections"] for run in runs),
     }
 
 
@@ -155,6 +168,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--warmup", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline-port", type=int, help=argparse.SUPPRESS)
@@ -165,8 +179,8 @@ def main() -> None:
     if args.baseline_port:
         serve_baseline(args.baseline_port)
         return
-    if not 1 <= args.count <= 20_000 or not 1 <= args.rate <= 2000:
-        raise SystemExit("--count must be 1–20000 and --rate 1–2000")
+    if not 1 <= args.count <= 20_000 or not 1 <= args.rate <= 2000 or not 1 <= args.rounds <= 100:
+        raise SystemExit("--count must be 1–20000, --rate 1–2000 and --rounds 1–100")
 
     tmp = Path(tempfile.mkdtemp(prefix="sleeve-bench-"))
     api_port, base_port = free_port(), free_port()
@@ -194,17 +208,24 @@ def main() -> None:
             "create_job": (api_port, http("POST", "/v1/jobs", token, job)),
             "get_job": (api_port, http("GET", f"/v1/jobs/{job_id}", token)),
         }
-        results: dict[str, Any] = {}
-        for name, (port, raw) in phases.items():
+        for port, raw in phases.values():
             load_in_process(port, [raw] * args.warmup, args.rate)  # warm both servers alike
-            results[name] = load_in_process(port, [raw] * args.count, args.rate)
+        # Phases take turns in short rounds, so a burst of load from elsewhere on the machine
+        # lands on all of them alike instead of on whichever phase was running.
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in phases}
+        per_round = max(1, args.count // args.rounds)
+        for _ in range(args.rounds):
+            for name, (port, raw) in phases.items():
+                runs[name].append(load_in_process(port, [raw] * per_round, args.rate))
+        results = {name: summarize(r) for name, r in runs.items()}
     finally:
         for process in (api, base):
             process.terminate()
             process.wait(10)
     base_p99 = results["hello_baseline"]["p99_ms"]
     report = {
-        "benchmark": "api", "rate_rps": args.rate, "count_per_phase": args.count,
+        "benchmark": "api", "rate_rps": args.rate, "count_per_phase": per_round * args.rounds,
+        "rounds": args.rounds,
         "job_creation": "enqueue only (SLEEVE_EMBEDDED_WORKER=false: stored + queued, not "
                         "rendered); SQLite WAL; JSON request logs on", "cpus": os.cpu_count(),
         "phases": results,
