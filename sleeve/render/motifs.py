@@ -134,10 +134,20 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
         body = mix(backdrop, mix(toward, np.ones(3, np.float32), 0.4), 0.65) if lum < 0.45 \
             else mix(backdrop, shade(backdrop, 0.45), 0.7)
         return Ink(body, body, body, 0.4)
+    if shape.name == "fire":
+        flame = colors["accent"] if _chroma(colors["accent"]) > 0.05 else colors["primary"]
+        return Ink(flame, mix(flame, np.ones(3, np.float32), 0.65), flame, 0.5)
     if shape.luminous:
-        body = max((colors["ink"], colors["accent"], colors["secondary"]), key=luminance)
-        if abs(luminance(body) - lum) < 0.25:
-            body = shade(backdrop, 0.35) if lum > 0.5 else mix(body, np.ones(3, np.float32), 0.6)
+        # The lightest tone on a dark sky; on a pale one, the accent (a sun printed in
+        # colour), falling back to whichever palette colour stands out most.
+        lightest = max((colors["ink"], colors["accent"], colors["secondary"]), key=luminance)
+        options = (lightest, colors["accent"], colors["primary"], colors["secondary"])
+        if lum > 0.45:
+            options = (colors["accent"], colors["primary"], colors["secondary"], lightest)
+        body = next((c for c in options if abs(luminance(c) - lum) >= 0.25),
+                    max(options, key=lambda c: abs(luminance(c) - lum)))
+        if lum <= 0.45 and body is lightest:
+            body = mix(body, np.ones(3, np.float32), 0.2)
         return Ink(body, colors["accent"], mix(body, colors["accent"], 0.5), 0.55)
     if shape.kind == "ground":
         body = shade(backdrop, 0.42) if lum < 0.55 else shade(mix(backdrop, colors["primary"],
@@ -150,6 +160,10 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
     detail = max((colors["accent"], colors["ink"]), key=lambda c: abs(luminance(c)
                                                                          - luminance(body)))
     return Ink(body, detail, body, 0.25)
+
+
+def _chroma(c: np.ndarray) -> float:
+    return float(np.max(c) - np.min(c))
 
 
 def kind_of(name: str) -> MotifKind | None:
@@ -301,29 +315,39 @@ def _road(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
     return Silhouette("road", "ground", False, surface.mask(), marks.mask())
 
 
-def _flame_profile(u: np.ndarray, rng: np.random.Generator, tongues: int) -> np.ndarray:
-    centres = np.sort(rng.uniform(0.15, 0.85, tongues))
-    heights = rng.uniform(0.45, 1.0, tongues)
-    heights[np.argmin(np.abs(centres - 0.5))] = 1.0
-    widths = rng.uniform(0.12, 0.22, tongues)
-    profile = np.zeros_like(u)
-    for c, h, w in zip(centres, heights, widths, strict=True):
-        profile = np.maximum(profile, h * np.clip(1 - np.abs(u - c) / w, 0, 1) ** 1.6)
-    return profile * np.maximum(np.sin(np.pi * np.clip(u, 0, 1)), 0.0) ** 0.5
+def _tongue(cx: float, base: float, w: float, h: float, lean: float) -> list[tuple[float,
+                                                                                   float]]:
+    """A flame tongue: a teardrop (round bottom, pointed top) whose tip curls by ``lean``."""
+    t = np.linspace(0.0, 2.0 * np.pi, 120)
+    x = np.sin(t) * np.abs(np.sin(t / 2.0)) ** 1.6
+    y = (1.0 - np.cos(t)) / 2.0  # 0 at the tip, 1 at the bottom
+    up = 1.0 - y
+    xs = cx + w * x + lean * w * up**2.2
+    ys = base - h * up
+    return list(zip(xs.tolist(), ys.tolist(), strict=True))
 
 
 def _fire(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,
           y1: float) -> Silhouette:
-    xs = np.arange(size, dtype=np.float32) + 0.5
-    u = ((xs - x0) / max(x1 - x0, 1.0)).astype(np.float32)
-    inside = (u >= 0) & (u <= 1)
-    outer = np.where(inside, _flame_profile(u, rng, 6), 0.0)
-    inner = np.where(inside, _flame_profile((u - 0.2) / 0.6, rng, 4) * 0.55, 0.0)
-    h = y1 - y0
-    body = ridge(size, (y1 - h * outer).astype(np.float32), y1)
-    core = ridge(size, (y1 - h * inner).astype(np.float32), y1)
-    glow = soften(body, size, (x1 - x0) * 0.12)
-    return Silhouette("fire", "object", True, body, core, glow)
+    width, height = x1 - x0, y1 - y0
+    cx = (x0 + x1) / 2
+    outer, core = Pen(size, (x0, y0, x1, y1)), Pen(size, (x0, y0, x1, y1))
+    # The tall middle tongue, then smaller ones leaning out to each side.
+    tongues = [(0.0, 1.0, 0.2, rng.uniform(-0.5, 0.5))]
+    for side in (-1.0, 1.0):
+        for k in range(int(rng.integers(1, 3))):
+            offset = side * (0.19 + 0.11 * k) + rng.uniform(-0.03, 0.03)
+            tongues.append((offset, rng.uniform(0.45, 0.75) / (1 + 0.4 * k), 0.15 / (1 + 0.2 * k),
+                            side * rng.uniform(0.4, 1.0)))
+    for offset, h, w, lean in tongues:
+        x = cx + offset * width
+        outer.polygon(_tongue(x, y1, w * width, h * height, lean))
+        if h > 0.5:
+            core.polygon(_tongue(x + lean * w * width * 0.1, y1, w * width * 0.5, h * height * 0.5,
+                                 lean * 0.5))
+    body = outer.mask()
+    glow = soften(body, size, width * 0.12)
+    return Silhouette("fire", "object", True, body, core.mask(), glow)
 
 
 def _local(size: int, cx: float, cy: float, r: float) -> tuple[np.ndarray, np.ndarray, int, int]:

@@ -146,7 +146,11 @@ def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
                  rng: np.random.Generator, edge: float) -> None:
     size = page.shape[0]
     for name, kind in motifs.pick(plan.motifs)[:2]:
-        if kind == "object":
+        if name == "fire":
+            # Fire burns on the ground: at the foot of the art area, not floating in the sky.
+            foot = 1.0 if zone.anchor == "top" else zone.y0 - 0.02
+            box = motifs.Box(0.25, foot - 0.3, 0.75, foot)
+        elif kind == "object":
             r = 0.11 if zone.anchor != "center" else 0.08
             cx = float(rng.choice([0.3, 0.7]))
             cy = edge - 0.2 if zone.anchor != "center" else edge - 0.13

@@ -112,7 +112,10 @@ def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
     for name, kind in motifs.pick(plan.motifs)[:2]:
         if name == "star":
             continue  # the sky already is one
-        if kind == "object":
+        if name == "fire":  # fire burns on the ground, at the foot of the art area
+            foot = 1.0 if zone.anchor in ("top", "center") else zone.y0 - 0.02
+            box = motifs.Box(0.25, foot - 0.3, 0.75, foot)
+        elif kind == "object":
             r = 0.1
             cx = 1.0 - focus[0]
             cy = float(np.clip(focus[1] - 0.08, r + 0.05, 0.95 - r))
