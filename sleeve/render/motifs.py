@@ -155,8 +155,8 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
         lit = shape.name in ("city", "road")
         detail = colors["accent"] if lit else mix(body, backdrop, 0.3)
         return Ink(body, detail, colors["accent"], 0.0)
-    options = (colors["primary"], colors["secondary"], colors["accent"])
-    body = max(options, key=lambda c: abs(luminance(c) - lum))
+    body = max((colors["primary"], colors["secondary"], colors["accent"]),
+               key=lambda c: abs(luminance(c) - lum))
     detail = max((colors["accent"], colors["ink"]), key=lambda c: abs(luminance(c)
                                                                          - luminance(body)))
     return Ink(body, detail, body, 0.25)
