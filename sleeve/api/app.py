@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from sleeve import __version__
+from sleeve.api.logs import install_request_ids
 from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
@@ -38,6 +39,7 @@ def _mount_web(app: FastAPI) -> None:
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
     settings = settings or get_settings()
     services = services or Services.from_settings(settings)
+    install_request_ids()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -12,6 +12,28 @@ request_id: ContextVar[str] = ContextVar("request_id", default="")
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
 
+_factory_installed = False
+
+
+def install_request_ids() -> None:
+    """Every log record made while a request is handled carries its id (``record.request_id``),
+    stamped when the record is made, so handlers that format later still get it right."""
+    global _factory_installed
+    if _factory_installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        rid = request_id.get()
+        if rid:
+            record.request_id = rid
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _factory_installed = True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, object] = {
@@ -20,9 +42,6 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        rid = request_id.get()
-        if rid:
-            entry["request_id"] = rid
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from sleeve.api.logs import JsonFormatter
 from tests.service.fixtures import job_body
 
 
@@ -67,9 +69,14 @@ def test_unexpected_error_has_id_in_log(client: TestClient,
     assert any(getattr(r, "error_id", None) == error_id for r in caplog.records)
 
 
-def test_request_id(client: TestClient) -> None:
-    given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+def test_request_id(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="sleeve.api"):
+        given = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert given.headers["x-request-id"] == "abc-123"
+    logged = [r for r in caplog.records if r.getMessage() == "request"]
+    assert [getattr(r, "request_id", None) for r in logged] == ["abc-123"]
+    line = json.loads(JsonFormatter().format(logged[0]))
+    assert line["request_id"] == "abc-123" and line["status"] == 200
     made = client.get("/healthz", headers={"X-Request-ID": "bad id\twith spaces"})
     assert made.headers["x-request-id"] != "bad id\twith spaces"
     assert len(made.headers["x-request-id"]) == 32
