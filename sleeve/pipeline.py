@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from sleeve.config import Settings, get_settings
 from sleeve.core.art_direction import plan_covers
 from sleeve.core.brief import Brief
 from sleeve.core.plan import CoverPlan
 from sleeve.engines import get_engine
+from sleeve.llm.art_direction import refine_plans
 from sleeve.render.export import CoverMetadata, ImageFormat, encode
 from sleeve.render.typeset import typeset
 
@@ -52,6 +54,15 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
+def direct(brief: Brief, *, count: int, seed: int, style: str | None = None,
+           settings: Settings | None = None) -> list[CoverPlan]:
+    """The art direction for ``count`` covers: local analysis, refined by the LLM when one is
+    configured. The LLM can only improve plans; when it fails each plan records why."""
+    plans = plan_covers(brief, count=count, seed=seed, style=style)
+    refined, _fallback = refine_plans(brief, plans, settings or get_settings())
+    return refined
+
+
 def render_plan(plan: CoverPlan, seed: int, *, size: int = DEFAULT_SIZE, engine: str = "procedural",
                 text: bool = True) -> Cover:
     """One cover from a stored plan and seed: how covers are reproduced bit for bit."""
@@ -75,7 +86,7 @@ def generate(
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT}, got {count}")
     base = new_seed() if seed is None else seed
-    plans = plan_covers(brief, count=count, seed=base, style=style)
+    plans = direct(brief, count=count, seed=base, style=style)
     covers: list[Cover] = []
     for index, plan in enumerate(plans):
         covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text))
