@@ -134,11 +134,14 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 
 def check_page(page: Page, name: str) -> None:
-    """Every page the tests visit: screenshots at both widths and no serious a11y problems."""
+    """Every page the tests visit: screenshots at both widths, no serious a11y problems and
+    no sideways scrolling."""
     screenshot(page, name)
     for width in WIDTHS:
         page.set_viewport_size(_size(width))
         settle(page)
         violations = axe_violations(page)
         assert not violations, f"{name} at {width}px: {violations}"
+        scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll_width <= width, f"{name} at {width}px scrolls sideways ({scroll_width}px)"
     page.set_viewport_size(DESKTOP)

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sleeve.web.i18n import LANGUAGES, choose_language, messages
-from tests.web.conftest import check_page
+from tests.web.conftest import PASSWORD, check_page, new_email
 from tests.web.server import SleeveServer
 
 
@@ -48,3 +48,18 @@ def test_korean_browser_gets_korean_and_can_switch(make_page: Callable[..., Page
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="한국어")).to_be_visible()
+
+
+def test_korean_create_page_explains_errors_in_korean(make_page: Callable[..., Page],
+                                                      server: SleeveServer) -> None:
+    page = make_page(locale="ko-KR")
+    page.goto(f"{server.url}/#/register")
+    page.get_by_label("이메일").fill(new_email())
+    page.get_by_label("비밀번호").fill(PASSWORD)
+    page.get_by_role("button", name="계정 만들기").click()
+    expect(page.get_by_role("heading", name="새 커버")).to_be_visible()
+    page.get_by_role("button", name="커버 만들기").click()
+    expect(page.locator("#f-title-error")).to_have_text("이 항목을 입력해 주세요.")
+    expect(page.locator("#f-artist-error")).to_have_text("이 항목을 입력해 주세요.")
+    expect(page.get_by_role("alert")).to_contain_text("2개")
+    check_page(page, "create-ko")
