@@ -27,7 +27,10 @@ from sleeve.pipeline import render_plan  # noqa: E402
 from sleeve.render.styles import STYLE_NAMES  # noqa: E402
 
 BRIEF = Brief(
-    title="Midnight Rain", artist="Luna Vale", album="Glass City", genre="ballad",
+    title="Midnight Rain",
+    artist="Luna Vale",
+    album="Glass City",
+    genre="ballad",
     lyrics="Rain on the window, the city asleep\nUnder the moon I am waiting for you",
 )
 
@@ -87,7 +90,10 @@ def main() -> None:
     styles = [s for s in args.styles.split(",") if s]
 
     per_style = {
-        style: {"1024": time_style(style, 1024, args.reps), "3000": time_style(style, 3000, args.big_reps)}
+        style: {
+            "1024": time_style(style, 1024, args.reps),
+            "3000": time_style(style, 3000, args.big_reps),
+        }
         for style in styles
     }
     workers = os.cpu_count() or 1
@@ -101,7 +107,9 @@ def main() -> None:
         "worst_3000_total_p50_ms": max(v["3000"]["total_p50_ms"] for v in per_style.values()),
         "covers_per_second_all_cores": {
             "1024_jpeg": round(throughput(1024, args.throughput_covers, workers), 2),
-            "3000_jpeg": round(throughput(3000, max(workers, args.throughput_covers // 3), workers), 2),
+            "3000_jpeg": round(
+                throughput(3000, max(workers, args.throughput_covers // 3), workers), 2
+            ),
         },
         "targets": {"1024_p50_ms_one_core": 200, "3000_master_s": 1.5},
     }

@@ -1,6 +1,6 @@
 """Render every fixture brief into one PNG grid, to judge the covers side by side.
 
-    python scripts/contact_sheet.py --briefs fixtures/briefs.jsonl --out sleeve-out/contact-sheet.png
+python scripts/contact_sheet.py --briefs fixtures/briefs.jsonl --out sleeve-out/contact-sheet.png
 """
 
 from __future__ import annotations
@@ -29,19 +29,24 @@ def main() -> None:
     parser.add_argument("--style", default=None, help="force one style for every cover")
     args = parser.parse_args()
 
-    briefs = [Brief.model_validate(json.loads(line))
-              for line in args.briefs.read_text(encoding="utf-8").splitlines() if line.strip()]
+    briefs = [
+        Brief.model_validate(json.loads(line))
+        for line in args.briefs.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     tiles: list[tuple[Image.Image, str]] = []
     for brief in briefs:
-        for cover in generate(brief, count=args.per_brief, seed=args.seed, size=args.size,
-                              style=args.style):
+        for cover in generate(
+            brief, count=args.per_brief, seed=args.seed, size=args.size, style=args.style
+        ):
             small = cover.image.resize((TILE, TILE), Image.Resampling.LANCZOS)
             tiles.append((small, f"{cover.style} · {brief.genre or 'no genre'}"))
 
     columns = 8 if len(tiles) >= 32 else 6
     rows = -(-len(tiles) // columns)
-    sheet = Image.new("RGB", (GAP + columns * (TILE + GAP), GAP + rows * (TILE + LABEL + GAP)),
-                      "#111111")
+    sheet = Image.new(
+        "RGB", (GAP + columns * (TILE + GAP), GAP + rows * (TILE + LABEL + GAP)), "#111111"
+    )
     font = font_library().file("Inter-Regular.otf").at(15)
     draw = ImageDraw.Draw(sheet)
     for i, (tile, label) in enumerate(tiles):

@@ -1,4 +1,4 @@
-"""The ``sleeve`` command line: thin commands over the library, Rich for people, --json for machines."""
+"""The `sleeve` command line: thin commands over the library."""
 
 from __future__ import annotations
 
@@ -52,7 +52,9 @@ Genre = Annotated[str, typer.Option("--genre", help="Genre, English or Korean (e
 Lyrics = Annotated[str | None, typer.Option("--lyrics", help="Lyrics text.")]
 LyricsFile = Annotated[Path | None, typer.Option("--lyrics-file", help="Read lyrics from a file.")]
 Language = Annotated[str, typer.Option("--language", help="ko, en, ja or auto.")]
-Style = Annotated[str | None, typer.Option("--style", help="Force one style (see `sleeve styles`).")]
+Style = Annotated[
+    str | None, typer.Option("--style", help="Force one style (see `sleeve styles`).")
+]
 Count = Annotated[int, typer.Option("--count", help="Covers per brief, 1–8.")]
 Seed = Annotated[int | None, typer.Option("--seed", help="Seed for reproducible covers.")]
 
@@ -80,14 +82,27 @@ def _brief(fields: dict[str, Any]) -> Brief:
 
 
 def _brief_from_options(
-    title: str | None, artist: str | None, album: str, genre: str, lyrics: str | None,
-    lyrics_file: Path | None, language: str,
+    title: str | None,
+    artist: str | None,
+    album: str,
+    genre: str,
+    lyrics: str | None,
+    lyrics_file: Path | None,
+    language: str,
 ) -> Brief:
     if title is None or artist is None:
         raise BadInput("--title and --artist are required (or use --brief-file)")
     text = _read_lyrics(lyrics, lyrics_file)
-    return _brief({"title": title, "artist": artist, "album": album, "genre": genre,
-                   "lyrics": text, "language": language})
+    return _brief(
+        {
+            "title": title,
+            "artist": artist,
+            "album": album,
+            "genre": genre,
+            "lyrics": text,
+            "language": language,
+        }
+    )
 
 
 def _check_ranges(count: int, size: int | None = None, seed: int | None = None) -> None:
@@ -156,8 +171,12 @@ def _read_brief_file(path: Path) -> list[BatchLine]:
 
 def _progress(console: Console) -> Progress:
     return Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     )
 
 
@@ -179,11 +198,18 @@ def _write_covers(covers: list[Any], out_dir: Path, fmt: ImageFormat) -> list[di
             small = thumbnail(cover.image, min(THUMBNAIL_SIZE, cover.image.width))
             write_atomic(thumb, encode(small, fmt, cover.metadata()))
             written.append(thumb)
-            records.append({
-                "path": str(path), "thumbnail": str(thumb), "seed": cover.seed,
-                "engine": cover.engine, "style": cover.style, "size": cover.image.width,
-                "format": fmt, "plan": cover.plan.model_dump(mode="json"),
-            })
+            records.append(
+                {
+                    "path": str(path),
+                    "thumbnail": str(thumb),
+                    "seed": cover.seed,
+                    "engine": cover.engine,
+                    "style": cover.style,
+                    "size": cover.image.width,
+                    "format": fmt,
+                    "plan": cover.plan.model_dump(mode="json"),
+                }
+            )
     except BaseException:
         for done in written:
             done.unlink(missing_ok=True)
@@ -196,8 +222,10 @@ def _emit(records: list[dict[str, Any]], as_json: bool) -> None:
         if as_json:
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
-            out.print(f"{record['path']}  [dim]{record['style']} · seed {record['seed']}[/]",
-                      highlight=False)
+            out.print(
+                f"{record['path']}  [dim]{record['style']} · seed {record['seed']}[/]",
+                highlight=False,
+            )
     sys.stdout.flush()
 
 
@@ -216,10 +244,18 @@ def generate(
     seed: Seed = None,
     size: Annotated[int, typer.Option("--size", help="Square size in pixels, 256–4096.")] = 3000,
     fmt: Annotated[str, typer.Option("--format", help="jpeg or png.")] = "jpeg",
-    engine: Annotated[str, typer.Option("--engine", help="procedural or diffusion.")] = "procedural",
-    brief_file: Annotated[Path | None, typer.Option("--brief-file", help="JSON Lines, one brief a line.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per cover on stdout.")] = False,
-    no_text: Annotated[bool, typer.Option("--no-text", help="Artwork only, no title or artist.")] = False,
+    engine: Annotated[
+        str, typer.Option("--engine", help="procedural or diffusion.")
+    ] = "procedural",
+    brief_file: Annotated[
+        Path | None, typer.Option("--brief-file", help="JSON Lines, one brief a line.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per cover on stdout.")
+    ] = False,
+    no_text: Annotated[
+        bool, typer.Option("--no-text", help="Artwork only, no title or artist.")
+    ] = False,
 ) -> None:
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
@@ -258,8 +294,14 @@ def generate(
                 continue
             try:
                 covers = make_covers(
-                    line.brief, count=count, seed=seed, style=style, size=size, engine=engine,
-                    text=not no_text, progress=lambda _done, _total: progress.advance(task),
+                    line.brief,
+                    count=count,
+                    seed=seed,
+                    style=style,
+                    size=size,
+                    engine=engine,
+                    text=not no_text,
+                    progress=lambda _done, _total: progress.advance(task),
                 )
                 records = _write_covers(covers, out_dir, image_format)
             except FontsMissingError as exc:
@@ -298,7 +340,9 @@ def plan(
         brief = _brief_from_options(title, artist, album, genre, lyrics, lyrics_file, language)
     plans = plan_covers(brief, count=count, seed=seed or 0, style=style)
     payload: Any = [p.model_dump(mode="json") for p in plans]
-    sys.stdout.write(json.dumps(payload[0] if count == 1 else payload, ensure_ascii=False, indent=2))
+    sys.stdout.write(
+        json.dumps(payload[0] if count == 1 else payload, ensure_ascii=False, indent=2)
+    )
     sys.stdout.write("\n")
 
 

@@ -70,7 +70,9 @@ _instances: dict[str, Engine] = {}
 def get_engine(name: str) -> Engine:
     """The engine called ``name``; raises ``EngineUnavailableError`` when it cannot run here."""
     if name not in ENGINE_NAMES:
-        raise UnknownEngineError(f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")
+        raise UnknownEngineError(
+            f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}"
+        )
     if name in _instances:
         return _instances[name]
     if name == "procedural":

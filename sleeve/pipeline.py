@@ -39,7 +39,10 @@ class Cover:
 
     def metadata(self) -> CoverMetadata:
         return CoverMetadata(
-            title=self.plan.title, artist=self.plan.artist, seed=self.seed, engine=self.engine,
+            title=self.plan.title,
+            artist=self.plan.artist,
+            seed=self.seed,
+            engine=self.engine,
             style=self.style,
         )
 
@@ -54,8 +57,14 @@ def new_seed() -> int:
     return secrets.randbelow(2**31)
 
 
-def direct(brief: Brief, *, count: int, seed: int, style: str | None = None,
-           settings: Settings | None = None) -> list[CoverPlan]:
+def direct(
+    brief: Brief,
+    *,
+    count: int,
+    seed: int,
+    style: str | None = None,
+    settings: Settings | None = None,
+) -> list[CoverPlan]:
     """The art direction for ``count`` covers: local analysis, refined by the LLM when one is
     configured. The LLM can only improve plans; when it fails each plan records why."""
     plans = plan_covers(brief, count=count, seed=seed, style=style)
@@ -63,8 +72,14 @@ def direct(brief: Brief, *, count: int, seed: int, style: str | None = None,
     return refined
 
 
-def render_plan(plan: CoverPlan, seed: int, *, size: int = DEFAULT_SIZE, engine: str = "procedural",
-                text: bool = True) -> Cover:
+def render_plan(
+    plan: CoverPlan,
+    seed: int,
+    *,
+    size: int = DEFAULT_SIZE,
+    engine: str = "procedural",
+    text: bool = True,
+) -> Cover:
     """One cover from a stored plan and seed: how covers are reproduced bit for bit."""
     art = get_engine(engine).render(plan, seed, size)
     image = typeset(art, plan).image if text else art

@@ -24,8 +24,9 @@ def fixture_briefs() -> list[Brief]:
 
 
 def test_generate_returns_finished_cover_objects() -> None:
-    covers = generate(Brief(title="Midnight Rain", artist="Luna Vale", genre="ballad"),
-                      count=3, seed=5, size=256)
+    covers = generate(
+        Brief(title="Midnight Rain", artist="Luna Vale", genre="ballad"), count=3, seed=5, size=256
+    )
     assert [c.seed for c in covers] == [5, 6, 7]
     for cover in covers:
         assert isinstance(cover, Cover)
@@ -43,15 +44,20 @@ def test_same_brief_and_seed_give_identical_bytes() -> None:
 
 
 def test_stored_plan_and_seed_reproduce_the_cover() -> None:
-    cover = generate(Brief(title="Blue Corner", artist="Q", genre="jazz"), count=2, seed=3,
-                     size=256)[1]
+    cover = generate(
+        Brief(title="Blue Corner", artist="Q", genre="jazz"), count=2, seed=3, size=256
+    )[1]
     again = render_plan(cover.plan, cover.seed, size=256)
     assert again.encode("jpeg") == cover.encode("jpeg")
 
 
 def test_covers_of_one_brief_differ_visibly() -> None:
-    covers = generate(Brief(title="Spin the Night", artist="Disco Atlas", genre="dance"),
-                      count=4, seed=1, size=256)
+    covers = generate(
+        Brief(title="Spin the Night", artist="Disco Atlas", genre="dance"),
+        count=4,
+        seed=1,
+        size=256,
+    )
     assert len({c.style for c in covers}) == 4
     arrays = [np.asarray(c.image, dtype=np.float32) for c in covers]
     for i in range(len(arrays)):
@@ -61,8 +67,13 @@ def test_covers_of_one_brief_differ_visibly() -> None:
 
 @pytest.mark.parametrize("style", STYLE_NAMES)
 def test_every_style_makes_a_finished_cover(style: str) -> None:
-    cover = generate(Brief(title="Garage Summer", artist="The Static Kids", genre="rock"),
-                     count=1, seed=2, size=256, style=style)[0]
+    cover = generate(
+        Brief(title="Garage Summer", artist="The Static Kids", genre="rock"),
+        count=1,
+        seed=2,
+        size=256,
+        style=style,
+    )[0]
     assert cover.style == style
     assert np.asarray(cover.image).std() > 5  # not a blank canvas
 
@@ -91,7 +102,9 @@ def test_edge_case_titles_render(title: str, artist: str) -> None:
 
 
 def test_master_defaults_to_3000_and_exports_jpeg() -> None:
-    cover = generate(Brief(title="Drift", artist="Aural Fields", genre="ambient"), count=1, seed=1)[0]
+    cover = generate(Brief(title="Drift", artist="Aural Fields", genre="ambient"), count=1, seed=1)[
+        0
+    ]
     assert cover.image.size == (3000, 3000)
     data = cover.encode("jpeg")
     assert len(data) < 10 * 1024 * 1024

@@ -17,13 +17,33 @@ BASE = ["generate", "--size", "256", "--seed", "11"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sleeve", *args], capture_output=True,
-                          text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "sleeve", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_generate_writes_covers_thumbnails_and_json_lines(tmp_path: Path) -> None:
-    result = runner.invoke(app, [*BASE, "--title", "Midnight Rain", "--artist", "Luna Vale",
-                                 "--genre", "ballad", "--count", "2", "--json", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            *BASE,
+            "--title",
+            "Midnight Rain",
+            "--artist",
+            "Luna Vale",
+            "--genre",
+            "ballad",
+            "--count",
+            "2",
+            "--json",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(records) == 2
@@ -38,8 +58,20 @@ def test_generate_writes_covers_thumbnails_and_json_lines(tmp_path: Path) -> Non
 
 
 def test_same_seed_gives_identical_files(tmp_path: Path) -> None:
-    args = [*BASE, "--title", "Blue Corner", "--artist", "Q", "--genre", "jazz", "--count", "1",
-            "--format", "png", "--json"]
+    args = [
+        *BASE,
+        "--title",
+        "Blue Corner",
+        "--artist",
+        "Q",
+        "--genre",
+        "jazz",
+        "--count",
+        "1",
+        "--format",
+        "png",
+        "--json",
+    ]
     first = runner.invoke(app, [*args, "--out", str(tmp_path / "a")])
     second = runner.invoke(app, [*args, "--out", str(tmp_path / "b")])
     path_a = json.loads(first.stdout.splitlines()[-1])["path"]
@@ -57,11 +89,14 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(tmp_path: Path) -> None
 
 
 def test_out_of_range_size_and_unknown_style_exit_2(tmp_path: Path) -> None:
-    too_big = runner.invoke(app, ["generate", "--title", "T", "--artist", "A", "--size", "9000",
-                                  "--out", str(tmp_path)])
+    too_big = runner.invoke(
+        app, ["generate", "--title", "T", "--artist", "A", "--size", "9000", "--out", str(tmp_path)]
+    )
     assert too_big.exit_code == 2 and "--size" in too_big.output
-    unknown = runner.invoke(app, ["generate", "--title", "T", "--artist", "A", "--style", "cubism",
-                                  "--out", str(tmp_path)])
+    unknown = runner.invoke(
+        app,
+        ["generate", "--title", "T", "--artist", "A", "--style", "cubism", "--out", str(tmp_path)],
+    )
     assert unknown.exit_code == 2 and "cubism" in unknown.output
     assert not any(tmp_path.iterdir())
 
@@ -86,8 +121,20 @@ def test_brief_file_reports_bad_lines_and_makes_the_rest(tmp_path: Path) -> None
 
 
 def test_no_text_renders_art_only(tmp_path: Path) -> None:
-    args = [*BASE, "--title", "Drift", "--artist", "Aural Fields", "--style", "minimal",
-            "--count", "1", "--format", "png", "--json"]
+    args = [
+        *BASE,
+        "--title",
+        "Drift",
+        "--artist",
+        "Aural Fields",
+        "--style",
+        "minimal",
+        "--count",
+        "1",
+        "--format",
+        "png",
+        "--json",
+    ]
     with_text = runner.invoke(app, [*args, "--out", str(tmp_path / "t")])
     without = runner.invoke(app, [*args, "--no-text", "--out", str(tmp_path / "n")])
     a = Image.open(json.loads(with_text.stdout.splitlines()[-1])["path"])
@@ -105,8 +152,20 @@ def test_styles_lists_every_style() -> None:
 
 
 def test_plan_prints_cover_plan_json() -> None:
-    result = runner.invoke(app, ["plan", "--title", "밤하늘의 별", "--artist", "하늘빛",
-                                 "--genre", "발라드", "--lyrics", "밤하늘의 별을 보며 너를 생각해"])
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "--title",
+            "밤하늘의 별",
+            "--artist",
+            "하늘빛",
+            "--genre",
+            "발라드",
+            "--lyrics",
+            "밤하늘의 별을 보며 너를 생각해",
+        ],
+    )
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
     assert plan["title"] == "밤하늘의 별" and plan["language"] == "ko"
