@@ -74,6 +74,16 @@ def requeue_stale(session: Session, lease_s: float) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def release(session: Session, job_ids: list[str]) -> None:
+    """Put jobs this worker is giving up (shutdown) back in the queue."""
+    session.execute(
+        update(Job)
+        .where(Job.id.in_(job_ids), Job.state == RUNNING)
+        .values(state=QUEUED)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def heartbeat(session: Session, job_ids: list[str]) -> None:
     if job_ids:
         session.execute(

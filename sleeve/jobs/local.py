@@ -69,6 +69,14 @@ class LocalQueue:
         for thread in self._threads:
             thread.join(timeout)
         self._threads.clear()
+        with self._lock:
+            unfinished = sorted(self._running)
+        if unfinished:
+            # A clean shutdown hands its unfinished jobs back now rather than after the lease;
+            # covers already stored are kept and the next run resumes after them.
+            with transaction(self.ctx.sessions) as session:
+                lifecycle.release(session, unfinished)
+            log.info("handed back unfinished jobs", extra={"count": len(unfinished)})
 
     def _claim(self) -> str | None:
         with transaction(self.ctx.sessions) as session:

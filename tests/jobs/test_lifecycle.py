@@ -81,3 +81,12 @@ def test_cancel_running_job_only_requests(settings: Settings) -> None:
         assert running is not None and queued is not None
         assert running.state == lifecycle.RUNNING and running.cancel_requested
         assert queued.state == lifecycle.CANCELLED
+
+
+def test_release_hands_running_jobs_back(settings: Settings) -> None:
+    ids, sessions = _jobs(settings, 2)
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        lifecycle.claim_job(session, ids[0], 30.0)
+        lifecycle.release(session, ids)
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        assert [lifecycle.state_of(session, i) for i in ids] == ["queued", "queued"]
