@@ -15,7 +15,7 @@ from sleeve.config import Settings
 from sleeve.jobs.celery_app import TASK_NAME, make_celery, queue_name
 from tests.service.fixtures import job_body, new_user, wait_for_job
 
-BROKER = os.environ.get("SLEEVE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture

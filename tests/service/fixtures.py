@@ -24,7 +24,7 @@ from sleeve.config import Settings
 from sleeve.db.migrate import upgrade_database
 
 PG_ADMIN_URL = os.environ.get(
-    "SLEEVE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 RENDER_SIZE = 256
 TERMINAL = {"succeeded", "failed", "cancelled"}
