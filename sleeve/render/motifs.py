@@ -151,9 +151,10 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
         return Ink(body, colors["accent"], mix(body, colors["accent"], 0.5), 0.55)
     if shape.kind == "ground":
         body = shade(backdrop, 0.42) if lum < 0.55 else shade(mix(backdrop, colors["primary"],
-                                                                  0.6), 0.55)
+                                                                  0.5), 0.7)
         lit = shape.name in ("city", "road")
-        detail = colors["accent"] if lit else mix(body, backdrop, 0.3)
+        # Lit windows and road marks in the accent; wave bands and snow caps stay tonal.
+        detail = colors["accent"] if lit else mix(body, backdrop, 0.3 if lum < 0.55 else 0.18)
         return Ink(body, detail, colors["accent"], 0.0)
     body = max((colors["primary"], colors["secondary"], colors["accent"]),
                key=lambda c: abs(luminance(c) - lum))
@@ -421,7 +422,9 @@ def _ridge_line(size: int, rng: np.random.Generator, x0: float, x1: float,
     rough2 = resize(rng.random((1, 160), dtype=np.float32), 1, size, smooth=True)[0]
     # Roughness only where there is rock, so the ridge meets the ground cleanly.
     texture = (0.08 * (rough - 0.5) + 0.03 * (rough2 - 0.5)) * np.clip(profile * 6.0, 0.0, 1.0)
-    return np.clip(profile + texture, 0.0, 1.0)
+    # The range runs down to the ground at the ends of its box instead of being cut off.
+    taper = smoothstep(0.0, 0.15, xs) * smoothstep(1.0, 0.85, xs)
+    return np.clip((profile + texture) * taper, 0.0, 1.0)
 
 
 def _mountain(size: int, rng: np.random.Generator, x0: float, y0: float, x1: float,

@@ -122,10 +122,11 @@ def _sea(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
     water = motifs.silhouette("sea", size, rng, motifs.Box(0.0, h, 1.0, 1.0))
     if water is None:
         return
-    deep, crest = _layer_color(scene, 0.45), _layer_color(scene, 0.7)
+    # Water takes the sky's colour, darkened: bands differ by a few percent, not by ink.
+    deep, crest = _layer_color(scene, 0.55), _layer_color(scene, 0.7)
     paint(page, water.body, deep)
     page[int(size * h) + water.body.alpha.shape[0]:] = deep
-    paint(page, water.detail.quieted(scene.calm, 0.85), crest, 0.7)
+    paint(page, water.detail.quieted(scene.calm, 0.85), crest, 0.55)
 
 
 def _city(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
