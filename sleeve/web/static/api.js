@@ -11,8 +11,10 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+export async function api(method, path, body, headers = {}) {
+  const init = {
+    method, credentials: "same-origin", headers: { Accept: "application/json", ...headers },
+  };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -38,4 +40,11 @@ export async function api(method, path, body) {
 /** "body.brief.title" -> "title"; "body.count" -> "count". */
 export function fieldKey(field) {
   return String(field).replace(/^body\./, "").replace(/^brief\./, "");
+}
+
+/** A key for Idempotency-Key: a retried request must not make a second job. */
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID(); // only in secure contexts
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)),
+    (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -1,7 +1,7 @@
 // Sleeve's page: hash routes drawn from the /v1 API. Views: auth, create, job (live progress
 // and results), cover (large view, download, rating, publishing), my covers, gallery.
 
-import { api, ApiError, fieldKey } from "./api.js";
+import { api, ApiError, fieldKey, newKey } from "./api.js";
 import { append, boot, h, icon, t } from "./dom.js";
 
 const view = document.getElementById("view");
@@ -282,7 +282,7 @@ function genrePicker() {
     chip.addEventListener("click", () => {
       const on = chip.getAttribute("aria-pressed") !== "true";
       input.value = on ? boot.genreLabels[genre][boot.lang] : "";
-      sync();
+      input.dispatchEvent(new Event("input", { bubbles: true }));
     });
     return chip;
   });
@@ -328,6 +328,9 @@ function createView() {
     h("div", { class: "row2" }, stylePicker(), countPicker()),
     formError(),
     h("button", { type: "submit", class: "btn btn-primary btn-wide" }, icon("sparkle"), t("make_covers")));
+  // One key per brief as typed: resubmitting after a lost answer cannot make a second job.
+  let key = newKey();
+  form.addEventListener("input", () => { key = newKey(); });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const data = new FormData(form);
@@ -340,7 +343,7 @@ function createView() {
       style: data.get("style") || null,
     };
     submitting(form, async () => {
-      const job = await api("POST", "/v1/jobs", body);
+      const job = await api("POST", "/v1/jobs", body, { "Idempotency-Key": key });
       location.hash = `#/jobs/${encodeURIComponent(job.id)}`;
     });
   });
