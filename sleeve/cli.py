@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import inspect
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, get_type_hints
 
 import typer
 from pydantic import ValidationError
@@ -44,19 +46,80 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
-# Options shared by `generate` and `plan`.
-Title = Annotated[str | None, typer.Option("--title", help="Song title, exactly as released.")]
-Artist = Annotated[str | None, typer.Option("--artist", help="Artist name, exactly as released.")]
-Album = Annotated[str, typer.Option("--album", help="Album or single name.")]
-Genre = Annotated[str, typer.Option("--genre", help="Genre, English or Korean (e.g. 발라드).")]
-Lyrics = Annotated[str | None, typer.Option("--lyrics", help="Lyrics text.")]
-LyricsFile = Annotated[Path | None, typer.Option("--lyrics-file", help="Read lyrics from a file.")]
-Language = Annotated[str, typer.Option("--language", help="ko, en, ja or auto.")]
-Style = Annotated[
-    str | None, typer.Option("--style", help="Force one style (see `sleeve styles`).")
-]
-Count = Annotated[int, typer.Option("--count", help="Covers per brief, 1–8.")]
-Seed = Annotated[int | None, typer.Option("--seed", help="Seed for reproducible covers.")]
+@dataclass(frozen=True)
+class BriefOptions:
+    """The options that describe a brief, shared by `generate` and `plan`."""
+
+    title: str | None
+    artist: str | None
+    album: str
+    genre: str
+    lyrics: str | None
+    lyrics_file: Path | None
+    language: str
+    style: str | None
+    count: int
+    seed: int | None
+
+    def brief(self) -> Brief:
+        return _brief_from_options(
+            self.title,
+            self.artist,
+            self.album,
+            self.genre,
+            self.lyrics,
+            self.lyrics_file,
+            self.language,
+        )
+
+
+def _brief_parameters(count: int, seed: int | None) -> list[inspect.Parameter]:
+    def option(name: str, kind: Any, default: Any, flag: str, text: str) -> inspect.Parameter:
+        annotation = Annotated[kind, typer.Option(flag, help=text)]
+        return inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+        )
+
+    return [
+        option("title", str | None, None, "--title", "Song title, exactly as released."),
+        option("artist", str | None, None, "--artist", "Artist name, exactly as released."),
+        option("album", str, "", "--album", "Album or single name."),
+        option("genre", str, "", "--genre", "Genre, English or Korean (e.g. 발라드)."),
+        option("lyrics", str | None, None, "--lyrics", "Lyrics text."),
+        option("lyrics_file", Path | None, None, "--lyrics-file", "Read lyrics from a file."),
+        option("language", str, "auto", "--language", "ko, en, ja or auto."),
+        option("style", str | None, None, "--style", "Force one style (see `sleeve styles`)."),
+        option("count", int, count, "--count", "Covers per brief, 1–8."),
+        option("seed", int | None, seed, "--seed", "Seed for reproducible covers."),
+    ]
+
+
+Command = Callable[..., None]
+
+
+def with_brief_options(count: int, seed: int | None) -> Callable[[Command], Command]:
+    """Give a command the brief options; it receives them as one ``options: BriefOptions``."""
+    names = [field.name for field in fields(BriefOptions)]
+
+    def decorate(command: Command) -> Command:
+        hints = get_type_hints(command, include_extras=True)
+        own = [
+            parameter.replace(annotation=hints[parameter.name])
+            for parameter in inspect.signature(command).parameters.values()
+            if parameter.name != "options"
+        ]
+
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> None:
+            options = BriefOptions(**{name: kwargs.pop(name) for name in names})
+            command(options=options, **kwargs)
+
+        signature = inspect.Signature([*own, *_brief_parameters(count, seed)])
+        wrapper.__signature__ = signature  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in signature.parameters.values()}
+        return wrapper
+
+    return decorate
 
 
 def _read_lyrics(lyrics: str | None, lyrics_file: Path | None) -> str:
@@ -230,18 +293,10 @@ def _emit(records: list[dict[str, Any]], as_json: bool) -> None:
 
 
 @app.command()
+@with_brief_options(count=4, seed=None)
 def generate(
+    options: BriefOptions,
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the covers.")],
-    title: Title = None,
-    artist: Artist = None,
-    album: Album = "",
-    genre: Genre = "",
-    lyrics: Lyrics = None,
-    lyrics_file: LyricsFile = None,
-    language: Language = "auto",
-    style: Style = None,
-    count: Count = 4,
-    seed: Seed = None,
     size: Annotated[int, typer.Option("--size", help="Square size in pixels, 256–4096.")] = 3000,
     fmt: Annotated[str, typer.Option("--format", help="jpeg or png.")] = "jpeg",
     engine: Annotated[
@@ -263,16 +318,16 @@ def generate(
     from sleeve.render.fonts import FontsMissingError
 
     with bad_input_exits():
-        _check_ranges(count, size, seed)
-        _check_style(style)
+        _check_ranges(options.count, size, options.seed)
+        _check_style(options.style)
         if fmt not in EXTENSIONS:
             raise BadInput(f"--format must be jpeg or png, got {fmt!r}")
         if brief_file is not None:
-            if title is not None or artist is not None:
+            if options.title is not None or options.artist is not None:
                 raise BadInput("give either --brief-file or --title/--artist, not both")
             batch = _read_brief_file(brief_file)
         else:
-            brief = _brief_from_options(title, artist, album, genre, lyrics, lyrics_file, language)
+            brief = options.brief()
             batch = [BatchLine(0, brief, None)]
         try:
             get_engine(engine)
@@ -284,20 +339,20 @@ def generate(
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
     with _progress(err) as progress:
-        task = progress.add_task("Rendering covers", total=len(batch) * count)
+        task = progress.add_task("Rendering covers", total=len(batch) * options.count)
         for line in batch:
             where = f"line {line.number}: " if brief_file is not None else ""
             if line.brief is None:
                 failures += 1
                 err.print(f"[bold red]error:[/] {where}{line.error}", highlight=False)
-                progress.advance(task, count)
+                progress.advance(task, options.count)
                 continue
             try:
                 covers = make_covers(
                     line.brief,
-                    count=count,
-                    seed=seed,
-                    style=style,
+                    count=options.count,
+                    seed=options.seed,
+                    style=options.style,
                     size=size,
                     engine=engine,
                     text=not no_text,
@@ -319,29 +374,19 @@ def generate(
 
 
 @app.command()
-def plan(
-    title: Title = None,
-    artist: Artist = None,
-    album: Album = "",
-    genre: Genre = "",
-    lyrics: Lyrics = None,
-    lyrics_file: LyricsFile = None,
-    language: Language = "auto",
-    style: Style = None,
-    count: Count = 1,
-    seed: Seed = 0,
-) -> None:
+@with_brief_options(count=1, seed=0)
+def plan(options: BriefOptions) -> None:
     """Print the art direction (CoverPlan JSON) for a brief, without rendering."""
     from sleeve.core.art_direction import plan_covers
 
     with bad_input_exits():
-        _check_ranges(count, seed=seed)
-        _check_style(style)
-        brief = _brief_from_options(title, artist, album, genre, lyrics, lyrics_file, language)
-    plans = plan_covers(brief, count=count, seed=seed or 0, style=style)
+        _check_ranges(options.count, seed=options.seed)
+        _check_style(options.style)
+        brief = options.brief()
+    plans = plan_covers(brief, count=options.count, seed=options.seed or 0, style=options.style)
     payload: Any = [p.model_dump(mode="json") for p in plans]
     sys.stdout.write(
-        json.dumps(payload[0] if count == 1 else payload, ensure_ascii=False, indent=2)
+        json.dumps(payload[0] if options.count == 1 else payload, ensure_ascii=False, indent=2)
     )
     sys.stdout.write("\n")
 
