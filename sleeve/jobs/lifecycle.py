@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Final
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from sleeve.db.models import Job
@@ -29,7 +29,13 @@ TERMINAL: Final = frozenset({SUCCEEDED, FAILED, CANCELLED})
 MAX_ATTEMPTS: Final = 3
 
 
-def _claimable(now: datetime, lease_s: float):  # type: ignore[no-untyped-def]
+def _changed(result: object) -> int:
+    """Rows an UPDATE changed (``Session.execute`` is typed as returning a plain Result)."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+def _claimable(now: datetime, lease_s: float) -> ColumnElement[bool]:
     stale = now - timedelta(seconds=lease_s)
     return or_(Job.state == QUEUED, and_(Job.state == RUNNING, Job.heartbeat_at < stale))
 
@@ -37,13 +43,12 @@ def _claimable(now: datetime, lease_s: float):  # type: ignore[no-untyped-def]
 def claim_job(session: Session, job_id: str, lease_s: float) -> bool:
     """Mark ``job_id`` running if it is queued (or running with an expired lease)."""
     now = utcnow()
-    result = session.execute(
+    return _changed(session.execute(
         update(Job)
         .where(Job.id == job_id, _claimable(now, lease_s))
         .values(state=RUNNING, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
         .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    )) > 0
 
 
 def claim_next(session: Session, lease_s: float, queues: tuple[str, ...]) -> str | None:
@@ -65,13 +70,12 @@ def claim_next(session: Session, lease_s: float, queues: tuple[str, ...]) -> str
 def requeue_stale(session: Session, lease_s: float) -> int:
     """Put running jobs whose worker stopped heart-beating back in the queue."""
     stale = utcnow() - timedelta(seconds=lease_s)
-    result = session.execute(
+    return _changed(session.execute(
         update(Job)
         .where(Job.state == RUNNING, or_(Job.heartbeat_at < stale, Job.heartbeat_at.is_(None)))
         .values(state=QUEUED)
         .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    ))
 
 
 def release(session: Session, job_ids: list[str]) -> None:
@@ -108,13 +112,13 @@ def finish(session: Session, job_id: str, state: str, error: str | None = None) 
 
 def cancel(session: Session, job_id: str) -> None:
     """Conditional updates, so a cancel racing a worker's claim never un-runs a running job."""
-    stopped = session.execute(
+    stopped = _changed(session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == QUEUED)
         .values(state=CANCELLED, error="cancelled by the owner", finished_at=utcnow())
         .execution_options(synchronize_session=False)
-    )
-    if not stopped.rowcount:  # type: ignore[attr-defined]
+    ))
+    if not stopped:
         session.execute(
             update(Job)
             .where(Job.id == job_id, Job.state == RUNNING)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from sleeve.db.engine import transaction
 from sleeve.jobs import lifecycle
@@ -57,8 +58,8 @@ class LocalQueue:
             self._spawn(f"sleeve-worker-{index}", self._work)
         self._spawn("sleeve-heartbeat", self._heartbeat)
 
-    def _spawn(self, name: str, target: object) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)  # type: ignore[arg-type]
+    def _spawn(self, name: str, target: Callable[[], None]) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
         thread.start()
         self._threads.append(thread)
 

@@ -7,7 +7,7 @@ import json
 import math
 import secrets
 from datetime import timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import insert, select
@@ -29,6 +29,8 @@ from sleeve.service.views import JobView
 
 MAX_SEED = 2**31 - 1
 RATE_WINDOW = timedelta(seconds=60)
+EngineName = Literal["procedural", "diffusion"]
+assert set(get_args(EngineName)) == set(ENGINE_NAMES), "JobRequest.engine must list every engine"
 
 
 class JobRequest(BaseModel):
@@ -38,7 +40,7 @@ class JobRequest(BaseModel):
 
     brief: Brief
     count: Annotated[int, Field(ge=1, le=8)] = 4
-    engine: Literal["procedural", "diffusion"] = "procedural"
+    engine: EngineName = "procedural"
     style: str | None = None
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
     size: Annotated[int, Field(ge=256, le=4096)] = 3000
@@ -56,7 +58,6 @@ class JobRequest(BaseModel):
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
-assert set(JobRequest.model_fields["engine"].annotation.__args__) == set(ENGINE_NAMES)  # type: ignore[union-attr]
 
 
 def _view(session: Session, job: Job) -> JobView:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sleeve.api.deps import ServicesDep
-from sleeve.api.oauth import Providers, pick
+from sleeve.api.oauth import ProviderConfig, Providers, StarletteOAuth2App, pick
 from sleeve.api.session_cookie import start_session
 from sleeve.service import accounts
 from sleeve.service.errors import NotFound, Unauthorized
@@ -23,7 +23,7 @@ with warnings.catch_warnings():
 router = APIRouter(prefix="/v1/auth/oauth", tags=["auth"])
 
 
-def _client(request: Request, provider: str):  # type: ignore[no-untyped-def]
+def _client(request: Request, provider: str) -> tuple[StarletteOAuth2App, ProviderConfig]:
     providers: Providers = request.app.state.oauth
     client = providers.client(provider)
     if client is None:
