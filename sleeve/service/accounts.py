@@ -174,9 +174,18 @@ def sign_up(services: Services, email: str, password: str) -> UserView:
 
 def log_in(services: Services, email: str, password: str) -> tuple[UserView, IssuedToken]:
     """A bearer token for scripts; the web session is started separately."""
-    with transaction(services.sessions) as session:
-        user = authenticate(session, email, password)
-        return UserView.of(user), issue_token(session, user, "login", "login", LOGIN_TOKEN_TTL)
+    key = email.strip().lower()
+    services.logins.check(key)
+    try:
+        with transaction(services.sessions) as session:
+            user = authenticate(session, email, password)
+            issued = issue_token(session, user, "login", "login", LOGIN_TOKEN_TTL)
+            view = UserView.of(user)
+    except Unauthorized:
+        services.logins.failed(key)
+        raise
+    services.logins.succeeded(key)
+    return view, issued
 
 
 def start_session(services: Services, user_id: str) -> IssuedToken:

@@ -9,6 +9,7 @@ from sleeve.db.engine import SessionFactory
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import JobQueue, make_queue
 from sleeve.service.identity_cache import IdentityCache
+from sleeve.service.login_throttle import LoginThrottle
 from sleeve.storage import BlobStore
 
 
@@ -19,6 +20,7 @@ class Services:
     queue: JobQueue
     settings: Settings
     identities: IdentityCache = field(default_factory=IdentityCache)
+    logins: LoginThrottle = field(default_factory=LoginThrottle)
 
     @classmethod
     def from_settings(cls, settings: Settings, run_workers: bool | None = None) -> Services:
