@@ -122,19 +122,23 @@ def with_brief_options(count: int, seed: int | None) -> Callable[[Command], Comm
     return decorate
 
 
+def _read_text(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BadInput(f"{option}: {path} does not exist") from exc
+    except UnicodeDecodeError as exc:
+        raise BadInput(f"{option}: {path} is not UTF-8 text") from exc
+    except OSError as exc:
+        raise BadInput(f"{option}: cannot read {path}: {exc.strerror}") from exc
+
+
 def _read_lyrics(lyrics: str | None, lyrics_file: Path | None) -> str:
     if lyrics is not None and lyrics_file is not None:
         raise BadInput("give either --lyrics or --lyrics-file, not both")
     if lyrics_file is None:
         return lyrics or ""
-    try:
-        return lyrics_file.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise BadInput(f"--lyrics-file: {lyrics_file} does not exist") from exc
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"--lyrics-file: {lyrics_file} is not UTF-8 text") from exc
-    except OSError as exc:
-        raise BadInput(f"--lyrics-file: cannot read {lyrics_file}: {exc.strerror}") from exc
+    return _read_text(lyrics_file, "--lyrics-file")
 
 
 def _brief(fields: dict[str, Any]) -> Brief:
@@ -203,14 +207,7 @@ class BatchLine:
 
 
 def _read_brief_file(path: Path) -> list[BatchLine]:
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise BadInput(f"--brief-file: {path} does not exist") from exc
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"--brief-file: {path} is not UTF-8 text") from exc
-    except OSError as exc:
-        raise BadInput(f"--brief-file: cannot read {path}: {exc.strerror}") from exc
+    raw = _read_text(path, "--brief-file")
     lines: list[BatchLine] = []
     for number, line in enumerate(raw.splitlines(), start=1):
         if not line.strip():
