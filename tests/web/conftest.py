@@ -58,17 +58,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SleeveServer]:
 def make_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     """A page in its own context (own cookies); axe is injected, so CSP is bypassed."""
     contexts = []
+    uncaught: list[str] = []
 
     def make(locale: str = "en-US", **options: Any) -> Page:
         context = browser.new_context(viewport=DESKTOP, locale=locale, bypass_csp=True,
                                       accept_downloads=True, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on("pageerror", lambda error: uncaught.append(str(error)))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not uncaught, f"uncaught errors in the page: {uncaught}"
 
 
 @pytest.fixture
