@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.responses import Response
 
 from sleeve import __version__
 from sleeve.core.genres import GENRE_FAMILIES
@@ -36,6 +37,17 @@ _templates = Environment(
 )
 
 router = APIRouter(include_in_schema=False)
+
+
+class RevalidatedStaticFiles(StaticFiles):
+    """Static files the browser must revalidate (a cheap 304 by ETag): the JS modules import
+    each other by plain path, so a stale cached module could meet a fresh one after an upgrade."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 def _oauth_providers(app: FastAPI) -> list[str]:
@@ -80,5 +92,5 @@ def index(request: Request) -> HTMLResponse:
 
 def mount(app: FastAPI) -> None:
     """Called by ``sleeve.api.app.create_app``."""
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount("/static", RevalidatedStaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(router)

@@ -66,6 +66,9 @@ def test_every_asset_comes_from_sleeve_itself(client: TestClient) -> None:
             assert not external, (path.name, external)
     module = client.get("/static/app.js")
     assert "javascript" in module.headers["content-type"]
+    assert module.headers["cache-control"] == "no-cache"
+    again = client.get("/static/app.js", headers={"If-None-Match": module.headers["etag"]})
+    assert again.status_code == 304
     imports = re.findall(r'from "([^"]+)"', module.text)
     assert imports and all(i.startswith("./") for i in imports)
 
