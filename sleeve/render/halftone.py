@@ -32,9 +32,10 @@ def _spot(h: int, w: int, period: float, angle_deg: float) -> np.ndarray:
     cyv, syv = np.cos(ys * c).astype(np.float32), np.sin(ys * c).astype(np.float32)
     cxv, sxv = np.cos(xs * s).astype(np.float32), np.sin(xs * s).astype(np.float32)
     spot = np.multiply.outer(cyu, cxu)
-    spot -= np.multiply.outer(syu, sxu)
-    spot += np.multiply.outer(cyv, cxv)
-    spot += np.multiply.outer(syv, sxv)
+    term = np.empty_like(spot)
+    spot -= np.multiply.outer(syu, sxu, out=term)
+    spot += np.multiply.outer(cyv, cxv, out=term)
+    spot += np.multiply.outer(syv, sxv, out=term)
     spot *= 0.25
     spot += 0.5
     return spot
@@ -79,9 +80,12 @@ def ink_density(rng: np.random.Generator, shape: tuple[int, int],
     """Uneven ink laydown over a window: blotchy variation times fine speckle, ≤ 1."""
     rng = independent(rng)
     h, w = shape
-    blotch = resize(rng.random((9, 9), dtype=np.float32), h, w)
-    speckle = resize(rng.random((h // 3 + 2, w // 3 + 2), dtype=np.float32), h, w, smooth=False)
-    density = 1.0 - strength * (0.6 * blotch + 0.7 * speckle)
+    # Both the blotches and the speckle are built at a third of the window and upscaled once.
+    sh, sw = h // 3 + 2, w // 3 + 2
+    small = resize(rng.random((9, 9), dtype=np.float32), sh, sw) * np.float32(0.6)
+    small += rng.random((sh, sw), dtype=np.float32) * np.float32(0.7)
+    density = resize(small, h, w, smooth=False) * np.float32(-strength)
+    density += 1.0
     return np.clip(density, 0.0, 1.0, out=density)
 
 

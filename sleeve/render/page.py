@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from PIL import Image
 
 from sleeve.core.plan import Palette, TypeAnchor
 from sleeve.render import motifs
-from sleeve.render.raster import Mask, fbm, luminance, resize, rgb, soften, upscale
+from sleeve.render.raster import Mask, fbm, luminance, resize, rgb, soften
 
 PALETTE_NAMES = ("background", "primary", "secondary", "accent", "ink")
 
@@ -111,7 +112,11 @@ def paper_field(color: np.ndarray, rng: np.random.Generator, size: int,
     mottle = fbm(rng, 96, cells=3.0, octaves=4) - 0.5
     fibre = resize(rng.standard_normal((res // 3 + 1, res // 9 + 1)).astype(np.float32), res, res)
     tone = resize(mottle, res, res) * 2.0 + fibre * 0.35
-    tone = upscale(tone * np.float32(strength), size)
+    # The page-sized upscale runs on 8-bit levels (Pillow's fastest path): the texture spans
+    # only a few output levels, so nothing is lost that the final 8-bit image would keep.
+    levels = np.clip(tone * 32.0 + 128.0, 0, 255).astype(np.uint8)
+    big = Image.fromarray(levels, "L").resize((size, size), Image.Resampling.BILINEAR)
     out = np.empty((size, size, 3), dtype=np.float32)
-    np.add(tone[..., None], color, out=out)
+    np.multiply(np.asarray(big)[..., None], np.float32(strength / 32.0), out=out)
+    out += color - np.float32(strength * 4.0)
     return out

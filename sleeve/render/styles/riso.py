@@ -67,6 +67,16 @@ def _paper_and_inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, list[np.
     return paper, [focal, ground, accent]
 
 
+def _trim(mask: Mask, floor: float) -> Mask:
+    """``mask`` cropped to where it reaches ``floor``: a glow's faint tail prints no dots."""
+    rows = np.flatnonzero((mask.alpha >= floor).any(axis=1))
+    cols = np.flatnonzero((mask.alpha >= floor).any(axis=0))
+    if rows.size == 0:
+        return EMPTY
+    return Mask(mask.alpha[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1],
+                mask.top + int(rows[0]), mask.left + int(cols[0]))
+
+
 def _art_rows(zone: Zone) -> tuple[float, float]:
     """The band (page fractions) the ground plate fills; it bleeds off the page edge."""
     if zone.anchor == "bottom":
@@ -134,7 +144,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     focal_tone = _with_tone(focal_mask, 1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1))
     if not glow.is_empty():
         # A light source's glow prints as a halo of fine dots around it.
-        focal_tone = focal_tone.union(glow.scaled(0.6), size)
+        focal_tone = focal_tone.union(_trim(glow.scaled(0.6), 0.04), size)
     plates.append(_Plate(focal_tone, focal_ink, 75.0))
 
     # Accent plate: the motif's small marks (lit windows, a flame's core), else one solid dot
