@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from sleeve.core.plan import Palette, TypeAnchor
+from sleeve.core.plan import Palette, TypeAnchor, TypeLayoutName
 from sleeve.render import motifs
 from sleeve.render.raster import Mask, fbm, luminance, resize, rgb, soften
 
@@ -26,11 +26,16 @@ _ZONES: dict[str, tuple[float, float]] = {
 }
 
 
+# A split layout sets the artist line in the bottom corner: art ends above this fraction.
+_SPLIT_FOOT = 0.86
+
+
 @dataclass(frozen=True)
 class Zone:
     anchor: TypeAnchor
     y0: float  # fraction of the height
     y1: float
+    foot: float = 1.0  # where the art must end at the bottom (< 1 for a split layout)
 
     def rows(self, size: int) -> slice:
         return slice(int(self.y0 * size), int(np.ceil(self.y1 * size)))
@@ -43,9 +48,10 @@ class Zone:
         return (t * t * (3 - 2 * t))[:, None].astype(np.float32)
 
 
-def type_zone(anchor: TypeAnchor) -> Zone:
+def type_zone(anchor: TypeAnchor, layout: TypeLayoutName | None = None) -> Zone:
+    """The calm band for ``anchor``; a ``split`` layout also keeps a foot for the artist."""
     y0, y1 = _ZONES[anchor]
-    return Zone(anchor, y0, y1)
+    return Zone(anchor, y0, y1, _SPLIT_FOOT if layout == "split" else 1.0)
 
 
 def palette_rgb(palette: Palette) -> dict[str, np.ndarray]:

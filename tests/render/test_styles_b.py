@@ -85,6 +85,18 @@ def test_type_zone_is_calmer_than_the_art(style: str, anchor: TypeAnchor) -> Non
     assert energy[in_zone].mean() < 0.5 * energy[~in_zone].mean()
 
 
+@pytest.mark.parametrize("style", ["swiss", "collage"])  # the styles given split layouts
+def test_split_layout_keeps_a_calm_foot_for_the_artist(style: str) -> None:
+    size = 384
+    layout = TypeLayout(name="split", anchor="top", typeface="grotesk", uppercase=True,
+                        tracking=0.1)
+    plan = build_plan(style=style, type_layout=layout, palette=PALETTES["indie"], motifs=["sea"])
+    energy = _edge_energy(_render(plan, 3, size))
+    foot = energy[int(0.9 * size):]
+    art = energy[int(0.4 * size):int(0.8 * size)]
+    assert foot.mean() < 0.3 * art.mean()
+
+
 @pytest.mark.parametrize("style", STYLES)
 def test_composition_is_the_same_at_every_size(style: str) -> None:
     plan = _plan(style, anchor="top", palette="techno", motifs=["city"])

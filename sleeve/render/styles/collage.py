@@ -57,7 +57,7 @@ class _Box:
 
 def _art_box(zone: Zone, size: int) -> _Box:
     if zone.anchor == "top":
-        return _Box(0, zone.y1 * size, size, size)
+        return _Box(0, zone.y1 * size, size, zone.foot * size)
     if zone.anchor == "bottom":
         return _Box(0, 0, size, zone.y0 * size)
     return _Box(0, 0, size, size)
@@ -173,7 +173,7 @@ def _cut_out(plan: CoverPlan, rng: np.random.Generator, size: int, box: _Box,
 
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, plan.type_layout.name)
     texture_rng = independent(rng)
     tear = _tear_field(independent(rng), size)
     box = _art_box(zone, size)

@@ -60,7 +60,14 @@ class _Page:
 
     @property
     def art_bottom(self) -> float:
-        return self.zone.y0 * self.size if self.zone.anchor == "bottom" else float(self.size)
+        if self.zone.anchor == "bottom":
+            return self.zone.y0 * self.size
+        return self.zone.foot * self.size
+
+    @property
+    def bottom_margin(self) -> float:
+        """Space kept under the lowest form: the page margin, or none above a split foot."""
+        return self.margin if self.zone.foot >= 1.0 else 0.0
 
     def art_clip(self) -> Shape:
         """Keeps forms out of the type zone (for ``center`` the band through the middle)."""
@@ -97,16 +104,16 @@ def _disc(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     fill(canvas, circle(cx, cy, radius) & clip, c["primary"])
     # A small accent quarter circle in the page corner the disc leaves empty, on the art side.
     corner_x = page.x(GRID) if left else page.x(0)
-    corner_y = page.y(0) if page.zone.anchor == "bottom" else page.y(GRID)
+    corner_y = page.y(0) if page.zone.anchor == "bottom" else min(page.y(GRID), page.art_bottom)
     quarter = circle(corner_x, corner_y, page.module * 1.1) & rect(
-        page.x(0), page.y(0), page.x(GRID), page.y(GRID))
+        page.x(0), page.y(0), page.x(GRID), corner_y if corner_y > page.y(0) else page.y(GRID))
     fill(canvas, quarter & clip, c["accent"])
 
 
 def _rise(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     c = page.colors
     clip = page.art_clip()
-    horizon = {"top": page.size - page.margin - page.module * 0.6,
+    horizon = {"top": page.art_bottom - page.bottom_margin - page.module * 0.6,
                "bottom": page.art_bottom - page.module * 0.55,
                "center": page.zone.y0 * page.size - page.module * 0.45}[page.zone.anchor]
     col = float(rng.choice([2.0, 3.0, 4.0]))
@@ -156,7 +163,8 @@ def _waves(canvas: np.ndarray, page: _Page, rng: np.random.Generator) -> None:
     if page.zone.anchor == "bottom":
         top, bottom = page.art_top + page.module * 2.2, page.art_bottom - page.module * 0.25
     else:
-        top, bottom = page.size - page.margin - page.module * 2.5, page.size + radius
+        top = page.art_bottom - page.bottom_margin - page.module * 2.5
+        bottom = page.art_bottom + (radius if page.zone.foot >= 1.0 else -page.module * 0.25)
     rows = max(2, int((bottom - top) // radius) + 1)
     for i in range(rows):
         row_y = top + i * radius
@@ -182,7 +190,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
     form, support = focal_pair(colors)
     colors = {**colors, "primary": form, "secondary": support}
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, plan.type_layout.name)
     page = _Page(size, zone, colors)
     canvas = paper_field(colors["background"], rng, size, strength=0.018)
     _DRAW[_form_for(plan, rng)](canvas, page, rng)
