@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import gc
 import signal
+import sys
 import threading
 
 import uvicorn
@@ -36,6 +37,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
     # otherwise show up as multi-millisecond pauses in request latency.
     gc.collect()
     gc.freeze()
+    # Request handlers hop between the event loop and worker threads; with the default 5 ms
+    # GIL switch interval a hop can wait that long behind a busy thread (a render, say).
+    sys.setswitchinterval(0.001)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
                 timeout_graceful_shutdown=10)
 

@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
+# ~40 MB of 4 KiB pages.
+WAL_TRUNCATE_FRAMES = 10_000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -39,7 +41,12 @@ def _checkpoint_forever(engine_ref: weakref.ref[Engine], interval_s: float) -> N
             return
         try:
             with engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                row = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                if row[1] >= WAL_TRUNCATE_FRAMES:
+                    # Under steady load a passive checkpoint may never find a moment without a
+                    # reader, and the WAL file keeps growing: take a turn on the lock and empty it.
+                    with _sqlite_locks.setdefault(id(engine), threading.RLock()):
+                        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception:  # a busy or closed database: try again next time
             pass
         del engine
