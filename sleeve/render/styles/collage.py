@@ -26,7 +26,7 @@ from sleeve.render.page import (
     pixel_centres,
     type_zone,
 )
-from sleeve.render.raster import EMPTY, Mask, fbm, luminance, paint, soften, upscale
+from sleeve.render.raster import EMPTY, Mask, fbm, luminance, paint, soften, to_oklab, upscale
 from sleeve.render.shapes import Shape, circle, coverage, rect, rotated_rect
 
 DESCRIPTION = "Torn-paper collage: paper pieces with torn edges, a halftone block, a cut-out motif"
@@ -202,10 +202,11 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     _lay_photocopy(canvas, block & art, tear, paper, dark, (bx, by + box.h * 0.15),
                    box.h * 0.55)
 
-    # A light focal form on pale photocopy paper would vanish: then the accent takes the
-    # focal role and the primary becomes the small strip.
+    # The focal form sits on both the coloured piece and the photocopy: if the primary would
+    # vanish on either, the accent takes the focal role and the primary becomes the strip.
     focal_name, strip_name = "primary", "accent"
-    if float(np.abs(colors["primary"] - paper).sum()) < 0.3:
+    primary = colors["primary"]
+    if min(_contrast(primary, paper), _contrast(primary, colors["secondary"])) < 0.18:
         focal_name, strip_name = "accent", "primary"
 
     # 3. A narrow torn strip, like tape across a corner.
@@ -229,6 +230,11 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
                              (zone.y1 - zone.y0) * size * 0.42, float(tilt[0]) * 0.3)
         _lay_torn(canvas, label, tear, _label_color(colors), shadow=0.4)
     return np.clip(canvas, 0.0, 1.0, out=canvas)
+
+
+def _contrast(a: np.ndarray, b: np.ndarray) -> float:
+    """How far apart two colours read: their distance in OKLab (lightness, hue and chroma)."""
+    return float(np.linalg.norm(to_oklab(a) - to_oklab(b)))
 
 
 def _label_color(colors: dict[str, np.ndarray]) -> np.ndarray:
