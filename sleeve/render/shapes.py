@@ -128,18 +128,32 @@ def half_plane(nx: float, ny: float, offset: float) -> Shape:
     return Shape(lambda y, x: nx * x + ny * y - offset, (-_HUGE, -_HUGE, _HUGE, _HUGE))
 
 
-def coverage(shape: Shape, size: int) -> Mask:
-    """The shape's anti-aliased coverage over its bounding box on a (size, size) page."""
-    x0, y0, x1, y1 = shape.bbox
+def window(bbox: tuple[float, float, float, float], size: int) -> tuple[int, int, int, int] | None:
+    """(top, left, height, width) of the page pixels a bounding box touches; None if none."""
+    x0, y0, x1, y1 = bbox
     c0, r0 = max(0, int(np.floor(x0))), max(0, int(np.floor(y0)))
     c1, r1 = min(size, int(np.ceil(x1)) + 1), min(size, int(np.ceil(y1)) + 1)
     if c1 <= c0 or r1 <= r0:
-        return EMPTY
-    ys, xs = pixel_centres(r0, c0, r1 - r0, c1 - c0)
-    alpha = shape.distance(ys, xs).astype(np.float32, copy=False)
+        return None
+    return r0, c0, r1 - r0, c1 - c0
+
+
+def covered(distance: np.ndarray, top: int, left: int) -> Mask:
+    """Signed distances (pixels, consumed) → anti-aliased coverage ``clip(0.5 − d, 0, 1)``."""
+    alpha = distance.astype(np.float32, copy=False)
     np.negative(alpha, out=alpha)
     alpha += 0.5
-    return Mask(np.clip(alpha, 0.0, 1.0, out=alpha), r0, c0)
+    return Mask(np.clip(alpha, 0.0, 1.0, out=alpha), top, left)
+
+
+def coverage(shape: Shape, size: int) -> Mask:
+    """The shape's anti-aliased coverage over its bounding box on a (size, size) page."""
+    win = window(shape.bbox, size)
+    if win is None:
+        return EMPTY
+    top, left, h, w = win
+    ys, xs = pixel_centres(top, left, h, w)
+    return covered(shape.distance(ys, xs), top, left)
 
 
 def mask(shape: Shape, size: int) -> np.ndarray:

@@ -27,7 +27,7 @@ from sleeve.render.page import (
     type_zone,
 )
 from sleeve.render.raster import EMPTY, Mask, fbm, luminance, paint, soften, to_oklab, upscale
-from sleeve.render.shapes import Shape, circle, coverage, rect, rotated_rect
+from sleeve.render.shapes import Shape, circle, coverage, covered, rect, rotated_rect, window
 
 DESCRIPTION = "Torn-paper collage: paper pieces with torn edges, a halftone block, a cut-out motif"
 
@@ -76,29 +76,54 @@ def _tear_field(rng: np.random.Generator, size: int) -> np.ndarray:
     return wander + fibre * (scale * 0.004)
 
 
-def _torn(shape: Shape, tear: np.ndarray, size: int, rim: bool = False) -> Shape:
-    """``shape`` with torn edges; ``rim`` gives the inner edge of the pale torn rim instead."""
+def _tear_at(tear: np.ndarray, size: int, y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Edge displacement for a window given by pixel-centre rows ``y`` and columns ``x``."""
     res = tear.shape[0]
     to_cell = np.float32(res / size)
-    rim_width = np.float32(size * 0.006)
+    # Rows then columns: two 1-D takes are far cheaper than one 2-D gather.
+    yi = np.clip((y[:, 0] * to_cell).astype(np.intp), 0, res - 1)
+    xi = np.clip((x[0] * to_cell).astype(np.intp), 0, res - 1)
+    taken: np.ndarray = tear.take(yi, axis=0).take(xi, axis=1)
+    return taken
 
-    def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
-        # Rows then columns: two 1-D takes are far cheaper than one 2-D gather.
-        yi = np.clip((y[:, 0] * to_cell).astype(np.intp), 0, res - 1)
-        xi = np.clip((x[0] * to_cell).astype(np.intp), 0, res - 1)
-        t = tear.take(yi, axis=0).take(xi, axis=1)
-        result = shape.distance(y, x)
-        result += t
-        if rim:
-            # The white core shows only where the tear bit into the sheet.
-            np.clip(t, 0.0, rim_width, out=t)
-            t *= 1.4
-            result += t
-        return result
 
+def _padded(shape: Shape, size: int) -> tuple[float, float, float, float]:
+    """The shape's bounding box grown by the most a tear can push an edge out."""
     x0, y0, x1, y1 = shape.bbox
     pad = size * 0.02
-    return Shape(distance, (x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+    return x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+
+def _torn(shape: Shape, tear: np.ndarray, size: int) -> Shape:
+    """``shape`` with torn edges."""
+
+    def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        result = shape.distance(y, x)
+        result += _tear_at(tear, size, y, x)
+        return result
+
+    return Shape(distance, _padded(shape, size))
+
+
+def _torn_piece(shape: Shape, tear: np.ndarray, size: int) -> tuple[Mask, Mask]:
+    """(the whole torn piece, its coloured face inside the pale rim), from one evaluation.
+
+    The white core of the paper shows only where the tear bit into the sheet, so the rim is
+    as wide as the (positive) tear displacement there.
+    """
+    win = window(_padded(shape, size), size)
+    if win is None:
+        return EMPTY, EMPTY
+    top, left, h, w = win
+    ys, xs = pixel_centres(top, left, h, w)
+    t = _tear_at(tear, size, ys, xs)
+    edge = shape.distance(ys, xs)
+    edge += t
+    outer = covered(edge.copy(), top, left)
+    np.clip(t, 0.0, np.float32(size * 0.006), out=t)
+    t *= 1.4
+    edge += t
+    return outer, covered(edge, top, left)
 
 
 def _shadow(canvas: np.ndarray, piece: Mask, strength: float) -> None:
@@ -122,9 +147,9 @@ def _lay(canvas: np.ndarray, piece: Mask, color: np.ndarray, shadow: float = 0.3
 def _lay_torn(canvas: np.ndarray, shape: Shape, tear: np.ndarray, color: np.ndarray,
               shadow: float = 0.35) -> None:
     """A torn piece: shadow, pale fibrous rim, then the coloured face inside the rim."""
-    size = canvas.shape[0]
-    _lay(canvas, coverage(_torn(shape, tear, size), size), _WHITE, shadow)
-    paint(canvas, coverage(_torn(shape, tear, size, rim=True), size), color)
+    piece, face = _torn_piece(shape, tear, canvas.shape[0])
+    _lay(canvas, piece, _WHITE, shadow)
+    paint(canvas, face, color)
 
 
 def _lay_photocopy(canvas: np.ndarray, shape: Shape, tear: np.ndarray, paper: np.ndarray,
