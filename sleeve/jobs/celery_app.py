@@ -8,6 +8,7 @@ worker's lease has expired. Jobs go to the ``cpu`` or ``gpu`` queue by engine.
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from functools import cache
@@ -23,6 +24,7 @@ from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
 
 TASK_NAME = "sleeve.run_job"
+log = logging.getLogger("sleeve.jobs")
 
 
 def queue_name(settings: Settings, queue: str) -> str:
@@ -41,6 +43,11 @@ def make_celery(settings: Settings) -> Celery:
         task_ignore_result=True,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # An unreachable broker must not hold an API request for long: the job is stored and
+        # the sweeper re-sends it.
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0,
+                                   "interval_step": 0.2, "interval_max": 0.5},
+        broker_connection_timeout=2,
         # Longer than any job, so a slow job is not redelivered while still running.
         broker_transport_options={"visibility_timeout": int(settings.job_timeout_s * 2) + 60},
     )
@@ -91,20 +98,49 @@ def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:
 
 
 class CeleryQueue:
-    """What the API process uses to hand jobs to Celery workers."""
+    """What the API process uses to hand jobs to Celery workers.
+
+    A sweeper thread re-sends jobs a broker may have lost: a job whose worker was killed
+    (Redis would only redeliver it after the visibility timeout) and a job stored while the
+    broker was unreachable. Duplicates are harmless: only one claim succeeds.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.app = make_celery(settings)
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
 
     def submit(self, job_id: str, queue: str) -> None:
         self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue))
 
     def start(self) -> None:
-        pass
+        self._stop.clear()
+        self._sweeper = threading.Thread(target=self._sweep_forever, name="sleeve-sweeper",
+                                         daemon=True)
+        self._sweeper.start()
 
     def stop(self) -> None:
-        pass
+        self._stop.set()
+        if self._sweeper is not None:
+            self._sweeper.join(5)
+
+    def sweep(self, ctx: JobContext) -> int:
+        """Re-sends lost jobs once; returns how many."""
+        settings = self.settings
+        with transaction(ctx.sessions) as session:
+            lost = lifecycle.orphans(session, settings.job_lease_s, settings.job_timeout_s)
+        for job_id, queue in lost:
+            self.submit(job_id, queue)
+        return len(lost)
+
+    def _sweep_forever(self) -> None:
+        ctx = JobContext.from_settings(self.settings)
+        while not self._stop.wait(self.settings.job_lease_s):
+            try:
+                self.sweep(ctx)
+            except Exception:
+                log.exception("sweeping for lost jobs failed")
 
     def ping(self) -> None:
         with self.app.connection_for_write() as connection:

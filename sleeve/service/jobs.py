@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import secrets
 from datetime import timedelta
@@ -27,6 +28,7 @@ from sleeve.service.errors import Conflict, Invalid, RateLimited
 from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import JobView
 
+log = logging.getLogger("sleeve.service")
 MAX_SEED = 2**31 - 1
 RATE_WINDOW = timedelta(seconds=60)
 EngineName = Literal["procedural", "diffusion"]
@@ -138,7 +140,11 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             found = _existing(session, user_id, idempotency_key, digest)
             assert found is not None
             return _view(session, found), False
-    services.queue.submit(view.id, queue_for_engine(request.engine))
+    try:
+        services.queue.submit(view.id, queue_for_engine(request.engine))
+    except Exception:
+        # The job is stored: the queue's sweeper hands it over once the broker is back.
+        log.exception("could not hand the job to the queue", extra={"job_id": view.id})
     return view, True
 
 

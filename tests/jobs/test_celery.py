@@ -5,14 +5,21 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from sleeve.config import Settings
-from sleeve.jobs.celery_app import TASK_NAME, make_celery, queue_name
+from sleeve.db.engine import transaction
+from sleeve.db.models import Job
+from sleeve.db.types import utcnow
+from sleeve.jobs import lifecycle
+from sleeve.jobs.celery_app import TASK_NAME, CeleryQueue, make_celery, queue_name
+from sleeve.jobs.context import JobContext
 from tests.service.fixtures import job_body, new_user, wait_for_job
 
 BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -50,3 +57,31 @@ def test_job_runs_on_a_celery_worker(make_client: Callable[..., TestClient],
                               queue=queue_name(celery_settings, "cpu"))
         assert again.id
     assert wait_for_job(client, job["id"], auth)["covers"] == done["covers"]
+
+
+def test_lost_jobs_are_swept_back(make_client: Callable[..., TestClient],
+                                  celery_settings: Settings) -> None:
+    """A job stored while the broker was down, and one whose worker died, both finish."""
+    down = make_client(queue="celery", broker_url="redis://127.0.0.1:1/0",
+                       celery_queue_prefix=celery_settings.celery_queue_prefix)
+    assert down.get("/readyz").status_code == 503
+    auth = new_user(down)
+    ids = []
+    for _ in range(2):
+        stored = down.post("/v1/jobs", json=job_body(count=1), headers=auth)
+        assert stored.status_code == 202  # accepted although the broker is unreachable
+        ids.append(stored.json()["id"])
+    ctx = JobContext.from_settings(celery_settings)
+    with transaction(ctx.sessions) as session:
+        # The second one was claimed by a worker that then died: its heartbeat is long past.
+        assert lifecycle.claim_job(session, ids[1], 30.0)
+        session.execute(update(Job).where(Job.id == ids[1]).values(
+            heartbeat_at=utcnow() - timedelta(seconds=60)))
+    # Resend queued jobs older than 1 ms; re-queue running ones with a lease past 5 s.
+    queue = CeleryQueue(celery_settings.model_copy(update={"job_timeout_s": 0.001}))
+    assert queue.sweep(ctx) == 2
+    app = make_celery(celery_settings)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                      queues=[queue_name(celery_settings, "cpu")]):
+        for job_id in ids:
+            assert wait_for_job(down, job_id, auth, timeout=60)["state"] == "succeeded"
