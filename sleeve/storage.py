@@ -8,13 +8,13 @@ object only when its upload completes, which gives the same guarantee.
 from __future__ import annotations
 
 import contextlib
-import os
 import posixpath
 import re
-import tempfile
 from pathlib import Path
 
 import fsspec
+
+from sleeve.files import write_atomic
 
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,299}$")
 
@@ -57,18 +57,7 @@ class BlobStore:
         if not self.local:
             self.fs.pipe_file(path, data)
             return
-        directory = os.path.dirname(path)
-        os.makedirs(directory, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(Path(path), data)
 
     def get(self, key: str) -> bytes:
         try:

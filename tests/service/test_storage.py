@@ -46,7 +46,7 @@ def test_readers_never_see_partial_blobs(tmp_path: Path) -> None:
         store.put("k", blob)
     stop.set()
     thread.join()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp-")]
+    assert [p.name for p in tmp_path.iterdir()] == ["k"]  # no temp file left behind
 
 
 def test_unusable_store_urls_are_clear_errors() -> None:
