@@ -171,3 +171,49 @@ def test_plan_prints_cover_plan_json() -> None:
     assert plan["title"] == "밤하늘의 별" and plan["language"] == "ko"
     assert plan["genre_family"] == "ballad"
     assert plan["prompt"]
+
+
+def test_missing_lyrics_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(
+        *BASE,
+        "--title",
+        "T",
+        "--artist",
+        "A",
+        "--lyrics-file",
+        str(tmp_path / "nope.txt"),
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert result.returncode == 2
+    assert "--lyrics-file" in result.stderr and "does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_lyrics_file_feeds_the_analysis(tmp_path: Path) -> None:
+    lyrics = tmp_path / "lyrics.txt"
+    lyrics.write_text("파도 소리가 들리는 작은 방에서\n너와 나는 바다를 그렸지\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "plan",
+            "--title",
+            "바다가 보이는 방",
+            "--artist",
+            "소란한 오후",
+            "--lyrics-file",
+            str(lyrics),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert "sea" in plan["motifs"] or "sea" in plan["keywords"] or "바다" in plan["keywords"]
+
+
+def test_engines_reports_procedural_available() -> None:
+    result = runner.invoke(app, ["engines", "--json"])
+    assert result.exit_code == 0
+    status = json.loads(result.stdout)
+    assert status["procedural"]["available"] is True
+    assert "diffusion" in status and status["diffusion"]["reason"]
