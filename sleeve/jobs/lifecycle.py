@@ -51,15 +51,18 @@ def claim_job(session: Session, job_id: str, lease_s: float) -> bool:
     )) > 0
 
 
-def claim_next(session: Session, lease_s: float, queues: tuple[str, ...]) -> str | None:
-    """Claim the oldest claimable job on ``queues``; None when there is none."""
+def claim_next(session: Session, lease_s: float, queues: tuple[str, ...],
+               exclude: frozenset[str] = frozenset()) -> str | None:
+    """Claim the oldest claimable job on ``queues``; None when there is none.
+
+    ``exclude``: jobs this process is running itself; a late heartbeat (a starved CPU) must
+    not make a sibling thread run the same job again.
+    """
     now = utcnow()
-    candidates = session.scalars(
-        select(Job.id)
-        .where(_claimable(now, lease_s), Job.queue.in_(queues))
-        .order_by(Job.created_at)
-        .limit(5)
-    ).all()
+    query = select(Job.id).where(_claimable(now, lease_s), Job.queue.in_(queues))
+    if exclude:
+        query = query.where(Job.id.not_in(exclude))
+    candidates = session.scalars(query.order_by(Job.created_at).limit(5)).all()
     for job_id in candidates:
         # Another worker may win the race for this row; then try the next one.
         if claim_job(session, job_id, lease_s):

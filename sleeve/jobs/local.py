@@ -80,8 +80,10 @@ class LocalQueue:
             log.info("handed back unfinished jobs", extra={"count": len(unfinished)})
 
     def _claim(self) -> str | None:
+        with self._lock:
+            mine = frozenset(self._running)
         with transaction(self.ctx.sessions) as session:
-            return lifecycle.claim_next(session, self.lease_s, self.queues)
+            return lifecycle.claim_next(session, self.lease_s, self.queues, mine)
 
     def _work(self) -> None:
         while not self._stop.is_set():

@@ -90,3 +90,14 @@ def test_release_hands_running_jobs_back(settings: Settings) -> None:
         lifecycle.release(session, ids)
     with transaction(sessions) as session:  # type: ignore[arg-type]
         assert [lifecycle.state_of(session, i) for i in ids] == ["queued", "queued"]
+
+
+def test_own_running_jobs_are_not_reclaimed(settings: Settings) -> None:
+    ids, sessions = _jobs(settings, 1)
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        lifecycle.claim_job(session, ids[0], 30.0)
+        old = utcnow() - timedelta(seconds=60)
+        session.execute(update(Job).where(Job.id == ids[0]).values(heartbeat_at=old))
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        assert lifecycle.claim_next(session, 30.0, QUEUE, frozenset(ids)) is None
+        assert lifecycle.claim_next(session, 30.0, QUEUE) == ids[0]  # another process may

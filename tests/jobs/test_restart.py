@@ -34,7 +34,7 @@ class Server:
             "SLEEVE_STORAGE_URL": f"file://{tmp / 'blobs'}",
             "SLEEVE_QUEUE": "local",
             "SLEEVE_CONCURRENCY": "2",
-            "SLEEVE_JOB_LEASE_S": "1.5",
+            "SLEEVE_JOB_LEASE_S": "3",
             "SLEEVE_JOB_POLL_S": "0.1",
             "SLEEVE_LOG_LEVEL": "WARNING",
         }
