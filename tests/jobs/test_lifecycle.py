@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -16,7 +17,7 @@ from sleeve.jobs import lifecycle
 QUEUE = ("lifecycle-test",)  # a queue no other test's worker takes from
 
 
-def _jobs(settings: Settings, n: int) -> tuple[list[str], object]:
+def _jobs(settings: Settings, n: int, queue: str = QUEUE[0]) -> tuple[list[str], object]:
     sessions = make_session_factory(make_engine(settings.database_url))
     with transaction(sessions) as session:
         user = User(email=None)
@@ -26,7 +27,7 @@ def _jobs(settings: Settings, n: int) -> tuple[list[str], object]:
         session.add(brief)
         session.flush()
         jobs = [Job(user_id=user.id, brief_id=brief.id, count=1, engine="procedural", seed=i,
-                    size=256, queue=QUEUE[0], created_at=utcnow()) for i in range(n)]
+                    size=256, queue=queue, created_at=utcnow()) for i in range(n)]
         session.add_all(jobs)
         session.flush()
         return [j.id for j in jobs], sessions
@@ -93,11 +94,12 @@ def test_release_hands_running_jobs_back(settings: Settings) -> None:
 
 
 def test_own_running_jobs_are_not_reclaimed(settings: Settings) -> None:
-    ids, sessions = _jobs(settings, 1)
+    queue = (f"own-{uuid.uuid4().hex[:8]}",)
+    ids, sessions = _jobs(settings, 1, queue[0])
     with transaction(sessions) as session:  # type: ignore[arg-type]
         lifecycle.claim_job(session, ids[0], 30.0)
         old = utcnow() - timedelta(seconds=60)
         session.execute(update(Job).where(Job.id == ids[0]).values(heartbeat_at=old))
     with transaction(sessions) as session:  # type: ignore[arg-type]
-        assert lifecycle.claim_next(session, 30.0, QUEUE, frozenset(ids)) is None
-        assert lifecycle.claim_next(session, 30.0, QUEUE) == ids[0]  # another process may
+        assert lifecycle.claim_next(session, 30.0, queue, frozenset(ids)) is None
+        assert lifecycle.claim_next(session, 30.0, queue) == ids[0]  # another process may
