@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from sleeve.core.art_direction import plan_covers
 from sleeve.core.brief import Brief
 from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
@@ -24,7 +23,7 @@ from sleeve.db.types import new_id
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
-from sleeve.pipeline import render_plan
+from sleeve.pipeline import direct, render_plan
 
 log = logging.getLogger("sleeve.jobs")
 
@@ -119,7 +118,8 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
                     f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
     started = time.monotonic()
     try:
-        plans = plan_covers(work.brief, count=work.count, seed=work.seed, style=work.style)
+        plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
+                       settings=ctx.settings)
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
