@@ -1,10 +1,12 @@
-"""Topographic contours: iso-lines of a smooth height field with one peak as the focal point.
+"""Topographic contours: iso-lines of a smooth height field, a mountain range as the focal point.
 
-The field is fBm plus a single summit placed off-centre in the art area. Iso-lines come from
-``frac(height × levels)`` divided by the field's slope, which gives even, anti-aliased lines
-of constant width at any size; every fifth line is an index contour, drawn heavier, as on a
-survey map. The highest ground is filled in flat elevation bands (secondary, primary, then an
-accent summit), and both lines and fills fade out over the type zone.
+The field is rolling fBm ground with ridged crests, plus a range of three summits strung
+along a line across the art area, all sampled through a slow domain warp so no summit is a
+round target. Iso-lines come from ``frac(height × levels)`` divided by the field's slope,
+which gives even, anti-aliased lines of constant width at any size; every fifth line is an
+index contour, drawn heavier, as on a survey map. The range is tinted in flat elevation bands
+(secondary, primary, then an accent on the highest ground), and both lines and tints fade
+out over the type zone.
 """
 
 from __future__ import annotations
@@ -15,24 +17,54 @@ from sleeve.core.plan import CoverPlan
 from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
 from sleeve.render.raster import Mask, fbm, paint, resize
 
-DESCRIPTION = "Topographic contour lines around one summit, with filled elevation bands"
+DESCRIPTION = "Topographic contour map of a mountain range, with tinted elevation bands"
 
 _FIELD_RES = 160
-_LEVELS = 34  # contour intervals over the height range
+_LEVELS = 30  # contour intervals over the height range
+
+
+def _warped(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Page coordinates (y, x) on the field grid, bent by slow noise so no summit is round."""
+    g = (np.arange(_FIELD_RES, dtype=np.float32) + 0.5) / _FIELD_RES
+    wy = fbm(rng, _FIELD_RES, cells=2.0, octaves=3) - 0.5
+    wx = fbm(rng, _FIELD_RES, cells=2.0, octaves=3) - 0.5
+    return g[:, None] + 0.2 * wy, g[None, :] + 0.2 * wx
+
+
+def _massif(rng: np.random.Generator, zone: Zone) -> tuple[np.ndarray, tuple[float, float]]:
+    """(res, res) relief of one ridge: three summits of falling height strung along a line
+    across the art area, each stretched along the ridge. A range reads as a map where a
+    single round peak reads as a target."""
+    ys, xs = _warped(rng)
+    cy = {"top": 0.66, "bottom": 0.34, "center": 0.2 if rng.random() < 0.5 else 0.8}
+    centre = (float(rng.uniform(0.38, 0.62)), float(cy[zone.anchor] + rng.uniform(-0.03, 0.03)))
+    # Mostly level, so the range lies along the free band and leaves the type zone alone.
+    angle = float(rng.uniform(-0.45, 0.45))
+    ux, uy = np.cos(angle), np.sin(angle)
+    relief = np.zeros((_FIELD_RES, _FIELD_RES), dtype=np.float32)
+    summit = centre
+    offsets = (float(rng.uniform(-0.06, 0.06)), -0.29, 0.3)
+    for k, (along, height) in enumerate(zip(offsets, (1.0, 0.72, 0.6), strict=True)):
+        along += float(rng.uniform(-0.04, 0.04))
+        px, py = centre[0] + along * ux, centre[1] + along * uy
+        if k == 0:
+            summit = (px, py)
+        dx, dy = xs - px, ys - py
+        u, v = dx * ux + dy * uy, -dx * uy + dy * ux
+        long, short = float(rng.uniform(0.09, 0.13)), float(rng.uniform(0.07, 0.095))
+        relief += height * np.exp(-(u * u) / (2 * long**2) - (v * v) / (2 * short**2))
+    return relief, summit
 
 
 def _height(rng: np.random.Generator, zone: Zone) -> tuple[np.ndarray, tuple[float, float]]:
-    """(res, res) height in [0, 1] and the summit position in page units."""
-    terrain = fbm(rng, _FIELD_RES, cells=3.0, octaves=4, persistence=0.45)
-    sx = float(rng.uniform(0.3, 0.7))
-    sy = {"top": 0.66, "bottom": 0.36, "center": 0.22 if rng.random() < 0.5 else 0.78}
-    summit = (sx, float(sy[zone.anchor] + rng.uniform(-0.04, 0.04)))
-    g = (np.arange(_FIELD_RES, dtype=np.float32) + 0.5) / _FIELD_RES
-    d2 = (g[None, :] - summit[0]) ** 2 + (g[:, None] - summit[1]) ** 2
-    peak = np.exp(-d2 / (2 * 0.17**2))
+    """(res, res) height in [0, 1] and the main summit position in page units."""
+    terrain = fbm(rng, _FIELD_RES, cells=3.0, octaves=4, persistence=0.5)
+    # Ridged noise: sharp crests and soft valleys, the grain of real ground.
+    crests = 1.0 - np.abs(2.0 * fbm(rng, _FIELD_RES, cells=4.0, octaves=3) - 1.0)
+    relief, summit = _massif(rng, zone)
     # The type zone sinks into a shallow plain: few lines cross it.
     plain = zone.weight(_FIELD_RES, feather=0.1)
-    h = (0.42 * terrain + peak) * (1.0 - 0.55 * plain)
+    h = (0.38 * terrain + 0.14 * crests + relief) * (1.0 - 0.55 * plain)
     h = (h - h.min()) / max(float(h.max() - h.min()), 1e-6)
     return h.astype(np.float32), summit
 
@@ -65,7 +97,9 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
 
     page = paper_field(colors["background"], texture_rng, size, strength=0.015)
     # Elevation bands, each computed only over the window that can hold it.
-    levels = np.quantile(low, [0.8, 0.92, 0.985])
+    # Fixed fractions of the main summit, above anything the rolling ground reaches: the
+    # tints mark the range's summits (the lower two, the main one higher) and nothing else.
+    levels = (0.42, 0.62, 0.84)
     for level, name in zip(levels, ("secondary", "primary", "accent"), strict=True):
         window = _window(low, float(level), size)
         if window is None:
