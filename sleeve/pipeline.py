@@ -25,6 +25,7 @@ DEFAULT_SIZE = 3000
 MAX_COUNT = 8
 
 Progress = Callable[[int, int], None]  # (covers done, covers total)
+Stage = Callable[[str], None]  # called with "artwork", then "typography", as each is done
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,17 @@ def render_plan(
     size: int = DEFAULT_SIZE,
     engine: str = "procedural",
     text: bool = True,
+    on_stage: Stage | None = None,
 ) -> Cover:
-    """One cover from a stored plan and seed: how covers are reproduced bit for bit."""
+    """One cover from a stored plan and seed: how covers are reproduced bit for bit.
+
+    ``on_stage`` only observes (a job's finer progress); it never changes the cover."""
     art = get_engine(engine).render(plan, seed, size)
+    if on_stage is not None:
+        on_stage("artwork")
     image = typeset(art, plan).image if text else art
+    if text and on_stage is not None:
+        on_stage("typography")
     return Cover(image=image, plan=plan, seed=seed, style=plan.style, engine=engine)
 
 

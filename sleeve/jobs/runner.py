@@ -3,16 +3,22 @@
 Every cover is stored and recorded (blob first, then one transaction for the cover row and
 the job's progress) before the next is started, so a job interrupted by a crash resumes at the
 first missing cover. Any error fails the job with its reason; it never escapes to the worker.
+
+Progress moves within a cover too (one conditional UPDATE per render stage), so a slow cover
+does not leave the bar standing still: ``STAGE_SHARE`` is how much of a cover's share of the
+bar each finished stage is worth. Only a successful finish writes 100.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass
+from typing import Final
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from sleeve.core.brief import Brief
@@ -26,6 +32,9 @@ from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
 from sleeve.pipeline import direct, render_plan
 
 log = logging.getLogger("sleeve.jobs")
+
+# The web page reads the stage back from these fractions (views/job.js, STAGES).
+STAGE_SHARE: Final = {"artwork": 0.6, "typography": 0.8}
 
 
 class JobStopped(Exception):
@@ -81,10 +90,35 @@ def _check_still_wanted(ctx: JobContext, work: _Work, started: float) -> None:
         raise JobStopped(lifecycle.FAILED, f"timed out after {limit:g} s")
 
 
-def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan) -> None:
+def percent(covers_done: float, count: int) -> int:
+    """The bar for ``covers_done`` (fractional within a cover) of ``count``; 100 is left to the
+    successful finish, so a job at 100 is always a finished one."""
+    return min(99, math.floor(100 * covers_done / count))
+
+
+def _record_progress(ctx: JobContext, job_id: str, value: int) -> None:
+    """One small conditional UPDATE: progress only ever grows, and only while running."""
+    with transaction(ctx.sessions) as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.state == lifecycle.RUNNING, Job.progress < value)
+            .values(progress=value)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
+                 stored: int) -> None:
+    """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
     seed = work.seed + position
+
+    def on_stage(stage: str) -> None:
+        share = STAGE_SHARE.get(stage)
+        if share is not None:
+            _record_progress(ctx, work.job_id, percent(stored + share, work.count))
+
     t0 = time.perf_counter()
-    cover = render_plan(plan, seed, size=work.size, engine=work.engine)
+    cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage)
     data = cover.encode("jpeg")
     seconds = time.perf_counter() - t0
     RENDER_SECONDS.labels(work.engine).observe(seconds)
@@ -101,7 +135,7 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan) -
             ))
             job = session.get(Job, work.job_id)
             assert job is not None
-            job.progress = max(job.progress, min(99, round(100 * (position + 1) / work.count)))
+            job.progress = max(job.progress, percent(stored + 1, work.count))
             job.render_seconds += seconds
     except IntegrityError:
         # Another worker stored this position first (a lease expired under a slow render).
@@ -120,11 +154,13 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
     try:
         plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
                        settings=ctx.settings)
+        stored = len(work.done)
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
             _check_still_wanted(ctx, work, started)
-            _store_cover(ctx, work, position, plan)
+            _store_cover(ctx, work, position, plan, stored)
+            stored += 1
         return _end(ctx, job_id, lifecycle.SUCCEEDED, None)
     except JobStopped as stop:
         return _end(ctx, job_id, stop.state, stop.reason)
