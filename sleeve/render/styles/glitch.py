@@ -1,13 +1,17 @@
 """Glitch / VHS: one bold form, then broken the way a worn tape breaks it — but on purpose.
 
-The form (the motif's silhouette, or a stark disc or triangle) sits in the art area. Then
-the signal is damaged in the order a tape damages it: the red and blue channels slip apart,
-a handful of horizontal bands tear sideways, a few blocks are corrupted (pixelated, smeared,
-or flooded with the accent colour) and scanlines run over everything. Every tear and block
-stays out of the type zone, so the title sits on a clean, quiet field.
+The form (the motif's silhouette, or a stark disc or triangle) is drawn big: with a centred
+title it spans the page and the title cuts through it. Then the signal is damaged in the
+order a tape damages it: the red and blue channels slip apart, many thin strips tear
+sideways, one or two thick bands are thrown far with a wide colour split, a few blocks are
+corrupted (pixelated, smeared, or flooded with the accent colour) and scanlines run over
+everything. Outside the art bands the page goes back to clean paper, so the title sits on
+a hard-edged, quiet field.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 
@@ -16,6 +20,7 @@ from sleeve.render import motifs
 from sleeve.render.halftone import misregister
 from sleeve.render.page import (
     Zone,
+    bolden,
     first_motif,
     focal_pair,
     independent,
@@ -23,38 +28,50 @@ from sleeve.render.page import (
     paper_field,
     type_zone,
 )
-from sleeve.render.raster import Pen, paint, soften
+from sleeve.render.raster import Pen, luminance, paint, soften
 
 DESCRIPTION = "Glitch/VHS: a bold form with RGB split, torn bands, corrupt blocks, scanlines"
 
 
-def _art_rows(zone: Zone, size: int) -> tuple[int, int]:
-    """The rows (pixels) holding the form; damage stays inside them, clear of the type."""
+Band = tuple[int, int]  # page rows [start, end) that hold art and take damage
+
+
+def _art_bands(zone: Zone, size: int) -> list[Band]:
+    """The rows holding the form; damage stays inside them, clear of the type. A centred
+    title gets the middle of the page as a clean band, with art above and below it."""
     gap = int(0.03 * size)
-    if zone.anchor == "top":
-        return int(zone.y1 * size) + gap, size
-    if zone.anchor == "bottom":
-        return 0, int(zone.y0 * size) - gap
-    return int(zone.y1 * size) + gap, size
+    bands = []
+    if zone.anchor != "top":
+        bands.append((0, int(zone.y0 * size) - gap))
+    if zone.anchor != "bottom":
+        bands.append((int(zone.y1 * size) + gap, size))
+    return [(a, b) for a, b in bands if b > a]
 
 
 def _form_box(zone: Zone, kind: str | None) -> motifs.Box:
-    """Where the form goes; with the type in the middle, it rises from the bottom edge."""
+    """Where the form goes: big. A centred title cuts through it, so it spans the page."""
     if zone.anchor == "top":
-        y0, y1 = 0.4, 0.94
+        y0, y1 = 0.38, 0.98
     elif zone.anchor == "bottom":
-        y0, y1 = 0.06, 0.6
+        y0, y1 = 0.02, 0.62
     else:
-        y0, y1 = 0.665, 1.08
+        # Taller than the page is wide: the halves above and below the title stay large.
+        y0, y1 = -0.04, 1.04
     if kind == "ground":
-        return motifs.Box(0.0, y0 + (y1 - y0) * 0.3, 1.0, min(y1, 1.0))
-    return motifs.Box(0.2, y0, 0.8, y1)
+        top = 0.62 if zone.anchor == "center" else y0 + (y1 - y0) * 0.3
+        return motifs.Box(0.0, top, 1.0, min(y1, 1.0))
+    return motifs.Box(0.02 if zone.anchor == "center" else 0.08, y0,
+                      0.98 if zone.anchor == "center" else 0.92, y1)
 
 
 def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray],
                zone: Zone, rng: np.random.Generator) -> None:
     size = canvas.shape[0]
     form, echo = focal_pair(colors)
+    if abs(luminance(form) - luminance(colors["background"])) < 0.25:
+        # A pale palette (fog, pastel) would leave a ghost of a form: damage needs contrast
+        # to show, so the form takes the ink, which the palette keeps readable on the paper.
+        form, echo = colors["ink"], form
     ink = motifs.Ink(body=form, detail=colors["accent"], glow=form, glow_strength=0.16)
     picked = first_motif(plan.motifs, "object", "ground")
     shape = None
@@ -71,9 +88,12 @@ def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
                          (cx - r * 0.95, cy + r * 0.72)])
         body = pen.mask()
         shape = motifs.Silhouette("form", "object", True, body, glow=soften(body, size, r * 0.3))
+    # A neon outline would tear into nothing: damage needs a solid mass to act on. No glow:
+    # a hard edge is what the colour fringes and tears cut against.
+    shape = replace(shape, body=bolden(shape.body, size), glow=motifs.EMPTY)
     # A ghost of the form in the secondary colour: the echo of a second tape generation.
-    ghost = misregister(shape.body, int(size * rng.choice([-1, 1]) * 0.035), 0, size)
-    paint(canvas, ghost, echo, 0.55)
+    ghost = misregister(shape.body, int(size * rng.choice([-1, 1]) * 0.05), 0, size)
+    paint(canvas, ghost, echo, 0.6)
     motifs.draw(canvas, shape, ink)
 
 
@@ -83,35 +103,49 @@ def _split_channels(canvas: np.ndarray, offset: int) -> None:
     canvas[..., 2] = np.roll(canvas[..., 2], -offset, axis=1)
 
 
-def _slice(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator) -> None:
-    """Cut the art rows into strips and tear some sideways, a few hard, most a little."""
+def _slice(canvas: np.ndarray, band: Band, rng: np.random.Generator) -> None:
+    """Cut the art rows into strips and tear many sideways, some hard, most a little."""
     size = canvas.shape[0]
     # Cut positions are drawn as page fractions, so the same tears happen at every size.
-    edge, bottom = rows[0] / size, rows[1] / size
+    edge, bottom = band[0] / size, band[1] / size
     while edge < bottom:
-        step = float(rng.uniform(0.006, 0.05))
+        step = float(rng.uniform(0.005, 0.04))
         y, y_next = round(edge * size), round(min(edge + step, bottom) * size)
         edge += step
         strip = canvas[y:y_next]
-        hard = rng.random() < 0.12
-        if hard or rng.random() < 0.4:
-            offset = float(np.clip(rng.normal(0, 0.03), -0.1, 0.1))
+        hard = rng.random() < 0.2
+        if hard or rng.random() < 0.45:
+            offset = float(np.clip(rng.normal(0, 0.035), -0.1, 0.1))
             if hard:
-                offset = float(rng.choice([-1, 1]) * rng.uniform(0.06, 0.14))
+                offset = float(rng.choice([-1, 1]) * rng.uniform(0.06, 0.16))
             strip[:] = np.roll(strip, int(size * offset), axis=1)
-            if rng.random() < 0.4:
-                _split_channels(strip, max(1, round(size * 0.012)))
+            if rng.random() < 0.5:
+                _split_channels(strip, max(1, round(size * 0.02)))
 
 
-def _corrupt_blocks(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator,
+def _displace(canvas: np.ndarray, band: Band, rng: np.random.Generator) -> None:
+    """One or two thick bands thrown far sideways with a wide colour split: the big,
+    deliberate break that makes the damage read at thumbnail size."""
+    size = canvas.shape[0]
+    a, b = band[0] / size, band[1] / size
+    for _ in range(int(rng.integers(1, 3))):
+        h = float(rng.uniform(0.04, 0.09))
+        y = a + float(rng.random()) * max(0.0, b - a - h)
+        offset = float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.24))
+        rows = slice(round(y * size), round(min(y + h, b) * size))
+        canvas[rows] = np.roll(canvas[rows], int(size * offset), axis=1)
+        _split_channels(canvas[rows], max(1, round(size * 0.035)))
+
+
+def _corrupt_blocks(canvas: np.ndarray, band: Band, rng: np.random.Generator,
                     colors: dict[str, np.ndarray]) -> None:
     size = canvas.shape[0]
-    a, b = rows
+    a, b = band
     for k in range(int(rng.integers(3, 6))):
         h = int(size * (rng.uniform(0.01, 0.025) if k == 0 else rng.uniform(0.02, 0.07)))
-        w = int(size * rng.uniform(0.05, 0.14 if k == 0 else 0.28))
+        w = int(size * rng.uniform(0.05, 0.14 if k == 0 else 0.3))
         y = a + int(rng.random() * max(1, b - h - a))
-        x = int(size * 0.15 + rng.random() * max(1.0, size * 0.7 - w))
+        x = int(size * 0.1 + rng.random() * max(1.0, size * 0.8 - w))
         block = canvas[y:y + h, x:x + w]
         if block.size == 0:
             continue
@@ -133,16 +167,16 @@ def _scanlines(canvas: np.ndarray, zone: Zone) -> None:
     period = max(2.5, size / 300)
     y = np.arange(size, dtype=np.float32)
     lines = 0.5 + 0.5 * np.cos(2 * np.pi * y / np.float32(period))
-    depth = 0.14 * (1.0 - 0.75 * zone.weight(size)[:, 0])
+    depth = 0.22 * (1.0 - 0.8 * zone.weight(size)[:, 0])
     # Centred on 1 so the lines texture the page without shifting its average brightness.
     canvas *= (1.0 + depth * (0.5 - lines))[:, None, None]
 
 
-def _tracking_noise(canvas: np.ndarray, rows: tuple[int, int], rng: np.random.Generator,
+def _tracking_noise(canvas: np.ndarray, band: Band, rng: np.random.Generator,
                     color: np.ndarray) -> None:
     """One band of snow where the tape's tracking slipped."""
     size = canvas.shape[0]
-    a, b = rows
+    a, b = band
     h = max(2, int(size * 0.012))
     y = a + int(rng.random() * max(1, b - h - a))
     texture = independent(rng)
@@ -157,11 +191,20 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
     zone = type_zone(plan.type_layout.anchor)
     canvas = paper_field(colors["background"], independent(rng), size, strength=0.015)
+    bands = _art_bands(zone, size)
+    edges = [0, *(row for band in bands for row in band), size]
+    calm = [slice(a, b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b > a]
+    clean = [canvas[rows].copy() for rows in calm]
     _draw_form(canvas, plan, colors, zone, rng)
-    rows = _art_rows(zone, size)
-    _split_channels(canvas, max(1, round(size * 0.005)))
-    _slice(canvas, rows, rng)
-    _corrupt_blocks(canvas, rows, rng, colors)
-    _tracking_noise(canvas, rows, rng, colors["ink"])
+    _split_channels(canvas, max(1, round(size * 0.01)))
+    for band in bands:
+        _slice(canvas, band, rng)
+        _displace(canvas, band, rng)
+        _corrupt_blocks(canvas, band, rng, colors)
+    _tracking_noise(canvas, bands[0], rng, colors["ink"])
+    # Everything outside the art bands goes back to clean paper: a hard-edged, quiet field
+    # for the type, which makes the damage around it look chosen rather than accidental.
+    for rows, paper in zip(calm, clean, strict=True):
+        canvas[rows] = paper
     _scanlines(canvas, zone)
-    return np.clip(canvas, 0.0, 1.0)
+    return np.clip(canvas, 0.0, 1.0, out=canvas)
