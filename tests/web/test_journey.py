@@ -40,6 +40,12 @@ def test_register_create_watch_rate_download_publish(page: Page, server: SleeveS
     expect(page.get_by_role("button", name="Cancel")).to_be_visible()
     screenshot(page, "progress", wait=False)
     assert not axe_violations(page)
+    # Each cover shows in its tile as soon as it is stored, while the others still shimmer.
+    first = page.locator(".job-grid img").first
+    expect(first).to_be_visible(timeout=RENDER_TIMEOUT_MS)
+    first.evaluate("img => img.decode()")
+    if page.locator(".card-pending").count():
+        screenshot(page, "progress-partial", wait=False)
     expect(page.get_by_role("heading", name="Your covers are ready")).to_be_visible(
         timeout=RENDER_TIMEOUT_MS)
     assert any("/events" in url for url in streams), "progress did not come over SSE"
