@@ -25,6 +25,7 @@ from sleeve.render.raster import (
     ramp,
     shade,
     smoothstep,
+    to_oklab,
     upscale,
     vignette,
 )
@@ -45,6 +46,26 @@ def _sky(colors: dict[str, np.ndarray], zone: Zone, res: int, edge: float) -> np
     t = np.clip(1.0 - np.abs(ys - edge) / 0.75, 0.0, 1.0)
     table = ramp([deep, bg, lifted], [0.0, 0.55, 1.0])
     return np.broadcast_to(apply_ramp(t, table), (res, res, 3)).copy()
+
+
+def _readable(c: np.ndarray, colors: dict[str, np.ndarray], gap: float) -> np.ndarray:
+    """``c`` pulled toward the palette's ink until its OKLab lightness stands ``gap`` off
+    the sky's.
+
+    Fog, sepia and pastel palettes have no colour far from their background: without this
+    the curtain and orb melt into mush and the page loses its focal point."""
+    bg, ink = _lightness(colors["background"]), colors["ink"]
+    if abs(_lightness(ink) - bg) <= gap:
+        return c
+    for t in (0.0, 0.15, 0.3, 0.45, 0.6, 0.75):
+        out = mix(c, ink, t)
+        if abs(_lightness(out) - bg) >= gap:
+            return out
+    return mix(c, ink, 0.75)
+
+
+def _lightness(c: np.ndarray) -> float:
+    return float(to_oklab(np.asarray(c, dtype=np.float32).reshape(1, 3))[0, 0])
 
 
 def _pools(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Generator,
@@ -75,8 +96,10 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
     below = np.exp(-((np.maximum(dy, 0.0) / 0.014) ** 2))
     above = np.exp(np.minimum(dy, 0.0) / 0.2)
     # Rays: noise stretched tall, contrast pushed so the curtain shows its folds.
-    rays = 0.2 + 0.8 * smoothstep(0.25, 0.85, fbm(rng, res, cells=3.0, octaves=4,
-                                                      stretch=(16.0, 1.0)))
+    # On a light sky the folds stay strong throughout: a ribbon of colour, not a haze.
+    floor = 0.5 if luminance(colors["background"]) > 0.45 else 0.2
+    rays = floor + (1.0 - floor) * smoothstep(0.25, 0.85, fbm(rng, res, cells=3.0, octaves=4,
+                                                              stretch=(16.0, 1.0)))
     lo = rng.uniform(-0.25, 0.15)  # the curtain thins out toward one side, never both
     reach = smoothstep(lo, lo + 0.5, xs) * smoothstep(1.25 + lo, 0.75 + lo, xs)
     intensity = (below * above * rays * (0.55 + 0.45 * reach) * (1.0 - calm))[..., None]
@@ -87,11 +110,12 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
         bg = luminance(colors["background"])
         edge_color, crown = sorted((colors["primary"], colors["secondary"], colors["accent"]),
                                    key=lambda c: -abs(luminance(c) - bg))[:2]
+        edge_color, crown = _readable(edge_color, colors, 0.32), _readable(crown, colors, 0.16)
     height = np.clip(-dy / 0.22, 0.0, 1.0)[..., None]
     light = edge_color + (crown - edge_color) * height
     if luminance(colors["background"]) > 0.45:
         # On a light sky light cannot add; the curtain is laid on as colour instead.
-        page += (light - page) * (intensity * 0.85)
+        page += (light - page) * np.minimum(intensity * 1.1, 1.0)
         return
     glow = light * np.minimum(intensity * 1.25, 1.0)
     page *= 1.0 - glow
@@ -116,6 +140,11 @@ def _orb(page: np.ndarray, colors: dict[str, np.ndarray], zone: Zone, edge: floa
     # A flat gradient disc, light falling from the top: luminous, not a shaded ball.
     t = np.clip((ys - (cy - r)) / (2 * r), 0.0, 1.0) + 0.0 * xs
     shine = mix(colors["accent"], np.ones(3, dtype=np.float32), 0.25)
+    if luminance(colors["background"]) > 0.45:
+        # On a pale sky a white-lit disc melts away and a grey one reads as an eclipse: the
+        # sun is the warm accent, deepened just enough to stand off the sky.
+        core = _readable(colors["accent"], colors, 0.22)
+        shine = mix(core, np.ones(3, dtype=np.float32), 0.2)
     fill = apply_ramp(t, ramp([shine, mix(shine, core, 0.5), core], [0.0, 0.45, 1.0]))
     page += (colors["accent"] - page) * glow * 0.6
     page += (fill - page) * body
