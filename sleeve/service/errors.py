@@ -2,45 +2,46 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     status = 400
     title = "Bad request"
+
+    def __init_subclass__(cls, *, status: int | None = None, title: str | None = None,
+                          **kwargs: Any) -> None:
+        # Each kind of error is declared in one line: its HTTP status and problem title.
+        super().__init_subclass__(**kwargs)
+        cls.status = cls.status if status is None else status
+        cls.title = cls.title if title is None else title
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
 
 
-class NotFound(ServiceError):
-    status = 404
-    title = "Not found"
+class NotFound(ServiceError, status=404, title="Not found"):
+    pass
 
 
-class Conflict(ServiceError):
-    status = 409
-    title = "Conflict"
+class Conflict(ServiceError, status=409, title="Conflict"):
+    pass
 
 
-class Unauthorized(ServiceError):
-    status = 401
-    title = "Unauthorized"
+class Unauthorized(ServiceError, status=401, title="Unauthorized"):
+    pass
 
 
-class Forbidden(ServiceError):
-    status = 403
-    title = "Forbidden"
+class Forbidden(ServiceError, status=403, title="Forbidden"):
+    pass
 
 
-class Invalid(ServiceError):
-    status = 422
-    title = "Invalid request"
+class Invalid(ServiceError, status=422, title="Invalid request"):
+    pass
 
 
-class RateLimited(ServiceError):
-    status = 429
-    title = "Too many requests"
-
+class RateLimited(ServiceError, status=429, title="Too many requests"):
     def __init__(self, detail: str, retry_after_s: int) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s

@@ -11,13 +11,13 @@ from datetime import timedelta
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import insert, select
+from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from sleeve.core.brief import Brief
 from sleeve.db.engine import transaction
-from sleeve.db.models import BriefRow, Cover, Job, Subject
+from sleeve.db.models import BriefRow, Cover, Job, Subject, User
 from sleeve.db.types import new_id, utcnow
 from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
@@ -68,31 +68,63 @@ def _view(session: Session, job: Job) -> JobView:
     covers = session.scalars(
         select(Cover).where(Cover.job_id == job.id).order_by(Cover.position)
     ).all()
-    return JobView.of(job, brief, list(covers))
+    return JobView.of_rows(job, brief, list(covers))
 
 
 def _owned_job(session: Session, user_id: str, job_id: str) -> Job:
     return get_owned(session, Job, job_id, user_id, "job")
 
 
-def _check_rate(session: Session, user_id: str, limit: int) -> None:
-    """At most ``limit`` jobs in any 60 s: look at the limit-th newest job only (an index walk
-    of ``limit`` entries, however many jobs the user has)."""
+# One round trip answers both questions a new job must ask: is this Idempotency-Key already
+# used, and does the user already have ``limit`` jobs in the window (the limit-th newest job:
+# an index walk of at most ``limit`` entries, however many jobs the user has)? Built once:
+# constructing a statement costs more than running it.
+_recent = aliased(Job)
+_NTH_NEWEST = (
+    select(_recent.created_at)
+    .where(_recent.user_id == User.id, _recent.created_at > bindparam("since"))
+    .order_by(_recent.created_at.desc()).offset(bindparam("skip")).limit(1)
+    .correlate(User).scalar_subquery()
+)
+_GATE = (
+    select(_NTH_NEWEST, Job.id, Job.request_hash).select_from(User)
+    .outerjoin(Job, and_(Job.user_id == User.id, Job.idempotency_key == bindparam("key")))
+    .where(User.id == bindparam("user_id"))
+)
+_INSERT_BRIEF = insert(BriefRow.metadata.tables[BriefRow.__tablename__])
+_INSERT_JOB = insert(Job.metadata.tables[Job.__tablename__])
+_LOCK_USER = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+
+
+def _take_turns(session: Session, user_id: str) -> None:
+    """Job creations by one user take turns, so the rate check and the insert are atomic on
+    every replica: PostgreSQL locks the user's row until commit (the checks that follow are
+    new statements, so under READ COMMITTED they see the job the previous holder stored);
+    SQLite takes its single write lock before reading instead of at the first insert."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        session.execute(_LOCK_USER, {"user_id": user_id})
+
+
+def _gate(session: Session, user_id: str, key: str | None, digest: str,
+          limit: int) -> Job | None:
+    """The job this Idempotency-Key already made, or None when a new one may be made.
+
+    Raises Conflict for a key reused with another body, RateLimited over the limit.
+    """
     now = utcnow()
-    nth_newest = session.scalar(
-        select(Job.created_at).where(Job.user_id == user_id, Job.created_at > now - RATE_WINDOW)
-        .order_by(Job.created_at.desc()).offset(limit - 1).limit(1)
-    )
+    row = session.execute(_GATE, {"since": now - RATE_WINDOW, "skip": limit - 1,
+                                  "key": key, "user_id": user_id}).one()
+    nth_newest, existing_id, existing_hash = row
+    if existing_id is not None:
+        if existing_hash != digest:
+            raise Conflict("this Idempotency-Key was used with a different request body")
+        return session.get(Job, existing_id)
     if nth_newest is not None:
         wait = (nth_newest + RATE_WINDOW - now).total_seconds()
         raise RateLimited(f"at most {limit} jobs per minute", max(1, math.ceil(wait)))
-
-
-def _existing(session: Session, user_id: str, key: str, digest: str) -> Job | None:
-    job = session.scalar(select(Job).where(Job.user_id == user_id, Job.idempotency_key == key))
-    if job is not None and job.request_hash != digest:
-        raise Conflict("this Idempotency-Key was used with a different request body")
-    return job
+    return None
 
 
 def create_job(services: Services, user_id: str, request: JobRequest,
@@ -105,13 +137,13 @@ def create_job(services: Services, user_id: str, request: JobRequest,
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise Invalid("Idempotency-Key: must be 1 to 200 characters")
     digest = request.digest()
+    limit = services.settings.rate_limit_jobs_per_minute
     try:
         with transaction(services.sessions) as session:
-            if idempotency_key is not None:
-                found = _existing(session, user_id, idempotency_key, digest)
-                if found is not None:
-                    return _view(session, found), False
-            _check_rate(session, user_id, services.settings.rate_limit_jobs_per_minute)
+            _take_turns(session, user_id)
+            found = _gate(session, user_id, idempotency_key, digest, limit)
+            if found is not None:
+                return _view(session, found), False
             if request.subject_id is not None:
                 subject = find(session, Subject, request.subject_id)
                 if subject is None or subject.user_id != user_id:
@@ -128,16 +160,17 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                 request_hash=digest if idempotency_key else None, created_at=now,
                 attempts=0, cancel_requested=False, render_seconds=0.0,
             )
-            # Core inserts: the ORM unit of work costs more than the rest of this request.
-            session.execute(insert(BriefRow), [_columns(brief)])
-            session.execute(insert(Job), [_columns(job)])
-            view = JobView.of(job, brief, [])
+            # Core inserts on the tables: the ORM unit of work (and even its bulk insert path)
+            # costs more than the rest of this request.
+            session.execute(_INSERT_BRIEF, [_columns(brief)])
+            session.execute(_INSERT_JOB, [_columns(job)])
+            view = JobView.of_rows(job, brief, [])
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its job.
         if idempotency_key is None:
             raise
         with transaction(services.sessions) as session:
-            found = _existing(session, user_id, idempotency_key, digest)
+            found = _gate(session, user_id, idempotency_key, digest, limit)
             assert found is not None
             return _view(session, found), False
     try:

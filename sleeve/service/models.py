@@ -32,11 +32,6 @@ class ModelView(View):
     created_at: datetime
     promoted_at: datetime | None
 
-    @classmethod
-    def of(cls, row: ModelVersion) -> ModelView:
-        return cls(id=row.id, kind=row.kind, version=row.version, state=row.state,
-                   metrics=row.metrics, created_at=row.created_at, promoted_at=row.promoted_at)
-
 
 def is_admin(services: Services, email: str | None) -> bool:
     admins = {e.strip().lower() for e in services.settings.admin_emails.split(",") if e.strip()}

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from sleeve.core.brief import Brief
-from sleeve.db.models import ApiToken, BriefRow, Cover, Job, Review, Subject, User
+from sleeve.db.models import BriefRow, Cover, Job
 
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 
 
 class View(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        """The view of a row that has every field as an attribute of the same name."""
+        return cls.model_validate(row, from_attributes=True)
 
 
 class UserView(View):
@@ -23,11 +28,6 @@ class UserView(View):
     display_name: str
     created_at: datetime
 
-    @classmethod
-    def of(cls, user: User) -> UserView:
-        return cls(id=user.id, email=user.email, display_name=user.display_name,
-                   created_at=user.created_at)
-
 
 class TokenView(View):
     id: str
@@ -35,11 +35,6 @@ class TokenView(View):
     prefix: str = Field(description="The first characters of the token, to recognise it.")
     created_at: datetime
     expires_at: datetime | None
-
-    @classmethod
-    def of(cls, row: ApiToken) -> TokenView:
-        return cls(id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at,
-                   expires_at=row.expires_at)
 
 
 class NewTokenView(TokenView):
@@ -84,12 +79,6 @@ class ReviewView(View):
     created_at: datetime
     updated_at: datetime
 
-    @classmethod
-    def of(cls, review: Review) -> ReviewView:
-        return cls(id=review.id, cover_id=review.cover_id, rating=review.rating,
-                   comment=review.comment, created_at=review.created_at,
-                   updated_at=review.updated_at)
-
 
 class CoverDetailView(CoverView):
     plan: dict[str, Any]
@@ -115,7 +104,7 @@ class JobView(View):
     covers: list[CoverView]
 
     @classmethod
-    def of(cls, job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
+    def of_rows(cls, job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
         return cls(
             id=job.id, state=job.state, progress=job.progress, error=job.error,
             brief=brief.to_brief(),
@@ -130,11 +119,6 @@ class SubjectView(View):
     name: str
     state: str
     created_at: datetime
-
-    @classmethod
-    def of(cls, subject: Subject) -> SubjectView:
-        return cls(id=subject.id, name=subject.name, state=subject.state,
-                   created_at=subject.created_at)
 
 
 class Page(View):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
@@ -41,6 +42,35 @@ def test_failed_create_writes_nothing(services: Services) -> None:
         briefs = session.scalar(select(func.count()).where(BriefRow.user_id == user))
         made = session.scalar(select(func.count()).where(Job.user_id == user))
     assert briefs == made == 3  # the refused job left no brief behind
+
+
+def test_rate_limit_holds_under_concurrent_requests(settings: Settings) -> None:
+    """Two replicas (each its own engine, pool and in-process lock) take simultaneous
+    requests from one user: exactly the limit get through, the rest are refused."""
+    limit, per_replica = 3, 6
+    limited = settings.model_copy(update={"rate_limit_jobs_per_minute": limit})
+    replicas = [Services.from_settings(limited, run_workers=False) for _ in range(2)]
+    user = _user(replicas[0])
+    start = threading.Barrier(2 * per_replica)
+    outcomes: list[str] = []
+
+    def post(services: Services) -> None:
+        start.wait()
+        try:
+            jobs.create_job(services, user, _request())
+            outcomes.append("created")
+        except RateLimited:
+            outcomes.append("limited")
+
+    threads = [threading.Thread(target=post, args=(services,))
+               for services in replicas for _ in range(per_replica)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["created"] * limit + ["limited"] * (2 * per_replica - limit)
+    with transaction(replicas[0].sessions) as session:
+        assert session.scalar(select(func.count()).where(Job.user_id == user)) == limit
 
 
 def test_idempotent_create(services: Services) -> None:
