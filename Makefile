@@ -11,13 +11,21 @@ PORT ?= 8000
 
 # Debian packages: fonts covering Hangul, kana/kanji, Latin, Cyrillic, emoji, and the browser
 # used by the web tests. Installed only when a marker file is missing.
-FONT_PKGS := fonts-noto-cjk fonts-inter fonts-bebas-neue fonts-ebgaramond fonts-league-spartan \
-	fonts-dejavu-core fonts-symbola
+FONT_PKGS := fonts-noto-cjk fonts-noto-core fonts-noto-color-emoji fonts-inter fonts-bebas-neue \
+	fonts-ebgaramond fonts-league-spartan fonts-dejavu-core fonts-symbola libfribidi0
 FONT_MARKERS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
 	/usr/share/fonts/opentype/inter/Inter-Regular.otf \
 	/usr/share/fonts/opentype/bebas-neue/BebasNeue-Regular.otf \
 	/usr/share/fonts/opentype/ebgaramond/EBGaramond12-Regular.otf \
-	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+	/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+	/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf \
+	/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf \
+	/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf \
+	/usr/share/fonts/opentype/league-spartan/LeagueSpartan-Bold.otf
+# Pillow's complex-text layout (right-to-left order, Arabic shaping) loads FriBiDi from the system.
+FRIBIDI := $(firstword $(wildcard /usr/lib/*/libfribidi.so.0 /usr/lib/libfribidi.so.0))
+# Root installs directly; anyone else goes through sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test lint typecheck pytest fonts chromium system-deps contact-sheet bench clean
 
@@ -42,19 +50,19 @@ system-deps: fonts chromium
 
 # apt-get update runs once per machine (its lists are the marker).
 /var/lib/apt/lists/.sleeve-updated:
-	apt-get update -q
-	touch $@
+	$(SUDO) apt-get update -q
+	$(SUDO) touch $@
 
 fonts:
-	@missing=0; for f in $(FONT_MARKERS); do [ -f "$$f" ] || missing=1; done; \
+	@missing=0; for f in $(FONT_MARKERS) $(or $(FRIBIDI),/nonexistent); do [ -f "$$f" ] || missing=1; done; \
 	if [ $$missing = 1 ]; then \
 		$(MAKE) /var/lib/apt/lists/.sleeve-updated && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FONT_PKGS); \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FONT_PKGS); \
 	fi
 
 chromium:
 	@[ -x /usr/bin/chromium ] || { $(MAKE) /var/lib/apt/lists/.sleeve-updated && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 $(VENV)/bin/python:
 	$(PY) -m venv $(VENV)
