@@ -72,6 +72,28 @@ def shade(c: np.ndarray, lightness: float) -> np.ndarray:
     return from_oklab(lab)
 
 
+def lightness(c: np.ndarray) -> float:
+    """OKLab lightness of one colour: perceptual, unlike ``luminance``."""
+    return float(to_oklab(np.asarray(c, dtype=np.float32))[..., 0])
+
+
+def standing_off(c: np.ndarray, backdrop: np.ndarray, gap: float,
+                 chroma: float = 1.25) -> np.ndarray:
+    """``c`` if its OKLab lightness is ``gap`` off ``backdrop``'s; else the same hue made that
+    much deeper (or paler, on a dark backdrop), with its chroma lifted by ``chroma``.
+
+    A pale accent on a pale sky becomes a richer version of itself (gold → amber), where
+    swapping in another palette colour would give a grey or navy disc: an eclipse, not a sun.
+    """
+    lab = to_oklab(np.asarray(c, dtype=np.float32))
+    ground = lightness(backdrop)
+    if abs(float(lab[0]) - ground) >= gap:
+        return np.asarray(c, dtype=np.float32)
+    lab[0] = ground - gap if ground > 0.5 else ground + gap
+    lab[1:] *= chroma
+    return np.clip(from_oklab(lab), 0.0, 1.0).astype(np.float32)
+
+
 def luminance(c: np.ndarray) -> float:
     """Relative luminance (WCAG) of one sRGB colour."""
     return float(srgb_to_linear(c) @ np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32))

@@ -27,6 +27,23 @@ def test_ramp_passes_through_its_stops_and_blends_perceptually() -> None:
     assert np.all(np.diff(table[:, 0]) >= -1e-6)  # monotonic: no banding reversals
 
 
+def test_standing_off_deepens_a_colour_in_its_own_hue_only_when_it_would_melt() -> None:
+    sky, gold, navy = raster.rgb("#e9e4d6"), raster.rgb("#e8b33c"), raster.rgb("#1b2a41")
+    # Already far enough from the sky: returned as it is.
+    assert np.allclose(raster.standing_off(navy, sky, 0.16), navy)
+    sun = raster.standing_off(gold, sky, 0.16)
+    assert raster.lightness(sky) - raster.lightness(sun) == pytest.approx(0.16, abs=0.01)
+    # Still gold, and richer: hue kept, chroma lifted (not a grey or a swapped-in navy).
+    lab_gold, lab_sun = raster.to_oklab(gold), raster.to_oklab(sun)
+    assert np.degrees(abs(np.arctan2(lab_sun[2], lab_sun[1])
+                          - np.arctan2(lab_gold[2], lab_gold[1]))) < 6.0
+    assert np.hypot(lab_sun[1], lab_sun[2]) > np.hypot(lab_gold[1], lab_gold[2])
+    # On a dark backdrop the colour is lifted instead.
+    night = raster.rgb("#10141c")
+    moon = raster.standing_off(raster.rgb("#1d2433"), night, 0.2)
+    assert raster.lightness(moon) - raster.lightness(night) == pytest.approx(0.2, abs=0.01)
+
+
 def test_fbm_is_smooth_normalised_and_seeded() -> None:
     a = raster.fbm(np.random.default_rng(1), 128)
     assert a.shape == (128, 128) and a.dtype == np.float32

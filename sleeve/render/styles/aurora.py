@@ -20,12 +20,13 @@ from sleeve.render.raster import (
     coords,
     fbm,
     field_res,
+    lightness,
     luminance,
     mix,
     ramp,
     shade,
     smoothstep,
-    to_oklab,
+    standing_off,
     upscale,
     vignette,
 )
@@ -54,18 +55,15 @@ def _readable(c: np.ndarray, colors: dict[str, np.ndarray], gap: float) -> np.nd
 
     Fog, sepia and pastel palettes have no colour far from their background: without this
     the curtain and orb melt into mush and the page loses its focal point."""
-    bg, ink = _lightness(colors["background"]), colors["ink"]
-    if abs(_lightness(ink) - bg) <= gap:
+    bg, ink = lightness(colors["background"]), colors["ink"]
+    if abs(lightness(ink) - bg) <= gap:
         return c
     for t in (0.0, 0.15, 0.3, 0.45, 0.6, 0.75):
         out = mix(c, ink, t)
-        if abs(_lightness(out) - bg) >= gap:
+        if abs(lightness(out) - bg) >= gap:
             return out
     return mix(c, ink, 0.75)
 
-
-def _lightness(c: np.ndarray) -> float:
-    return float(to_oklab(np.asarray(c, dtype=np.float32).reshape(1, 3))[0, 0])
 
 
 def _pools(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Generator,
@@ -143,7 +141,7 @@ def _orb(page: np.ndarray, colors: dict[str, np.ndarray], zone: Zone, edge: floa
     if luminance(colors["background"]) > 0.45:
         # On a pale sky a white-lit disc melts away and a grey one reads as an eclipse: the
         # sun is the warm accent, deepened just enough to stand off the sky.
-        core = _readable(colors["accent"], colors, 0.22)
+        core = standing_off(colors["accent"], colors["background"], 0.2)
         shine = mix(core, np.ones(3, dtype=np.float32), 0.2)
     fill = apply_ramp(t, ramp([shine, mix(shine, core, 0.5), core], [0.0, 0.45, 1.0]))
     page += (colors["accent"] - page) * glow * 0.6

@@ -31,6 +31,7 @@ from sleeve.render.raster import (
     resize,
     shade,
     soften,
+    standing_off,
     upscale,
     vignette,
 )
@@ -181,11 +182,9 @@ def _disc(page: np.ndarray, scene: _Scene, colors: dict[str, np.ndarray], which:
         return
     sky = page[int(np.clip(cy, 0, 0.99) * size), int(np.clip(cx, 0, 0.99) * size)]
     if luminance(sky) > 0.4:
-        # A pale sky: the disc is a printed colour, the one standing out most.
-        body = colors["accent"]
-        if abs(luminance(body) - luminance(sky)) < 0.12:
-            body = max((colors["primary"], colors["secondary"]),
-                       key=lambda c: abs(luminance(c) - luminance(sky)))
+        # A pale sky: the disc is printed in the accent, deepened in its own hue where it
+        # would melt into the sky (another palette colour would make a dark, eclipsed disc).
+        body = standing_off(colors["accent"], sky, 0.16)
         light(page, shape.glow, body, 0.2)
     elif which == "sun":
         body = mix(colors["accent"], WHITE, 0.35)
