@@ -7,7 +7,6 @@
 from sleeve.core.brief import Brief
 from sleeve.core.plan import CoverPlan
 from sleeve.pipeline import Cover, generate, render_plan
-
-__version__ = "0.1.0"
+from sleeve.version import __version__
 
 __all__ = ["Brief", "Cover", "CoverPlan", "__version__", "generate", "render_plan"]

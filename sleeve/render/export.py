@@ -18,11 +18,14 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
+from importlib import resources
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
-from PIL import Image, ImageCms
+from PIL import Image
 from PIL.PngImagePlugin import PngInfo
+
+from sleeve.version import __version__
 
 ImageFormat = Literal["png", "jpeg"]
 FORMATS: tuple[ImageFormat, ...] = ("png", "jpeg")
@@ -63,17 +66,18 @@ def software() -> str:
     try:
         version = importlib_metadata.version("sleeve")
     except importlib_metadata.PackageNotFoundError:
-        # Imported lazily: sleeve/__init__ imports the pipeline, which imports this module.
-        import sleeve
-
-        version = sleeve.__version__
+        version = __version__
     return f"Sleeve {version}"
 
 
 @lru_cache(maxsize=1)
 def srgb_profile() -> bytes:
-    """ICC bytes of the sRGB profile, built once (createProfile costs a few ms)."""
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    """ICC bytes of the sRGB profile.
+
+    Shipped as a file rather than built with ``ImageCms.createProfile``: LittleCMS stamps the
+    creation time into the header, which would make every run's bytes differ.
+    """
+    return (resources.files("sleeve.render") / "data" / "sRGB.icc").read_bytes()
 
 
 def encode(image: Image.Image, fmt: ImageFormat, metadata: CoverMetadata) -> bytes:
