@@ -95,14 +95,20 @@ def independent(rng: np.random.Generator) -> np.random.Generator:
     return np.random.default_rng(int(rng.integers(0, 2**63)))
 
 
-def bolden(body: Mask, size: int) -> Mask:
-    """Thin silhouettes (a neon outline) get a heavier stroke; solid ones pass unchanged.
+def is_thin(body: Mask) -> bool:
+    """A line drawing (a neon outline) rather than a solid silhouette."""
+    return not body.is_empty() and float(body.alpha.mean()) <= 0.2
+
+
+def bolden(body: Mask, size: int, weight: float = 1.0) -> Mask:
+    """Thin silhouettes (a neon outline) get a heavier stroke, about ``weight`` × 2% of the
+    page wide; solid ones pass unchanged.
 
     Hairlines vanish in halftone dots and look flimsy cut from paper.
     """
-    if body.is_empty() or float(body.alpha.mean()) > 0.2:
+    if not is_thin(body):
         return body
-    thick = soften(body, size, size * 0.006)
+    thick = soften(body, size, size * 0.006 * weight)
     return Mask(np.clip(thick.alpha * 3.0, 0.0, 1.0), thick.top, thick.left)
 
 

@@ -21,6 +21,7 @@ from sleeve.render.page import (
     bolden,
     first_motif,
     independent,
+    is_thin,
     palette_rgb,
     paper_field,
     pixel_centres,
@@ -89,6 +90,13 @@ def _with_tone(mask: Mask, tone: np.ndarray) -> Mask:
     return Mask((mask.alpha * tone).astype(np.float32), mask.top, mask.left)
 
 
+def _diagonal(mask: Mask, cx: float, cy: float, r: float) -> np.ndarray:
+    """0 at the top-left of a form of radius ``r`` round (cx, cy), 1 at its bottom-right,
+    over the mask's window: the direction the ink thins out along."""
+    ys, xs = pixel_centres(mask.top, mask.left, *mask.alpha.shape)
+    return np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
+
+
 def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     colors = palette_rgb(plan.palette)
     zone = type_zone(plan.type_layout.anchor)
@@ -137,10 +145,15 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
                          (cy + r * 1.2) / size)
         shape = motifs.silhouette(object_name, size, rng, box)
         if shape is not None:
-            focal_mask, glow = bolden(shape.body, size), shape.glow
+            # A line drawing prints in a heavy stroke over a tint disc in the accent ink,
+            # a little off-centre: on its own an outline is too thin to carry the page.
+            if is_thin(shape.body):
+                backing = coverage(circle(cx + 0.1 * r, cy + 0.08 * r, r * 0.92), size)
+                plates.append(_Plate(_with_tone(backing, 0.55 - 0.25 * _diagonal(
+                    backing, cx, cy, r)), accent_ink, 15.0))
+            focal_mask, glow = bolden(shape.body, size, weight=2.0), shape.glow
             accent = shape.detail if accent.is_empty() else accent
-    ys, xs = pixel_centres(focal_mask.top, focal_mask.left, *focal_mask.alpha.shape)
-    diag = np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
+    diag = _diagonal(focal_mask, cx, cy, r)
     focal_tone = _with_tone(focal_mask, 1.0 - 0.7 * np.clip(diag * 1.6 - 0.35, 0, 1))
     if not glow.is_empty():
         # A light source's glow prints as a halo of fine dots around it.
