@@ -7,10 +7,26 @@ import unicodedata
 
 # Zero-width and bidi-control characters that are invisible but change comparison and layout.
 _INVISIBLE = {
-    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
-    "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-    "\u2066", "\u2067", "\u2068", "\u2069",
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    "\u00ad",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
 }
+# Line and paragraph separators a paste from a word processor or a web page brings along.
+_LINE_BREAKS = {"\n", "\u2028", "\u2029", "\u0085", "\x0b", "\x0c"}
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2000-\u200a\u202f\u205f]+")
 
 
@@ -30,6 +46,9 @@ def normalize(value: str, *, multiline: bool = False) -> str:
     blank lines reduced to one.
     """
     text = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    # Whitespace becomes a space (a tab is a word break, not a control to delete) before
+    # invisible and control characters go.
+    text = "".join("\n" if ch in _LINE_BREAKS else " " if ch.isspace() else ch for ch in text)
     if not multiline:
         text = text.replace("\n", " ")
     text = "".join(ch for ch in text if _keep(ch, multiline))
