@@ -1,10 +1,12 @@
-"""Readiness: can this process reach its database, blob store and queue?"""
+"""Readiness: can this process reach its database, blob store and queue, and which engines
+can it run?"""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
 from sleeve.db.engine import transaction
+from sleeve.engines import engine_status
 from sleeve.jobs import lifecycle
 from sleeve.service.context import Services
 
@@ -28,7 +30,20 @@ def readiness(services: Services) -> dict[str, str]:
         checks["queue"] = "ok"
     except Exception as exc:
         checks["queue"] = f"unreachable: {type(exc).__name__}: {exc}"[:200]
+    default = engine_status().get(services.settings.engine)
+    if default is None:
+        checks["engine"] = f"unknown engine {services.settings.engine!r}"
+    else:
+        checks["engine"] = "ok" if default.available else f"unavailable: {default.reason}"
     return checks
+
+
+def engine_report() -> dict[str, dict[str, object]]:
+    """Every engine, whether it can run here, and why not (for ``/readyz``)."""
+    return {
+        name: {"available": status.available, "reason": status.reason}
+        for name, status in engine_status().items()
+    }
 
 
 def job_counts(services: Services) -> dict[str, int]:

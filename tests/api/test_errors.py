@@ -86,7 +86,12 @@ def test_health_ready_metrics(client: TestClient, auth: dict[str, str], tmp_path
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.text
-    assert ready.json()["checks"] == {"database": "ok", "storage": "ok", "queue": "ok"}
+    assert ready.json()["checks"] == {
+        "database": "ok", "storage": "ok", "queue": "ok", "engine": "ok"
+    }
+    engines = ready.json()["engines"]
+    assert engines["procedural"]["available"] is True
+    assert set(engines) == {"procedural", "diffusion"} and engines["diffusion"]["reason"]
     client.post("/v1/jobs", json=job_body(count=1), headers=auth)
     text = client.get("/metrics").text
     assert 'sleeve_http_request_duration_seconds_bucket{le="0.005",method="POST",' \
@@ -94,3 +99,15 @@ def test_health_ready_metrics(client: TestClient, auth: dict[str, str], tmp_path
     assert "sleeve_queue_depth" in text and 'sleeve_jobs{state="succeeded"}' in text
     shutil.rmtree(tmp_path / "blobs")  # the store is gone: not ready
     _is_problem(client.get("/readyz"), 503)
+
+
+def test_readyz_is_not_ready_when_the_default_engine_cannot_run(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(engine="diffusion", sdxl_model="/nonexistent/sdxl")
+    ready = client.get("/readyz")
+    _is_problem(ready, 503)
+    body = ready.json()
+    assert body["checks"]["engine"].startswith("unavailable")
+    assert body["engines"]["procedural"]["available"] is True
+    assert body["engines"]["diffusion"]["available"] is False

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from sleeve.api.deps import ServicesDep
 from sleeve.api.metrics import render_metrics
 from sleeve.api.problems import problem
-from sleeve.service.health import readiness
+from sleeve.service.health import engine_report, readiness
 
 router = APIRouter(tags=["health"])
 
@@ -24,10 +24,12 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", responses={503: {"description": "A dependency is unreachable."}})
 def readyz(services: ServicesDep, request: Request) -> Response:
     checks = readiness(services)
+    engines = engine_report()
     if all(v == "ok" for v in checks.values()):
-        return JSONResponse({"status": "ok", "checks": checks})
+        return JSONResponse({"status": "ok", "checks": checks, "engines": engines})
     failing = ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok")
-    return problem(503, f"not ready: {failing}", request.url.path, checks=checks)
+    return problem(503, f"not ready: {failing}", request.url.path, checks=checks,
+                   engines=engines)
 
 
 @router.get("/metrics", response_class=Response)
