@@ -129,3 +129,22 @@ def test_dominant_colours_come_from_the_palette(style: str, palette: str) -> Non
     top = keys[np.argmax(counts)]
     dominant = np.asarray([top // 256, (top // 16) % 16, top % 16], dtype=np.float32) / 15
     assert float(np.min(np.linalg.norm(swatches - dominant, axis=1))) < 0.1
+
+
+@pytest.mark.parametrize("anchor", ["top", "bottom", "center"])
+def test_glitch_damage_is_bold_in_the_art_and_absent_from_the_type_zone(
+        anchor: TypeAnchor) -> None:
+    # A neutral palette: any colour in the render comes from the red/blue channel split.
+    plan = _plan("glitch", anchor=anchor, palette="hiphop", motifs=["moon"])
+    size = 512
+    rgb = _render(plan, 3, size)
+    fringe = np.abs(rgb[..., 0] - rgb[..., 2]) > 0.25
+    zone = type_zone(anchor)
+    rows = np.zeros(size, dtype=bool)
+    rows[zone.rows(size)] = True
+    assert float(fringe[rows].mean()) == 0.0
+    # Strong split: a visible share of the art is colour fringe, not a hairline here and there.
+    assert float(fringe[~rows].mean()) > 0.05
+    # A big form: light pixels (the moon on black) cover a good part of the art rows.
+    lit = rgb[~rows].mean(axis=-1) > 0.5
+    assert float(lit.mean()) > 0.2
