@@ -137,3 +137,26 @@ def test_landscape_follows_the_mood_when_no_ground_motif_is_given(plan_for: Plan
     sad = plan_for("landscape", motifs=[], mood=Mood(valence=-0.6, energy=-0.5, label="blue"))
     happy = plan_for("landscape", motifs=[], mood=Mood(valence=0.7, energy=0.6, label="joy"))
     assert not np.array_equal(_render(sad, 4, 256), _render(happy, 4, 256))
+
+
+PALE = {
+    "fog": Palette(background="#d9dcdf", primary="#9aa3ab", secondary="#bfc5ca",
+                   accent="#c9a27a", ink="#2b2f33"),
+    "pastel": Palette(background="#f4e1e6", primary="#b9d7ea", secondary="#f7c9b6",
+                      accent="#9b8ec9", ink="#4a4058"),
+}
+
+
+@pytest.mark.parametrize("palette", sorted(PALE))
+@pytest.mark.parametrize("anchor", ["top", "bottom", "center"])
+def test_aurora_on_a_pale_palette_keeps_a_light_dark_structure(
+        make_plan: Planner, palette: str, anchor: TypeAnchor) -> None:
+    """The squint test: blurred to 16 px, a fog or pastel aurora is not uniform mush."""
+    layout = TypeLayout(name="top-left", anchor=anchor, typeface="serif", uppercase=False,
+                        tracking=0.0)
+    plan = make_plan(style="aurora", type_layout=layout, palette=PALE[palette], motifs=[])
+    weights = np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32)
+    for seed in range(1, 6):
+        rgb = get_style("aurora")(plan, np.random.default_rng(seed), 256)
+        squint = (rgb @ weights).reshape(16, 16, 16, 16).mean(axis=(1, 3))
+        assert float(squint.max() - squint.min()) > 0.21
