@@ -1,3 +1,3 @@
-from sleeve.cli import app
+from sleeve.cli import main
 
-app(prog_name="sleeve")
+main()

@@ -18,6 +18,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sleeve.config import get_settings
+
+try:  # Typer 0.26 and later carry their own copy of Click.
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - older Typer on the real Click
+    from click.exceptions import UsageError  # type: ignore[assignment]
+
 from sleeve.core.brief import Brief
 from sleeve.errors import describe_validation_error
 from sleeve.render.export import ImageFormat, thumbnail
@@ -192,6 +199,20 @@ def _check_style(style: str | None) -> None:
 
 
 @contextlib.contextmanager
+def configuration_errors_exit() -> Iterator[None]:
+    """A database, storage or broker setting that cannot work is a one-line error, exit 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        # The first line of SQLAlchemy's message names the problem; the rest is a doc link.
+        fail(f"database ({get_settings().database_url.split('@')[-1]}): {str(exc).splitlines()[0]}")
+    except (ValueError, ImportError, OSError) as exc:
+        fail(f"configuration: {exc}")
+
+
+@contextlib.contextmanager
 def bad_input_exits() -> Iterator[None]:
     try:
         yield
@@ -360,7 +381,7 @@ def generate(
                 fail(str(exc))
             except OSError as exc:
                 fail(f"cannot write to {out_dir}: {exc.strerror or exc}")
-            except (ValueError, EngineUnavailableError) as exc:
+            except (ValueError, RuntimeError) as exc:  # bad brief, engine failure (e.g. GPU OOM)
                 failures += 1
                 err.print(f"[bold red]error:[/] {where}{exc}", highlight=False)
                 continue
@@ -431,7 +452,8 @@ def serve(
     """Run the HTTP API (and, with SLEEVE_QUEUE=local, its job workers)."""
     from sleeve.api.server import serve as run_server
 
-    run_server(host, port)
+    with configuration_errors_exit():
+        run_server(host, port)
 
 
 @app.command()
@@ -441,7 +463,8 @@ def worker(
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     from sleeve.api.server import run_worker
 
-    run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()))
+    with configuration_errors_exit():
+        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()))
 
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -453,9 +476,26 @@ def db_upgrade() -> None:
     """Migrate the database named by SLEEVE_DATABASE_URL to the latest schema."""
     from sleeve.api.server import upgrade_database
 
-    upgrade_database()
+    with configuration_errors_exit():
+        upgrade_database()
     out.print("database is up to date")
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()
+def main() -> None:
+    """The console entry point: usage errors in one line, exit code 2, like every bad input."""
+    try:
+        code = app(standalone_mode=False)
+    except UsageError as exc:
+        # `sleeve` alone prints its help and raises a usage error with no message.
+        if message := exc.format_message():
+            where = exc.ctx.command_path if exc.ctx else "sleeve"
+            err.print(
+                f"[bold red]error:[/] {message} (see `{where} --help`)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

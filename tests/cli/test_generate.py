@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -217,3 +218,30 @@ def test_engines_reports_procedural_available() -> None:
     status = json.loads(result.stdout)
     assert status["procedural"]["available"] is True
     assert "diffusion" in status and status["diffusion"]["reason"]
+
+
+def test_usage_errors_are_one_line_with_exit_2(tmp_path: Path) -> None:
+    for args in (
+        ["generate", "--size", "big", "--out", str(tmp_path)],
+        ["generate", "--title", "T", "--artist", "A"],
+        ["no-such-command"],
+    ):
+        result = run(*args)
+        assert result.returncode == 2, args
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_unusable_database_url_is_one_line_with_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "SLEEVE_DATABASE_URL": "nosuchdb://x"}
+    result = subprocess.run(
+        [sys.executable, "-m", "sleeve", "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: database") and "Traceback" not in result.stderr
