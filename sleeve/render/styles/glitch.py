@@ -28,7 +28,7 @@ from sleeve.render.page import (
     paper_field,
     type_zone,
 )
-from sleeve.render.raster import Pen, luminance, paint, soften
+from sleeve.render.raster import Pen, lightness, paint, soften
 
 DESCRIPTION = "Glitch/VHS: a bold form with RGB split, torn bands, corrupt blocks, scanlines"
 
@@ -68,7 +68,7 @@ def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
                zone: Zone, rng: np.random.Generator) -> None:
     size = canvas.shape[0]
     form, echo = focal_pair(colors)
-    if abs(luminance(form) - luminance(colors["background"])) < 0.25:
+    if abs(lightness(form) - lightness(colors["background"])) < 0.25:
         # A pale palette (fog, pastel) would leave a ghost of a form: damage needs contrast
         # to show, so the form takes the ink, which the palette keeps readable on the paper.
         form, echo = colors["ink"], form
@@ -174,9 +174,10 @@ def _scanlines(canvas: np.ndarray, zone: Zone) -> None:
 
 def _tracking_noise(canvas: np.ndarray, band: Band, rng: np.random.Generator,
                     color: np.ndarray) -> None:
-    """One band of snow where the tape's tracking slipped."""
+    """One band of snow where the tape's tracking slipped, never hugging the page edge (a
+    line along the trim reads as a printing fault, not as a tape)."""
     size = canvas.shape[0]
-    a, b = band
+    a, b = max(band[0], int(0.08 * size)), min(band[1], int(0.92 * size))
     h = max(2, int(size * 0.012))
     y = a + int(rng.random() * max(1, b - h - a))
     texture = independent(rng)
