@@ -8,25 +8,20 @@ inputs: same plan, seed and size → same pixels.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from PIL import Image
 
+from sleeve.core.availability import Availability, EngineUnavailableError
 from sleeve.core.plan import CoverPlan
 from sleeve.render.artwork import render_artwork
 
 ENGINE_NAMES: tuple[str, ...] = ("procedural", "diffusion")
 
-
-@dataclass(frozen=True)
-class Availability:
-    available: bool
-    reason: str = ""
-
-
-class EngineUnavailableError(RuntimeError):
-    """The engine cannot run on this host (missing extra, weights or device)."""
+__all__ = [
+    "ENGINE_NAMES", "Availability", "Engine", "EngineUnavailableError", "ProceduralEngine",
+    "UnknownEngineError", "engine_status", "get_engine",
+]
 
 
 class UnknownEngineError(ValueError):

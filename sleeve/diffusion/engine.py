@@ -17,6 +17,7 @@ from typing import Any
 from PIL import Image
 
 from sleeve.config import Settings, get_settings
+from sleeve.core.availability import Availability, EngineUnavailableError
 from sleeve.core.plan import CoverPlan
 from sleeve.diffusion.device import (
     DeviceUnavailableError,
@@ -31,7 +32,6 @@ from sleeve.diffusion.lora import AdapterSet, LoraVersion, load_adapter
 from sleeve.diffusion.options import DiffusionOptions
 from sleeve.diffusion.schedulers import SCHEDULER_NAMES, make_scheduler
 from sleeve.diffusion.upscale import upscale
-from sleeve.engines import Availability, EngineUnavailableError
 
 EXTRA_MODULES = ("torch", "diffusers", "transformers", "peft", "accelerate", "safetensors")
 LCM_ADAPTER = "lcm"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sleeve.engines import EngineUnavailableError
+from sleeve.core.availability import EngineUnavailableError
 
 
 class WeightsNotFoundError(EngineUnavailableError):
