@@ -24,8 +24,8 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
 from sleeve.render.styles import STYLE_NAMES
 from sleeve.service.context import Services
-from sleeve.service.errors import Conflict, Invalid, RateLimited
-from sleeve.service.ownership import find, get_owned
+from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
+from sleeve.service.ownership import could_be_id, find
 from sleeve.service.views import JobView
 
 log = logging.getLogger("sleeve.service")
@@ -60,25 +60,34 @@ class JobRequest(BaseModel):
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+# Statements on the hot paths are built once: building one costs more than running it.
+_COVERS = select(Cover).where(Cover.job_id == bindparam("job_id")).order_by(Cover.position)
+_OWNED_JOB = (
+    select(Job, BriefRow).join(BriefRow, BriefRow.id == Job.brief_id)
+    .where(Job.id == bindparam("job_id"), Job.user_id == bindparam("user_id"))
+)
 
 
-def _view(session: Session, job: Job) -> JobView:
-    brief = session.get(BriefRow, job.brief_id)
+def _view(session: Session, job: Job, brief: BriefRow | None = None) -> JobView:
+    brief = brief or session.get(BriefRow, job.brief_id)
     assert brief is not None
-    covers = session.scalars(
-        select(Cover).where(Cover.job_id == job.id).order_by(Cover.position)
-    ).all()
+    covers = session.scalars(_COVERS, {"job_id": job.id}).all()
     return JobView.of_rows(job, brief, list(covers))
 
 
-def _owned_job(session: Session, user_id: str, job_id: str) -> Job:
-    return get_owned(session, Job, job_id, user_id, "job")
+def _owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow]:
+    """The job and its brief, in one query; 404 for anyone but its owner."""
+    row = None
+    if could_be_id(job_id):
+        row = session.execute(_OWNED_JOB, {"job_id": job_id, "user_id": user_id}).first()
+    if row is None:
+        raise NotFound(f"no job {job_id}")
+    return row[0], row[1]
 
 
 # One round trip answers both questions a new job must ask: is this Idempotency-Key already
 # used, and does the user already have ``limit`` jobs in the window (the limit-th newest job:
-# an index walk of at most ``limit`` entries, however many jobs the user has)? Built once:
-# constructing a statement costs more than running it.
+# an index walk of at most ``limit`` entries, however many jobs the user has)?
 _recent = aliased(Job)
 _NTH_NEWEST = (
     select(_recent.created_at)
@@ -191,15 +200,15 @@ def _new_seed() -> int:
 
 def get_job(services: Services, user_id: str, job_id: str) -> JobView:
     with transaction(services.sessions) as session:
-        return _view(session, _owned_job(session, user_id, job_id))
+        return _view(session, *_owned_job(session, user_id, job_id))
 
 
 def cancel_job(services: Services, user_id: str, job_id: str) -> JobView:
     """Queued jobs stop at once; a running job stops before its next cover."""
     with transaction(services.sessions) as session:
-        job = _owned_job(session, user_id, job_id)
+        job, brief = _owned_job(session, user_id, job_id)
         if job.state in (lifecycle.SUCCEEDED, lifecycle.FAILED):
             raise Conflict(f"job {job_id} already {job.state}")
         lifecycle.cancel(session, job_id)
         session.refresh(job)
-        return _view(session, job)
+        return _view(session, job, brief)

@@ -18,11 +18,13 @@ T = TypeVar("T", bound=Owned)
 R = TypeVar("R")
 
 
-def find(session: Session, model: type[R], row_id: str) -> R | None:
+def could_be_id(row_id: str) -> bool:
     # Longer strings cannot be ids; PostgreSQL would reject them rather than find nothing.
-    if len(row_id) > (ID.length or 32):
-        return None
-    return session.get(model, row_id)
+    return len(row_id) <= (ID.length or 32)
+
+
+def find(session: Session, model: type[R], row_id: str) -> R | None:
+    return session.get(model, row_id) if could_be_id(row_id) else None
 
 
 def get_owned(session: Session, model: type[T], row_id: str, user_id: str, label: str) -> T:
