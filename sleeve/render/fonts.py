@@ -4,6 +4,13 @@ Fonts are located by their Debian file names under the search directories (Setti
 first, then the system font directories) — fc-list is not needed, so a bare container with
 the packages unpacked works. Coverage comes from each font's cmap (fontTools), so the
 typesetter can split text into runs that every font can actually draw: never a tofu box.
+
+A character the role's chain lacks (Thai, Devanagari, Ethiopic, a new emoji…) is looked up
+in every font installed under the search directories — Noto Sans <Script> first, in the
+role's weight; that index is built only the first time the chain misses, so Latin and Hangul
+never pay for it. Colour emoji come from Noto Color Emoji (a bitmap font drawn at its strike
+size and scaled by the typesetter). A character no installed font has is an error
+(UnrenderableTextError), never a box.
 """
 
 from __future__ import annotations
@@ -84,11 +91,17 @@ class FontFile:
     def name(self) -> str:
         return self.path.name if self.index == 0 else f"{self.path.name}#{self.index}"
 
+    @property
+    def colour(self) -> bool:
+        """A bitmap colour font: drawn at EMOJI_STRIKE only, then scaled."""
+        return self.path.name == COLOUR_EMOJI
+
     def covers(self, char: str) -> bool:
         return ord(char) in coverage(self)
 
     def at(self, size: int) -> ImageFont.FreeTypeFont:
-        return _font(self.path, self.index, max(1, size))
+        """The face at ``size`` px (a colour font always at its strike size)."""
+        return _font(self.path, self.index, EMOJI_STRIKE if self.colour else max(1, size))
 
 
 @dataclass(frozen=True)
@@ -121,7 +134,23 @@ ROLE_FACES: dict[Typeface, Faces] = {
     "display": Faces("LeagueSpartan-Black.otf", "Inter-Medium.otf",
                      "NotoSansCJK-Bold.ttc", "NotoSansCJK-Regular.ttc"),
 }
-LAST_RESORT = "Symbola_hint.ttf"  # monochrome emoji and symbols
+LAST_RESORT = "Symbola_hint.ttf"  # monochrome symbols (and emoji without the colour font)
+# Colour emoji (fonts-noto-color-emoji, optional): a CBDT bitmap font FreeType can only load
+# at its one strike size; the typesetter draws it there and scales.
+COLOUR_EMOJI = "NotoColorEmoji.ttf"
+EMOJI_STRIKE = 109
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
+EMOJI_START = 0x1F000  # pictographs drawn in colour; older symbols (★ ☀ ✈) stay text-style
+
+
+class UnrenderableTextError(ValueError):
+    """The text holds characters that no installed font can draw."""
+
+    def __init__(self, role: str, chars: Iterable[str]) -> None:
+        self.role = role
+        self.chars = tuple(dict.fromkeys(chars))
+        listed = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in self.chars)
+        super().__init__(f"{role} contains characters no installed font can draw: {listed}")
 
 
 def default_search_dirs() -> tuple[Path, ...]:
@@ -136,6 +165,7 @@ class FontLibrary:
     def __init__(self, search_dirs: Sequence[Path]) -> None:
         self.search_dirs = tuple(search_dirs)
         self._files = _index_files(self.search_dirs)
+        self._anywhere: dict[int, FontFile] | None = None  # built on the chain's first miss
 
     def file(self, name: str, index: int = 0) -> FontFile:
         path = self._files.get(name)
@@ -157,10 +187,33 @@ class FontLibrary:
             (faces.fallback_title if title else faces.fallback_artist, 0),
             (LAST_RESORT, 0),
         ]
+        if COLOUR_EMOJI in self._files and any(ord(c) >= EMOJI_START for c in text):
+            names.insert(2, (COLOUR_EMOJI, 0))  # before DejaVu's monochrome emoticons
         missing = [n for n, _ in names if n not in self._files]
         if missing:
             raise FontsMissingError(missing, self.search_dirs)
-        return tuple(self.file(n, i) for n, i in names)
+        chain = [self.file(n, i) for n, i in names]
+        bold = "Bold" in (faces.fallback_title if title else faces.fallback_artist)
+        for char in dict.fromkeys(text):
+            if is_joiner(char) or pick_font(char, chain) is not None:
+                continue
+            extra = self.anywhere(char, bold)
+            if extra is not None and extra not in chain:
+                chain.append(extra)
+        return tuple(chain)
+
+    def anywhere(self, char: str, bold: bool = False) -> FontFile | None:
+        """Any installed font that has ``char`` — Noto Sans first, in the asked weight — or
+        None. The code-point index over every font file is built on the first call."""
+        if self._anywhere is None:
+            self._anywhere = _index_code_points(_font_files(self.search_dirs))
+        found = self._anywhere.get(ord(char))
+        if found is None or not bold or "-Regular." not in found.path.name:
+            return found
+        heavy = found.path.with_name(found.path.name.replace("-Regular.", "-Bold."))
+        if heavy.is_file() and FontFile(heavy).covers(char):
+            return FontFile(heavy)
+        return found
 
 
 @lru_cache(maxsize=8)
@@ -171,7 +224,7 @@ def font_library(search_dirs: tuple[Path, ...] | None = None) -> FontLibrary:
 
 def _index_files(search_dirs: Sequence[Path]) -> dict[str, Path]:
     found: dict[str, Path] = {}
-    wanted = set(PACKAGE_OF)
+    wanted = set(PACKAGE_OF) | {COLOUR_EMOJI}
     for root in search_dirs:
         if not root.is_dir():
             continue
@@ -182,9 +235,50 @@ def _index_files(search_dirs: Sequence[Path]) -> dict[str, Path]:
     return found
 
 
-@lru_cache(maxsize=32)
+def _font_files(search_dirs: Sequence[Path]) -> list[Path]:
+    """Every font file under the directories, in fallback preference: Noto Sans regular
+    faces, other Noto Sans, Noto Serif, other Noto, the rest; by name within each."""
+    paths: dict[str, Path] = {}
+    for root in search_dirs:
+        if not root.is_dir():
+            continue
+        for dirpath, _dirs, files in os.walk(root, followlinks=True):
+            for name in sorted(files):
+                if name.lower().endswith(FONT_SUFFIXES):
+                    paths.setdefault(name, Path(dirpath) / name)
+
+    def rank(name: str) -> tuple[int, str]:
+        if name.startswith("NotoSans"):
+            return (0 if "-Regular." in name else 1), name
+        if name.startswith("NotoSerif"):
+            return 2, name
+        return (3 if name.startswith("Noto") else 4), name
+
+    return [paths[name] for name in sorted(paths, key=rank)]
+
+
+def _index_code_points(files: Sequence[Path]) -> dict[int, FontFile]:
+    """Code point → the first file (in ``files`` order) that maps it; a collection by its
+    first face. Files fontTools cannot read are skipped."""
+    index: dict[int, FontFile] = {}
+    for path in files:
+        font = FontFile(path)
+        try:
+            points = _cmap(font)  # not cached: 300 files would flush the chain's cmaps
+        except Exception:  # a broken font file must not break typesetting
+            continue
+        for point in points:
+            index.setdefault(point, font)
+    return index
+
+
+@lru_cache(maxsize=64)
 def coverage(font: FontFile) -> frozenset[int]:
     """Code points the face maps to a glyph (its best Unicode cmap)."""
+    return _cmap(font)
+
+
+def _cmap(font: FontFile) -> frozenset[int]:
     if font.path.suffix.lower() in {".ttc", ".otc"}:
         tt = TTCollection(str(font.path), lazy=True).fonts[font.index]
     else:
@@ -205,8 +299,10 @@ def is_joiner(char: str) -> bool:
 
 
 def pick_font(char: str, chain: Sequence[FontFile]) -> FontFile | None:
-    """The first font in ``chain`` with a glyph for ``char``; None when no font has one."""
+    """The first font in ``chain`` with a glyph for ``char``; None when no font has one.
+    A colour font draws only pictographs, unless no other font has the character."""
+    text_style = ord(char) < EMOJI_START
     for font in chain:
-        if font.covers(char):
+        if font.covers(char) and not (text_style and font.colour):
             return font
-    return None
+    return next((font for font in chain if font.covers(char)), None)

@@ -36,7 +36,15 @@ from sleeve.render.contrast import (
     luminance,
     text_contrast,
 )
-from sleeve.render.fonts import FontFile, FontLibrary, font_library, is_joiner, pick_font
+from sleeve.render.fonts import (
+    EMOJI_STRIKE,
+    FontFile,
+    FontLibrary,
+    UnrenderableTextError,
+    font_library,
+    is_joiner,
+    pick_font,
+)
 
 Role = Literal["title", "artist"]
 Box = tuple[int, int, int, int]
@@ -49,6 +57,8 @@ REF_SIZE = 200  # widths are measured once at this size and scaled
 SHORT_TITLE_GROWTH = 1.7  # how much larger than the layout's size a short title may grow
 SHORT_TITLE_FILL = 0.4  # … until its line fills this much of the column
 TARGET = WCAG_AA * 1.06  # aim a little above 4.5 so the measured ratio clears it
+TITLE_STRETCH = 0.6  # the most of the height a title may take to stay legible
+SHRINKS = 40  # shrink steps of 10% before giving up on fitting the safe area (0.9**40 ≈ 1.5%)
 PAPER: RGB = (247, 243, 236)
 NEAR_BLACK: RGB = (17, 17, 19)
 
@@ -64,7 +74,7 @@ class TextBox:
     size_px: int  # font size
     cap_height_px: int
     lines: tuple[str, ...]
-    uncovered: tuple[str, ...] = ()  # characters no installed font has (drawn by the last)
+    uncovered: tuple[str, ...] = ()  # always empty: such text raises UnrenderableTextError
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,8 @@ def split_runs(text: str, chain: Sequence[FontFile]) -> tuple[list[Run], list[st
     runs: list[tuple[list[str], FontFile]] = []
     uncovered: list[str] = []
     for char in text:
-        if is_joiner(char) and runs:
+        joined = runs and runs[-1][0][-1] == "\u200d" and runs[-1][1].covers(char)
+        if runs and (is_joiner(char) or joined):
             runs[-1][0].append(char)  # spaces and marks stay with their neighbour's font
             continue
         font = pick_font(char, chain)
@@ -135,6 +146,8 @@ def split_runs(text: str, chain: Sequence[FontFile]) -> tuple[list[Run], list[st
 @lru_cache(maxsize=4096)
 def _length(font: FontFile, size: int, text: str) -> float:
     """Advance width of ``text`` (kerning included); cached: fitting measures pieces again."""
+    if font.colour:  # drawn at the strike size and scaled to ``size``
+        return float(font.at(size).getlength(text)) * size / EMOJI_STRIKE
     return float(font.at(size).getlength(text))
 
 
@@ -162,18 +175,37 @@ def drawable(text: str) -> str:
                    if c.isspace() or unicodedata.category(c) != "Cc")
 
 
+BREAK_AFTER = frozenset("-\u2010\u2012\u2013\u2014/\\|_")  # hyphens, dashes, slashes
+
+
 def tokens(text: str) -> list[str]:
-    """Pieces of ``text`` with a line-break opportunity after each."""
+    """Pieces of ``text`` with a line-break opportunity after each: spaces, between Han and
+    kana, and after a hyphen, dash or slash inside a word (the mark stays on the line)."""
     out: list[str] = []
     current = ""
     for char in text:
-        if current and ((current[-1].isspace() and not char.isspace())
+        after_mark = (bool(current) and current[-1] in BREAK_AFTER and not char.isspace()
+                      and char not in BREAK_AFTER and bool(current.strip("".join(BREAK_AFTER))))
+        if current and ((current[-1].isspace() and not char.isspace()) or after_mark
                         or _breakable_cjk(char) or _breakable_cjk(current[-1])):
             out.append(current)
             current = ""
         current += char
     if current:
         out.append(current)
+    return out
+
+
+def clusters(text: str) -> list[str]:
+    """``text`` cut between characters (marks, joiners, variation selectors and what a ZWJ
+    joins stay together): the last-resort break points of a word too long for any line.
+    No hyphen is added — the text stays exactly as entered."""
+    out: list[str] = []
+    for char in text:
+        if out and (is_joiner(char) or out[-1].endswith("\u200d")):
+            out[-1] += char
+        else:
+            out.append(char)
     return out
 
 
@@ -228,8 +260,12 @@ class SetText:
 
     def cap_height(self) -> int:
         """Height of a capital (or a Hangul/kana glyph when the text has no Latin)."""
-        font = self.runs[0][0].font if self.runs and self.runs[0] else self.chain[0]
-        probe = "H" if font == self.chain[0] else "国"
+        first = [r.font for r in (self.runs[0] if self.runs else ()) if not r.font.colour]
+        font = first[0] if first else self.chain[0]
+        letters = [c for line in self.runs for run in line for c in run.text
+                   if run.font == font and not is_joiner(c)]
+        probe = ("H" if font == self.chain[0] else "国" if font.covers("国")
+                 else letters[0] if letters else "H")
         box = font.at(self.size).getbbox(probe, anchor="ls")
         return int(-box[1])
 
@@ -243,39 +279,58 @@ def _leading(text: str, role: Role) -> float:
     return base + (0.2 if cjk else 0.0)
 
 
+MOST_LINES = 12  # only a very long text with no break reaches this many
+
+
+def _piece_width(piece: str, chain: Sequence[FontFile], tracking: float) -> float:
+    return line_width(split_runs(piece, chain)[0], REF_SIZE, tracking)
+
+
 def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, desired: float,
-        min_size: float, max_width: float, max_height: float, max_lines: int) -> SetText:
-    """Wrap ``text`` into balanced lines and size it as large as ``desired`` allows."""
+        min_size: float, max_width: float, max_height: float, max_lines: int,
+        stretch_height: float | None = None) -> SetText:
+    """Wrap ``text`` into balanced lines and size it as large as ``desired`` allows.
+
+    Up to ``max_lines`` lines in ``max_height``; when that cannot reach ``min_size``, more
+    lines, up to ``stretch_height``. A word too long for a line at ``min_size`` is cut
+    between characters as a last resort."""
     shown = drawable(text)
     pieces = tokens(shown) or [shown]
+    longest_piece = max_width / max(min_size, 1.0) * REF_SIZE
+    pieces = [cut for p in pieces for cut in (
+        clusters(p) if _piece_width(p.rstrip(), chain, tracking) > longest_piece else [p])]
     leading = _leading(shown, role)
-    piece_runs = [split_runs(p, chain)[0] for p in pieces]
-    widths = [line_width(r, REF_SIZE, tracking) for r in piece_runs]
-    spaces = [line_width(split_runs(p[len(p.rstrip()):], chain)[0], REF_SIZE, tracking)
-              if p != p.rstrip() else 0.0 for p in pieces]
+    widths = [_piece_width(p, chain, tracking) for p in pieces]
+    spaces = [_piece_width(p[len(p.rstrip()):], chain, tracking) if p != p.rstrip() else 0.0
+              for p in pieces]
 
-    def size_for(lines: list[str], fill: float = 1.0) -> float:
-        longest = max(line_width(split_runs(line, chain)[0], REF_SIZE, tracking)
-                      for line in lines)
+    def size_for(lines: list[str], height: float, fill: float = 1.0) -> float:
+        longest = max(_piece_width(line, chain, tracking) for line in lines)
         by_width = max_width * fill / max(longest, 1.0) * REF_SIZE
-        by_height = max_height / (1.0 + leading * (len(lines) - 1))
+        by_height = height / (1.0 + leading * (len(lines) - 1))
         return min(desired if fill == 1.0 else by_width, by_width, by_height)
 
-    options: list[tuple[float, list[str]]] = []
-    limit = min(len(pieces), max_lines)
-    count = 1
-    while count <= min(len(pieces), 8):
-        lines = balanced(pieces, widths, spaces, count)
-        options.append((size_for(lines), lines))
-        if options[-1][0] >= desired or (count >= limit and max(o[0] for o in options) >= min_size):
-            break
-        count += 1
+    def options_in(height: float, most: int) -> list[tuple[float, list[str]]]:
+        out: list[tuple[float, list[str]]] = []
+        limit = min(len(pieces), max_lines)
+        for count in range(1, min(len(pieces), most) + 1):
+            lines = balanced(pieces, widths, spaces, count)
+            out.append((size_for(lines, height), lines))
+            if out[-1][0] >= desired or (count >= limit and max(o[0] for o in out) >= min_size):
+                break
+        return out
+
+    options = options_in(max_height, 8)
+    if max(o[0] for o in options) < min_size and stretch_height:
+        options = options_in(max(stretch_height, max_height), MOST_LINES)
     best = max(size for size, _ in options)
-    # Fewer lines when they cost little size: a title reads better in fewer, larger lines.
-    size, lines = next(o for o in options if o[0] >= best * 0.94)
+    # Fewer lines when they cost little size: a title reads better in fewer, larger lines —
+    # but never fewer at the price of falling under the legible minimum.
+    size, lines = next(o for o in options if o[0] >= max(best * 0.94, min(best, min_size)))
     if role == "title" and len(lines) == 1:
         # A word or two set at the body size looks lost: let short titles grow into the grid.
-        size = max(size, min(desired * SHORT_TITLE_GROWTH, size_for(lines, SHORT_TITLE_FILL)))
+        size = max(size, min(desired * SHORT_TITLE_GROWTH,
+                             size_for(lines, max_height, SHORT_TITLE_FILL)))
     runs, uncovered = [], []
     for line in lines:
         line_runs, missing = split_runs(line, chain)
@@ -335,13 +390,45 @@ def place(block: Block, anchor: str, align: str, width: int, height: int, left: 
             PlacedLine(st.runs[li], st.size, st.tracking, x, start + off))
 
 
-def draw_lines(mask: Image.Image, lines: Sequence[PlacedLine]) -> None:
+@dataclass(frozen=True)
+class Sticker:
+    """A colour glyph run (emoji), laid over the ink as it is: ink never recolours it."""
+
+    image: Image.Image  # RGBA, already at the line's size
+    at: tuple[int, int]  # top-left in the image
+
+
+@lru_cache(maxsize=256)
+def _colour_run(font: FontFile, text: str, size: int) -> tuple[Image.Image, int, int]:
+    """``text`` drawn in colour at the font's strike and scaled (Lanczos) to ``size`` px:
+    the RGBA image and its offset from the pen position on the baseline."""
+    strike = font.at(size)
+    left, top, right, bottom = (int(v) for v in strike.getbbox(text, anchor="ls"))
+    canvas = Image.new("RGBA", (max(1, right - left), max(1, bottom - top)), (0, 0, 0, 0))
+    ImageDraw.Draw(canvas).text((-left, -top), text, font=strike, anchor="ls",
+                                embedded_color=True)
+    scale = size / EMOJI_STRIKE
+    shape = (max(1, round(canvas.width * scale)), max(1, round(canvas.height * scale)))
+    return (canvas.resize(shape, Image.Resampling.LANCZOS), round(left * scale),
+            round(top * scale))
+
+
+def draw_lines(mask: Image.Image, lines: Sequence[PlacedLine]) -> list[Sticker]:
+    """Draw the lines' glyphs into ``mask`` (L, 255 = ink); colour runs come back as
+    stickers, their coverage drawn into the mask too (so margins and boxes see them)."""
     draw = ImageDraw.Draw(mask)
+    stickers: list[Sticker] = []
     for line in lines:
         x = line.x
         for run in line.runs:
             font = run.font.at(line.size)
-            if run.tracked and line.tracking:
+            if run.font.colour:
+                art, dx, dy = _colour_run(run.font, run.text, line.size)
+                at = (round(x) + dx, round(line.baseline) + dy)
+                stickers.append(Sticker(art, at))
+                alpha = art.getchannel("A")
+                mask.paste(alpha, at, alpha)
+            elif run.tracked and line.tracking:
                 step = line.tracking * line.size
                 for i, char in enumerate(run.text):
                     # Prefix lengths keep the font's kerning; tracking is added on top.
@@ -350,6 +437,7 @@ def draw_lines(mask: Image.Image, lines: Sequence[PlacedLine]) -> None:
             else:
                 draw.text((x, line.baseline), run.text, font=font, fill=255, anchor="ls")
             x += _run_width(run, line.size, line.tracking)
+    return stickers
 
 
 # ---------------------------------------------------------------------------- ink and scrim
@@ -466,8 +554,11 @@ def _fit_all(plan: CoverPlan, library: FontLibrary, width: int, height: int,
     budget = height * layout.max_height
     desired = width * layout.title_frac * tl.title_scale * shrink
     cap_ratio = max(0.5, -title_chain[0].at(REF_SIZE).getbbox("H", anchor="ls")[1] / REF_SIZE)
+    # A title that cannot stay legible in its layout's share may take more of the height:
+    # the block still fits the grid, and legibility on a thumbnail comes first.
     title = fit("title", plan.title, title_chain, tl.tracking, desired,
-                width * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4)
+                width * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4,
+                stretch_height=height * TITLE_STRETCH)
     artist_tracking = 0.08 if _is_latin_caps(plan.artist) else 0.0
     artist_desired = min(max(0.42 * title.size, 0.03 * width), 0.05 * width, 0.8 * title.size)
     artist_desired = max(artist_desired, 0.022 * width * shrink)
@@ -490,8 +581,9 @@ def typeset(art: Image.Image, plan: CoverPlan, *,
     pad = 0.035 * width if layout.band else 0.0
     safe = (width * SAFE, height * SAFE, width * (1 - SAFE), height * (1 - SAFE))
 
+    _check_renderable(plan, library)
     shrink = 1.0
-    for _ in range(6):
+    for _ in range(SHRINKS):  # ends inside the safe area: glyph overhangs cost a 10% step
         title, artist = _fit_all(plan, library, width, height, layout, shrink)
         blocks = ([Block([title]), Block([artist])] if layout.split
                   else [Block([title, artist])])
@@ -501,22 +593,36 @@ def typeset(art: Image.Image, plan: CoverPlan, *,
             place(block, anchor, align, width, height, margin_x + pad, width - margin_x - pad,
                   margin_y, height - margin_y - pad)
         masks: dict[Role, Image.Image] = {}
+        stickers: dict[Role, list[Sticker]] = {}
         for block in blocks:
             for role, lines in block.lines.items():
                 masks[role] = Image.new("L", (width, height), 0)
-                draw_lines(masks[role], lines)
+                stickers[role] = draw_lines(masks[role], lines)
         boxes = {role: m.getbbox() for role, m in masks.items()}
         inside = all(b is None or (b[0] >= safe[0] and b[1] >= safe[1] and b[2] <= safe[2]
                                    and b[3] <= safe[3]) for b in boxes.values())
         if inside:
             break
         shrink *= 0.9
-    return _finish(base, plan, layout, blocks, masks, boxes, {"title": title, "artist": artist})
+    return _finish(base, plan, layout, blocks, masks, stickers, boxes,
+                   {"title": title, "artist": artist})
+
+
+def _check_renderable(plan: CoverPlan, library: FontLibrary) -> None:
+    """Raise UnrenderableTextError when a character of the title or artist is in no
+    installed font: a box (tofu) on a cover is never acceptable."""
+    tl = plan.type_layout
+    for role, text in (("title", plan.title), ("artist", plan.artist)):
+        shown = drawable(text)
+        chain = library.chain(tl.typeface, role, shown, plan.language)
+        missing = split_runs(shown, chain)[1]
+        if missing:
+            raise UnrenderableTextError(role, missing)
 
 
 def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Block],
-            masks: dict[Role, Image.Image], boxes: dict[Role, Box | None],
-            texts: dict[Role, SetText]) -> TypesetResult:
+            masks: dict[Role, Image.Image], stickers: dict[Role, list[Sticker]],
+            boxes: dict[Role, Box | None], texts: dict[Role, SetText]) -> TypesetResult:
     width, height = base.size
     image = base  # typeset's own copy: drawn on in place
     out_boxes: list[TextBox] = []
@@ -554,7 +660,11 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
             for role in roles:
                 box = boxes[role]
                 assert box is not None
+                # Stickers go over the ink: where their edge is soft, the ink under it reads
+                # as a hairline outline that keeps an emoji apart from busy art.
                 image.paste(ink, box, masks[role].crop(box))
+                for sticker in stickers.get(role, []):
+                    image.paste(sticker.image, sticker.at, sticker.image)
             measured = {r: _measure(image, masks[r], boxes[r], ink) for r in roles}
             if min(measured.values()) >= WCAG_AA or alpha >= 1.0:
                 break

@@ -14,6 +14,7 @@ from sleeve.render.fonts import (
     ROLE_FACES,
     FontLibrary,
     FontsMissingError,
+    UnrenderableTextError,
     default_search_dirs,
     font_library,
 )
@@ -81,12 +82,35 @@ def test_font_dir_setting_is_searched_first(
         get_settings.cache_clear()
 
 
-def test_emoji_falls_back_to_symbola() -> None:
-    chain = font_library().chain("serif", "title", "Fireflies 🌙", "en")
-    runs, uncovered = split_runs("Fireflies 🌙", chain)
+def test_emoji_take_the_colour_font_and_symbols_stay_text_style() -> None:
+    text = "Fireflies 🌙 ★"
+    runs, uncovered = split_runs(text, font_library().chain("serif", "title", text, "en"))
     assert uncovered == []
-    assert [r.font.path.name for r in runs] == ["EBGaramond12-Regular.otf", "Symbola_hint.ttf"]
-    assert "".join(r.text for r in runs) == "Fireflies 🌙"
+    assert [r.font.path.name for r in runs] == [
+        "EBGaramond12-Regular.otf", "NotoColorEmoji.ttf", "NotoSerifCJK-Regular.ttc"]
+    assert "".join(r.text for r in runs) == text
+
+
+def test_latin_and_hangul_never_build_the_all_fonts_index() -> None:
+    library = FontLibrary(default_search_dirs())
+    for text in ("Midnight Rain", "밤하늘의 별", "Звёздная ночь 夜"):
+        library.chain("grotesk", "title", text, "ko")
+    assert library._anywhere is None  # the ~300-file cmap scan is for real misses only
+
+
+@pytest.mark.parametrize(("text", "font"), [
+    ("สวัสดี", "NotoSansThai"), ("नमस्ते", "NotoSansDevanagari"), ("ሰላም", "NotoSansEthiopic"),
+    ("ꦲꦏ꧀ꦱꦫ", "NotoSansJavanese"), ("🫠🥲🧋🪩", "NotoColorEmoji"),
+])
+@pytest.mark.parametrize(("typeface", "weight"), [("grotesk", "Bold"), ("serif", "Regular")])
+def test_scripts_outside_the_chain_find_an_installed_noto_face(
+        text: str, font: str, typeface: str, weight: str) -> None:
+    runs, uncovered = split_runs(text, font_library().chain(typeface, "title", text, "th"))  # type: ignore[arg-type]
+    assert uncovered == []
+    names = {r.font.path.name for r in runs}
+    assert len(names) == 1 and names.pop().startswith(font)
+    if font != "NotoColorEmoji":  # the Noto Sans face of the role's weight
+        assert runs[0].font.path.name == f"{font}-{weight}.ttf"
 
 
 def test_mixed_hangul_and_latin_split_into_runs_per_script() -> None:
@@ -105,6 +129,18 @@ def test_a_character_no_font_has_is_reported_not_a_crash() -> None:
     runs, uncovered = split_runs(text, font_library().chain("serif", "title", text, "en"))
     assert uncovered == ["\U0010fffd"]
     assert "".join(r.text for r in runs) == text
+
+
+@pytest.mark.parametrize("role", ["title", "artist"])
+def test_typeset_refuses_text_no_font_can_draw_instead_of_a_box(role: str) -> None:
+    from PIL import Image
+
+    plan = build_plan(**{role: "Moon \U0010fffd"})
+    with pytest.raises(UnrenderableTextError) as caught:
+        typeset(Image.new("RGB", (256, 256)), plan)
+    assert isinstance(caught.value, ValueError)
+    assert str(caught.value) == (
+        f"{role} contains characters no installed font can draw: '\\U0010fffd' (U+10FFFD)")
 
 
 @pytest.mark.parametrize("typeface", TYPEFACES)

@@ -238,7 +238,9 @@ def test_tracking_spaces_latin_capitals_only() -> None:
 
 # ---------------------------------------------------------------- scripts
 @pytest.mark.parametrize(("title", "font"), [
-    ("Fireflies 🌙", "Symbola_hint.ttf"), ("서울의 밤 (Seoul Nights)", "NotoSansCJK-Bold.ttc"),
+    ("Fireflies 🌙", "NotoColorEmoji.ttf"), ("สวัสดี", "NotoSansThai-Bold.ttf"),
+    ("नमस्ते", "NotoSansDevanagari-Bold.ttf"), ("ሰላም", "NotoSansEthiopic-Bold.ttf"),
+    ("서울의 밤 (Seoul Nights)", "NotoSansCJK-Bold.ttc"),
     ("夜に駆ける", "NotoSansCJK-Bold.ttc"), ("Звёздная ночь", "InterDisplay-Bold.otf"),
     ("שלום עולם", "DejaVuSans-Bold.ttf"), ("مرحبا بالعالم", "DejaVuSans-Bold.ttf"),
 ])
@@ -261,3 +263,88 @@ def test_unusual_text_never_crashes_and_stays_inside(title: str, artist: str) ->
         r: t for r, t in (("title", title), ("artist", artist)) if t.strip()}
     ys, xs = np.nonzero(_text_mask(plan))
     assert min(xs.min(), ys.min()) >= SIZE * 0.05 and max(xs.max(), ys.max()) < SIZE * 0.95
+
+
+# ---------------------------------------------------------------- never a tofu box
+def _title_ink(title: str, size: int = 512) -> tuple[np.ndarray, Any]:
+    """The title's changed pixels (cropped to its box) and its TextBox, on flat art."""
+    plan = _plan("center-stack", title=title, artist="A", language="mixed")
+    flat = _flat((30, 30, 40), size)
+    result = typeset(flat, plan)
+    box = _role(result, "title")
+    x0, y0, x1, y1 = box.box
+    changed = np.any(np.asarray(result.image) != np.asarray(flat), axis=2)[y0:y1, x0:x1]
+    return changed, box
+
+
+def _notdef(font_path: str, size: int) -> np.ndarray:
+    """The font's .notdef glyph (what a missing character shows) as a cropped bitmap."""
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype(font_path, size)
+    canvas = Image.new("L", (size * 2, size * 2))
+    ImageDraw.Draw(canvas).text((size // 2, size // 2), "\U0010fffd", font=font, fill=255)
+    bbox = canvas.getbbox()
+    assert bbox is not None
+    return np.asarray(canvas.crop(bbox)) > 0
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("ก", "ข"), ("न", "म"), ("ሰ", "ላ"), ("ש", "ל"), ("ب", "م"),
+])
+def test_other_scripts_draw_real_glyphs_not_boxes(first: str, second: str) -> None:
+    one, box = _title_ink(first)
+    two, _ = _title_ink(second)
+    assert box.uncovered == ()
+    # Two different letters drawn as tofu would be the same box: real glyphs differ.
+    assert one.shape != two.shape or bool(np.any(one != two))
+    notdef = _notdef(box.fonts[0], box.size_px)
+    assert one.shape != notdef.shape or np.mean(one == notdef) < 0.9
+
+
+def test_new_emoji_are_drawn_in_colour_on_the_baseline() -> None:
+    melting, box = _title_ink("🫠")
+    assert box.uncovered == () and box.fonts[0].endswith("NotoColorEmoji.ttf")
+    tea, _ = _title_ink("🧋")
+    assert melting.shape != tea.shape or bool(np.any(melting != tea))
+    plan = _plan("center-stack", title="Melt 🫠", artist="A")
+    flat = _flat((30, 30, 40), 512)
+    result = typeset(flat, plan)
+    title = _role(result, "title")
+    x0, y0, x1, y1 = title.box
+    crop = np.asarray(result.image, dtype=np.int16)[y0:y1, x0:x1]
+    saturation = crop.max(axis=2) - crop.min(axis=2)
+    assert (saturation > 80).sum() > 100  # the yellow face, not a monochrome glyph
+    # Emoji and letters share a baseline: the emoji's coloured pixels sit within the line.
+    ys = np.nonzero(saturation > 80)[0] + y0
+    assert ys.max() < y1 and ys.min() >= y0
+
+
+TWO_HUNDRED = {
+    "W": "W" * 200,
+    "hyphenated": "-".join(["Super", "Extra", "Ultra", "Mega", "Hyper"] * 9)[:200],
+    "hangul": "".join(chr(0xAC00 + (i * 37) % 11172) for i in range(200)),
+    "sentence": LONG_TITLE[:200],
+}
+
+
+@pytest.mark.parametrize("title", list(TWO_HUNDRED))
+@pytest.mark.parametrize("layout", ["bottom-left", "band-bottom", "split", "center-stack"])
+def test_200_characters_of_any_kind_fit_legibly(title: str, layout: TypeLayoutName) -> None:
+    text = TWO_HUNDRED[title]
+    assert len(text) == 200
+    plan = _plan(layout, title=text, artist="The Artist")
+    result = typeset(_flat((20, 20, 20)), plan)
+    box = _role(result, "title")
+    assert "".join(box.lines).replace(" ", "") == text.replace(" ", "")  # no hyphen added
+    assert box.cap_height_px >= SIZE * 0.022, (box.cap_height_px, box.lines)
+    ys, xs = np.nonzero(_text_mask(plan))
+    assert min(xs.min(), ys.min()) >= SIZE * 0.05 and max(xs.max(), ys.max()) < SIZE * 0.95
+
+
+def test_hyphenated_title_breaks_after_its_hyphens() -> None:
+    text = "Twenty-Seven-Thousand-Kilometres-Per-Hour-Across-The-Night-Sky"
+    box = _role(typeset(_flat((20, 20, 20), 1000), _plan(title=text)), "title")
+    assert len(box.lines) > 1 and all(line.endswith("-") for line in box.lines[:-1])
+    assert "".join(box.lines) == text
+    assert box.cap_height_px >= 1000 * 0.035  # was 21 px when the word could not break
