@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     llm_breaker_failures: int = Field(default=3, ge=1)
     llm_breaker_cooldown_s: float = Field(default=60.0, gt=0)
     slack_webhook_url: SecretStr | None = None
+    # Promoted fine-tunes (LoRA weights) are copied here from the blob store before use:
+    # diffusers loads weights from a local path.
+    model_cache_dir: str = "./sleeve-data/models"
     # Service (HTTP API, jobs, accounts).
     # Run the embedded queue's worker threads inside `sleeve serve`; off for an API-only process
     # whose jobs are run elsewhere (another process with workers, or the benchmark).

@@ -8,19 +8,29 @@ inputs: same plan, seed and size → same pixels.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
 from PIL import Image
 
+from sleeve.config import Settings, get_settings
 from sleeve.core.availability import Availability, EngineUnavailableError
 from sleeve.core.plan import CoverPlan
+from sleeve.diffusion.lora import LoraVersion
 from sleeve.render.artwork import render_artwork
 
 ENGINE_NAMES: tuple[str, ...] = ("procedural", "diffusion")
 
 __all__ = [
-    "ENGINE_NAMES", "Availability", "Engine", "EngineUnavailableError", "ProceduralEngine",
-    "UnknownEngineError", "engine_status", "get_engine",
+    "ENGINE_NAMES",
+    "Availability",
+    "Engine",
+    "EngineUnavailableError",
+    "LoraVersion",
+    "ProceduralEngine",
+    "UnknownEngineError",
+    "engine_status",
+    "get_engine",
 ]
 
 
@@ -34,7 +44,9 @@ class Engine(Protocol):
 
     def availability(self) -> Availability: ...
 
-    def render(self, plan: CoverPlan, seed: int, size: int) -> Image.Image: ...
+    def render(
+        self, plan: CoverPlan, seed: int, size: int, *, loras: Sequence[LoraVersion] = ()
+    ) -> Image.Image: ...
 
 
 class ProceduralEngine:
@@ -45,44 +57,57 @@ class ProceduralEngine:
     def availability(self) -> Availability:
         return Availability(True, "built in")
 
-    def render(self, plan: CoverPlan, seed: int, size: int) -> Image.Image:
+    def render(
+        self, plan: CoverPlan, seed: int, size: int, *, loras: Sequence[LoraVersion] = ()
+    ) -> Image.Image:
+        if loras:
+            raise ValueError("the procedural engine takes no LoRA adapters")
         return render_artwork(plan, seed, size)
 
 
-def _diffusion_availability() -> Availability:
+def _diffusion_availability(settings: Settings | None = None) -> Availability:
     # Checked without importing torch, so the default install never pays for it.
     missing = [m for m in ("torch", "diffusers") if importlib.util.find_spec(m) is None]
     if missing:
         return Availability(False, "install the extra: pip install 'sleeve[diffusion]'")
     from sleeve.diffusion.engine import diffusion_availability
 
-    return diffusion_availability()
+    return diffusion_availability(settings)
 
 
-_instances: dict[str, Engine] = {}
+# The settings an engine is built from: an engine is reused while these stay the same.
+_ENGINE_FIELDS = {name for name in Settings.model_fields if name.startswith("sdxl_")}
+_instances: dict[tuple[str, str], Engine] = {}
 
 
-def get_engine(name: str) -> Engine:
-    """The engine called ``name``; raises ``EngineUnavailableError`` when it cannot run here."""
+def get_engine(name: str, settings: Settings | None = None) -> Engine:
+    """The engine called ``name`` configured by ``settings`` (default: the environment); raises
+    ``EngineUnavailableError`` when it cannot run here. Engines are kept per configuration:
+    loading diffusion weights costs seconds."""
     if name not in ENGINE_NAMES:
         raise UnknownEngineError(
             f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}"
         )
-    if name in _instances:
-        return _instances[name]
+    settings = settings or get_settings()
+    key = (name, settings.model_dump_json(include=_ENGINE_FIELDS))
+    if key in _instances:
+        return _instances[key]
     if name == "procedural":
         engine: Engine = ProceduralEngine()
     else:
-        status = _diffusion_availability()
+        status = _diffusion_availability(settings)
         if not status.available:
             raise EngineUnavailableError(f"engine 'diffusion' is not available: {status.reason}")
         from sleeve.diffusion.engine import DiffusionEngine
 
-        engine = DiffusionEngine.from_settings()
-    _instances[name] = engine
+        engine = DiffusionEngine.from_settings(settings)
+    _instances[key] = engine
     return engine
 
 
-def engine_status() -> dict[str, Availability]:
+def engine_status(settings: Settings | None = None) -> dict[str, Availability]:
     """Which engines can run here, and why not (for ``sleeve engines`` and ``/readyz``)."""
-    return {"procedural": Availability(True, "built in"), "diffusion": _diffusion_availability()}
+    return {
+        "procedural": Availability(True, "built in"),
+        "diffusion": _diffusion_availability(settings),
+    }

@@ -7,7 +7,7 @@ Reads top to bottom as the flow in DESIGN.md. Export (bytes) lives in
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
@@ -16,7 +16,7 @@ from sleeve.config import Settings, get_settings
 from sleeve.core.art_direction import plan_covers
 from sleeve.core.brief import Brief
 from sleeve.core.plan import CoverPlan
-from sleeve.engines import get_engine
+from sleeve.engines import LoraVersion, get_engine
 from sleeve.llm.art_direction import refine_plans
 from sleeve.render.export import CoverMetadata, ImageFormat, encode
 from sleeve.render.typeset import typeset
@@ -81,11 +81,15 @@ def render_plan(
     engine: str = "procedural",
     text: bool = True,
     on_stage: Stage | None = None,
+    loras: Sequence[LoraVersion] = (),
+    settings: Settings | None = None,
 ) -> Cover:
     """One cover from a stored plan and seed: how covers are reproduced bit for bit.
 
-    ``on_stage`` only observes (a job's finer progress); it never changes the cover."""
-    art = get_engine(engine).render(plan, seed, size)
+    ``loras`` are fine-tunes from the model registry (diffusion only); ``settings`` configure
+    the engine (default: the environment). ``on_stage`` only observes (a job's finer
+    progress); it never changes the cover."""
+    art = get_engine(engine, settings).render(plan, seed, size, loras=loras)
     if on_stage is not None:
         on_stage("artwork")
     image = typeset(art, plan).image if text else art

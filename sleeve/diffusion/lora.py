@@ -22,7 +22,7 @@ class LoraVersion:
     """One version of a LoRA fine-tune: a diffusers LoRA directory or a .safetensors file."""
 
     name: str
-    version: int
+    version: int | str
     path: str
     scale: float = 1.0
 

@@ -27,6 +27,7 @@ from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job
 from sleeve.db.types import new_id
 from sleeve.jobs import lifecycle
+from sleeve.jobs.adapters import Adapters, adapters_for
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
 from sleeve.pipeline import direct, render_plan
@@ -108,7 +109,7 @@ def _record_progress(ctx: JobContext, job_id: str, value: int) -> None:
 
 
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
-                 stored: int) -> None:
+                 stored: int, adapters: Adapters) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
     seed = work.seed + position
 
@@ -118,7 +119,8 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
             _record_progress(ctx, work.job_id, percent(stored + share, work.count))
 
     t0 = time.perf_counter()
-    cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage)
+    cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
+                        loras=adapters.loras, settings=ctx.settings)
     data = cover.encode("jpeg")
     seconds = time.perf_counter() - t0
     RENDER_SECONDS.labels(work.engine).observe(seconds)
@@ -132,6 +134,7 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
                 genre=plan.genre_family, seed=seed, size=work.size,
                 plan=plan.model_dump(mode="json"), blob_key=master_key(cover_id),
                 digest=hashlib.sha256(data).hexdigest(),
+                model_version_id=adapters.model_version_id,
             ))
             job = session.get(Job, work.job_id)
             assert job is not None
@@ -154,12 +157,13 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
     try:
         plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
                        settings=ctx.settings)
+        adapters = adapters_for(ctx, work.engine)
         stored = len(work.done)
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
             _check_still_wanted(ctx, work, started)
-            _store_cover(ctx, work, position, plan, stored)
+            _store_cover(ctx, work, position, plan, stored, adapters)
             stored += 1
         return _end(ctx, job_id, lifecycle.SUCCEEDED, None)
     except JobStopped as stop:

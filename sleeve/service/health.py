@@ -30,7 +30,7 @@ def readiness(services: Services) -> dict[str, str]:
         checks["queue"] = "ok"
     except Exception as exc:
         checks["queue"] = f"unreachable: {type(exc).__name__}: {exc}"[:200]
-    default = engine_status().get(services.settings.engine)
+    default = engine_status(services.settings).get(services.settings.engine)
     if default is None:
         checks["engine"] = f"unknown engine {services.settings.engine!r}"
     else:
@@ -38,11 +38,11 @@ def readiness(services: Services) -> dict[str, str]:
     return checks
 
 
-def engine_report() -> dict[str, dict[str, object]]:
+def engine_report(services: Services) -> dict[str, dict[str, object]]:
     """Every engine, whether it can run here, and why not (for ``/readyz``)."""
     return {
         name: {"available": status.available, "reason": status.reason}
-        for name, status in engine_status().items()
+        for name, status in engine_status(services.settings).items()
     }
 
 

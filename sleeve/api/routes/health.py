@@ -24,7 +24,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", responses={503: {"description": "A dependency is unreachable."}})
 def readyz(services: ServicesDep, request: Request) -> Response:
     checks = readiness(services)
-    engines = engine_report()
+    engines = engine_report(services)
     if all(v == "ok" for v in checks.values()):
         return JSONResponse({"status": "ok", "checks": checks, "engines": engines})
     failing = ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok")
