@@ -333,7 +333,7 @@ def generate(
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
     from sleeve.pipeline import generate as make_covers
-    from sleeve.render.fonts import FontsMissingError
+    from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
 
     with bad_input_exits():
         _check_ranges(options.count, size, options.seed)
@@ -381,6 +381,12 @@ def generate(
                 fail(str(exc))
             except OSError as exc:
                 fail(f"cannot write to {out_dir}: {exc.strerror or exc}")
+            except UnrenderableTextError as exc:
+                if brief_file is None:  # one brief: the input itself is what cannot be made
+                    fail(str(exc))
+                failures += 1
+                err.print(f"[bold red]error:[/] {where}{exc}", highlight=False)
+                continue
             except (ValueError, RuntimeError) as exc:  # bad brief, engine failure (e.g. GPU OOM)
                 failures += 1
                 err.print(f"[bold red]error:[/] {where}{exc}", highlight=False)

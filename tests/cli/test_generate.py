@@ -245,3 +245,11 @@ def test_unusable_database_url_is_one_line_with_exit_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.startswith("error: database") and "Traceback" not in result.stderr
+
+
+def test_a_title_no_font_can_draw_is_refused_not_drawn_as_boxes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run(*BASE, "--title", "Night \U00020c44", "--artist", "A", "--out", str(out))
+    assert result.returncode == 2
+    assert "no installed font can draw" in result.stderr and "U+20C44" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
