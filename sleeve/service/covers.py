@@ -1,8 +1,11 @@
 """Use cases for covers: read, publish, images and their cached variants, reviews, gallery.
 
 Masters are stored as JPEG q92 at the job's size (a 3000² PNG master is ~10 MB and takes
-~3.7 s to encode; see DESIGN.md). ``format=png`` is made from that master on first request
-and cached: it is lossless from the master on, not a re-render.
+~3.7 s to encode; see DESIGN.md). Variants are made on first request and cached in the blob
+store. ``format=png`` of a procedural cover is rendered again from its stored plan and seed,
+which gives the original pixels bit for bit (no JPEG artefacts, and a smaller PNG than one of
+the decoded JPEG); a diffusion cover's PNG is made from its master, since re-rendering would
+need the GPU and the exact weights again.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from PIL import Image
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Review
 from sleeve.db.types import utcnow
+from sleeve.pipeline import render_plan
 from sleeve.render.export import CoverMetadata, encode
 from sleeve.service.context import Services
 from sleeve.service.cursor import decode_cursor, encode_cursor
@@ -94,8 +99,12 @@ def cover_image(services: Services, cover: Cover, size: int, fmt: ImageFormat) -
         return ImageBlob(services.store.get(key), MEDIA_TYPES[fmt], etag)
     except BlobNotFoundError:
         pass
-    with Image.open(io.BytesIO(services.store.get(cover.blob_key))) as master:
-        image = master.convert("RGB")
+    if fmt == "png" and cover.engine == "procedural":
+        plan = CoverPlan.model_validate(cover.plan)
+        image = render_plan(plan, cover.seed, size=cover.size, settings=services.settings).image
+    else:
+        with Image.open(io.BytesIO(services.store.get(cover.blob_key))) as master:
+            image = master.convert("RGB")
     if size != image.width:
         image = image.resize((size, size), Image.Resampling.LANCZOS)
     data = encode(image, fmt, CoverMetadata(

@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from sleeve.config import Settings
+from sleeve.core.plan import CoverPlan
+from sleeve.pipeline import render_plan
+from sleeve.storage import BlobStore
 from tests.service.fixtures import RENDER_SIZE, finished_job, new_user
 
 
@@ -101,3 +106,22 @@ def test_my_covers_pages_newest_first(client: TestClient, auth: dict[str, str]) 
                       headers=auth).json()
     assert [c["id"] for c in rest["items"]] == [older[0]["id"]] and rest["next_cursor"] is None
     assert client.get("/v1/me/covers", headers=new_user(client)).json()["items"] == []
+
+
+def test_png_download_is_the_original_render_and_cached(
+    client: TestClient, auth: dict[str, str], settings: Settings
+) -> None:
+    cover = finished_job(client, auth, count=1)["covers"][0]
+    detail = client.get(f"/v1/covers/{cover['id']}", headers=auth).json()
+    png = client.get(cover["image_url"], params={"format": "png"}, headers=auth)
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    decoded = np.asarray(_open(png.content).convert("RGB"), dtype=np.int16)
+    # Bit for bit the render of the stored plan and seed: a PNG without JPEG artefacts.
+    original = render_plan(CoverPlan.model_validate(detail["plan"]), detail["seed"],
+                           size=RENDER_SIZE)
+    assert np.array_equal(decoded, np.asarray(original.image, dtype=np.int16))
+    jpeg = np.asarray(_open(client.get(cover["image_url"], headers=auth).content), np.int16)
+    assert 0 < np.abs(decoded - jpeg).mean() < 4  # the JPEG master is a close, lossy copy
+    # Cached after first use: the variant is now a blob of its own.
+    store = BlobStore(settings.storage_url)
+    assert store.get(f"covers/{cover['id']}/{RENDER_SIZE}.png") == png.content
