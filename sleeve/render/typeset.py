@@ -608,6 +608,17 @@ def typeset(art: Image.Image, plan: CoverPlan, *,
                    {"title": title, "artist": artist})
 
 
+def check_renderable(title: str, artist: str) -> None:
+    """Raise UnrenderableTextError when no installed font can draw a character of ``title``
+    or ``artist`` — before a job is accepted, so the musician hears it at once."""
+    library = font_library()
+    for role, text in (("title", title), ("artist", artist)):
+        shown = drawable(text)
+        missing = split_runs(shown, library.chain("grotesk", role, shown, "ko"))[1]
+        if missing:
+            raise UnrenderableTextError(role, missing)
+
+
 def _check_renderable(plan: CoverPlan, library: FontLibrary) -> None:
     """Raise UnrenderableTextError when a character of the title or artist is in no
     installed font: a box (tofu) on a cover is never acceptable."""

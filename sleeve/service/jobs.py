@@ -23,6 +23,7 @@ from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
 from sleeve.render.styles import STYLE_NAMES
+from sleeve.render.typeset import check_renderable
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
 from sleeve.service.ownership import could_be_id, find
@@ -47,6 +48,13 @@ class JobRequest(BaseModel):
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
     size: Annotated[int, Field(ge=256, le=4096)] = 3000
     subject_id: str | None = Field(default=None, max_length=32)
+
+    @field_validator("brief")
+    @classmethod
+    def _drawable_text(cls, value: Brief) -> Brief:
+        # A character no installed font has would fail the job later; say so now (422).
+        check_renderable(value.title, value.artist)
+        return value
 
     @field_validator("style")
     @classmethod

@@ -110,3 +110,13 @@ def test_events_stream_progress(client: TestClient, auth: dict[str, str]) -> Non
     events = [block for block in text.split("\n\n") if block.startswith("event:")]
     assert events[-1].startswith("event: done") and '"state":"succeeded"' in events[-1]
     assert all(e.startswith("event: progress") for e in events[:-1])
+
+
+def test_a_title_no_font_can_draw_is_refused_with_422(client: TestClient,
+                                                       auth: dict[str, str]) -> None:
+    body = job_body(count=1)
+    body["brief"]["title"] = "Night \U00020c44"
+    refused = client.post("/v1/jobs", json=body, headers=auth)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "no installed font can draw" in refused.text and "U+20C44" in refused.text
