@@ -32,25 +32,23 @@ class Shape:
     distance: Distance
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels
 
-    def __and__(self, other: Shape) -> Shape:
-        a, b = self.bbox, other.bbox
-
+    def _combined(self, other: Shape, op: Callable[..., np.ndarray],
+                  bbox: tuple[float, float, float, float]) -> Shape:
         def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
             d = self.distance(y, x)
-            return np.maximum(d, other.distance(y, x), out=d)
+            return op(d, other.distance(y, x), out=d)
 
-        return Shape(distance, (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]),
-                                min(a[3], b[3])))
+        return Shape(distance, bbox)
+
+    def __and__(self, other: Shape) -> Shape:
+        a, b = self.bbox, other.bbox
+        return self._combined(other, np.maximum, (max(a[0], b[0]), max(a[1], b[1]),
+                                                  min(a[2], b[2]), min(a[3], b[3])))
 
     def __or__(self, other: Shape) -> Shape:
         a, b = self.bbox, other.bbox
-
-        def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
-            d = self.distance(y, x)
-            return np.minimum(d, other.distance(y, x), out=d)
-
-        return Shape(distance, (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]),
-                                max(a[3], b[3])))
+        return self._combined(other, np.minimum, (min(a[0], b[0]), min(a[1], b[1]),
+                                                  max(a[2], b[2]), max(a[3], b[3])))
 
     def __sub__(self, other: Shape) -> Shape:
         def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
