@@ -14,6 +14,9 @@ from tests.web.conftest import PASSWORD, new_email, screenshot
 from tests.web.server import SleeveServer
 
 COUNT = 8  # the most covers a job makes: the slowest job, so it is still running when checked
+# The largest covers: typesetting and storing take long enough that the page's stream (polled
+# every 0.5 s) reliably lands inside a stage of some cover, not only between covers.
+SIZE = 4096
 SHIMMER = "el => getComputedStyle(el, '::before').animationName"
 SHIMMER_SHOWN = "el => getComputedStyle(el, '::before').display !== 'none'"
 
@@ -29,7 +32,8 @@ def _start_job(page: Page, base_url: str, account: dict[str, str]) -> str:
     _log_in(page, base_url, account)
     brief = {"title": "밤비", "artist": "Luna Vale", "genre": "ballad"}
     created = page.request.post(f"{base_url}/v1/jobs",
-                                data={"brief": brief, "count": COUNT, "style": "swiss"})
+                                data={"brief": brief, "count": COUNT, "style": "swiss",
+                                      "size": SIZE})
     assert created.status == 202, created.text()
     job_id: str = created.json()["id"]
     return job_id
