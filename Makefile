@@ -38,7 +38,7 @@ run: fonts $(VENV)/.run-installed
 test: system-deps $(VENV)/.test-installed lint typecheck pytest
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check sleeve tests bench
+	$(BIN)/ruff check sleeve tests bench scripts
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy sleeve
