@@ -29,5 +29,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 def slugify(text: str, max_length: int = 48) -> str:
     """A file-name-safe slug that keeps Hangul and kana (musicians name files in their script)."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_")
-    return text[:max_length].strip("-_") or "cover"
+    # Letters, digits and combining marks (Thai vowels, Devanagari signs) stay; the rest is "-".
+    kept = "".join(c if unicodedata.category(c)[0] in "LNM" else "-" for c in text)
+    text = re.sub(r"-+", "-", kept).strip("-")
+    return text[:max_length].strip("-") or "cover"
