@@ -1,0 +1,11 @@
+"""Fixtures shared across test packages: the databases (SQLite and PostgreSQL), settings over
+them, and API clients. Defined in tests/service/fixtures.py."""
+
+from tests.service.fixtures import (  # noqa: F401 - fixtures
+    auth,
+    client,
+    database_url,
+    make_client,
+    make_settings,
+    settings,
+)
