@@ -3,6 +3,8 @@ can it run?"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import text
 
 from sleeve.db.engine import transaction
@@ -11,8 +13,18 @@ from sleeve.jobs import lifecycle
 from sleeve.service.context import Services
 
 
-def readiness(services: Services) -> dict[str, str]:
-    """``{"database": "ok" | reason, "storage": ..., "queue": ...}``."""
+@dataclass(frozen=True)
+class Readiness:
+    checks: dict[str, str]  # {"database": "ok" | reason, "storage", "queue", "engine"}
+    engines: dict[str, dict[str, object]]  # every engine: available, and why not
+
+    @property
+    def ready(self) -> bool:
+        return all(v == "ok" for v in self.checks.values())
+
+
+def readiness(services: Services) -> Readiness:
+    """Dependencies reachable, and the default engine able to run (engines probed once)."""
     checks: dict[str, str] = {}
     try:
         with transaction(services.sessions) as session:
@@ -30,20 +42,14 @@ def readiness(services: Services) -> dict[str, str]:
         checks["queue"] = "ok"
     except Exception as exc:
         checks["queue"] = f"unreachable: {type(exc).__name__}: {exc}"[:200]
-    default = engine_status(services.settings).get(services.settings.engine)
+    engines = engine_status(services.settings)
+    default = engines.get(services.settings.engine)
     if default is None:
         checks["engine"] = f"unknown engine {services.settings.engine!r}"
     else:
         checks["engine"] = "ok" if default.available else f"unavailable: {default.reason}"
-    return checks
-
-
-def engine_report(services: Services) -> dict[str, dict[str, object]]:
-    """Every engine, whether it can run here, and why not (for ``/readyz``)."""
-    return {
-        name: {"available": status.available, "reason": status.reason}
-        for name, status in engine_status(services.settings).items()
-    }
+    report = {name: {"available": e.available, "reason": e.reason} for name, e in engines.items()}
+    return Readiness(checks, report)
 
 
 def job_counts(services: Services) -> dict[str, int]:

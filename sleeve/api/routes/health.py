@@ -11,7 +11,7 @@ from starlette.responses import Response
 from sleeve.api.deps import ServicesDep
 from sleeve.api.metrics import render_metrics
 from sleeve.api.problems import problem
-from sleeve.service.health import engine_report, readiness
+from sleeve.service.health import readiness
 
 router = APIRouter(tags=["health"])
 
@@ -23,13 +23,12 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", responses={503: {"description": "A dependency is unreachable."}})
 def readyz(services: ServicesDep, request: Request) -> Response:
-    checks = readiness(services)
-    engines = engine_report(services)
-    if all(v == "ok" for v in checks.values()):
-        return JSONResponse({"status": "ok", "checks": checks, "engines": engines})
-    failing = ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok")
-    return problem(503, f"not ready: {failing}", request.url.path, checks=checks,
-                   engines=engines)
+    state = readiness(services)
+    if state.ready:
+        return JSONResponse({"status": "ok", "checks": state.checks, "engines": state.engines})
+    failing = ", ".join(f"{k} {v}" for k, v in state.checks.items() if v != "ok")
+    return problem(503, f"not ready: {failing}", request.url.path, checks=state.checks,
+                   engines=state.engines)
 
 
 @router.get("/metrics", response_class=Response)
