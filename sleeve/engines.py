@@ -7,7 +7,6 @@ inputs: same plan, seed and size → same pixels.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -66,10 +65,7 @@ class ProceduralEngine:
 
 
 def _diffusion_availability(settings: Settings | None = None) -> Availability:
-    # Checked without importing torch, so the default install never pays for it.
-    missing = [m for m in ("torch", "diffusers") if importlib.util.find_spec(m) is None]
-    if missing:
-        return Availability(False, "install the extra: pip install 'sleeve[diffusion]'")
+    # sleeve.diffusion.engine imports no torch: it checks the extra itself, without loading it.
     from sleeve.diffusion.engine import diffusion_availability
 
     return diffusion_availability(settings)
