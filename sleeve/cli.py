@@ -192,10 +192,13 @@ def _check_ranges(count: int, size: int | None = None, seed: int | None = None) 
 
 
 def _check_style(style: str | None) -> None:
-    from sleeve.render.styles import STYLE_NAMES
+    from sleeve.core.styles import UnknownStyleError, check_style
 
-    if style is not None and style not in STYLE_NAMES:
-        raise BadInput(f"unknown style {style!r}; choose one of: {', '.join(STYLE_NAMES)}")
+    if style is not None:
+        try:
+            check_style(style)
+        except UnknownStyleError as exc:
+            raise BadInput(str(exc)) from exc
 
 
 @contextlib.contextmanager

@@ -25,7 +25,7 @@ from sleeve.core.palette import palette_order
 from sleeve.core.plan import CoverPlan, Mood
 from sleeve.core.prompt import build_prompt
 from sleeve.core.style_policy import DEFAULT_POLICY, StylePolicy, choose_styles
-from sleeve.core.styles import STYLE_NAMES
+from sleeve.core.styles import check_style
 
 MAX_PLANS = 64
 # How much each part of the brief says about the picture: the title is the song's own
@@ -116,10 +116,7 @@ def _rng(*keys: int) -> np.random.Generator:
 def _resolve_style(style: str | None) -> str | None:
     if style is None:
         return None
-    name = style.strip().lower()
-    if name not in STYLE_NAMES:
-        raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLE_NAMES)}")
-    return name
+    return check_style(style.strip().lower())
 
 
 # Separate random streams so that, say, adding a palette never reshuffles the styles.

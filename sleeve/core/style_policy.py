@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sleeve.core.genres import GENRE_FAMILIES, GenreFamily
 from sleeve.core.mood import MOOD_FAMILY
 from sleeve.core.plan import Mood
-from sleeve.core.styles import STYLE_NAMES
+from sleeve.core.styles import STYLE_NAMES, check_style
 
 
 class StylePolicy(BaseModel):
@@ -35,7 +35,7 @@ class StylePolicy(BaseModel):
             if family not in GENRE_FAMILIES:
                 raise ValueError(f"unknown genre family {family!r}")
             for style, weight in styles.items():
-                _check_style(style)
+                check_style(style)
                 if not (weight >= 0 and math.isfinite(weight)):
                     raise ValueError(f"{family}/{style}: weight must be finite and >= 0")
         return value
@@ -44,7 +44,7 @@ class StylePolicy(BaseModel):
     @classmethod
     def _known_bias(cls, value: dict[str, float]) -> dict[str, float]:
         for style, bias in value.items():
-            _check_style(style)
+            check_style(style)
             if not -1.0 <= bias <= 1.0:
                 raise ValueError(f"{style}: energy bias must lie in [-1, 1]")
         return value
@@ -59,11 +59,6 @@ class StylePolicy(BaseModel):
                 tilt = self.energy_tilt * self.energy_bias.get(style, 0.0) * mood.energy
                 out[style] = weight * math.exp(tilt)
         return out
-
-
-def _check_style(style: str) -> None:
-    if style not in STYLE_NAMES:
-        raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLE_NAMES)}")
 
 
 # COVER-DESIGN.md's genre table as weights: the first styles named fit best.

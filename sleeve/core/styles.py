@@ -20,3 +20,14 @@ STYLE_NAMES: tuple[str, ...] = (
     "sunburst",  # retro poster rays
     "synthwave",  # sun over a perspective grid
 )
+
+
+class UnknownStyleError(ValueError):
+    pass
+
+
+def check_style(name: str) -> str:
+    """``name`` if it is a style; otherwise an error naming the styles there are."""
+    if name not in STYLE_NAMES:
+        raise UnknownStyleError(f"unknown style {name!r}; choose one of {', '.join(STYLE_NAMES)}")
+    return name

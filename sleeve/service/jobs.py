@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from sleeve.core.brief import Brief
+from sleeve.core.styles import check_style
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job, Subject, User
 from sleeve.db.types import new_id, utcnow
 from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
-from sleeve.render.styles import STYLE_NAMES
 from sleeve.render.typeset import check_renderable
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
@@ -59,9 +59,7 @@ class JobRequest(BaseModel):
     @field_validator("style")
     @classmethod
     def _known_style(cls, value: str | None) -> str | None:
-        if value is not None and value not in STYLE_NAMES:
-            raise ValueError(f"unknown style; choose one of {', '.join(STYLE_NAMES)}")
-        return value
+        return None if value is None else check_style(value)
 
     def digest(self) -> str:
         payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from sleeve.core.plan import CoverPlan
-from sleeve.core.styles import STYLE_NAMES
+from sleeve.core.styles import STYLE_NAMES, UnknownStyleError, check_style
 
 
 class StyleRenderer(Protocol):
@@ -27,15 +27,9 @@ class StyleRenderer(Protocol):
 __all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style"]
 
 
-class UnknownStyleError(ValueError):
-    pass
-
-
 @cache
 def get_style(name: str) -> StyleRenderer:
-    if name not in STYLE_NAMES:
-        raise UnknownStyleError(f"unknown style {name!r}; choose one of {', '.join(STYLE_NAMES)}")
-    module = importlib.import_module(f"{__name__}.{name}")
+    module = importlib.import_module(f"{__name__}.{check_style(name)}")
     renderer: StyleRenderer = module.render
     return renderer
 
