@@ -10,15 +10,16 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, get_type_hints
+from typing import Annotated, Any, Literal, NoReturn, get_type_hints
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sleeve.config import get_settings
+from sleeve.config import Settings, get_settings
 
 try:  # Typer 0.26 and later carry their own copy of Click.
     from typer._click.exceptions import UsageError
@@ -49,7 +50,7 @@ class BadInput(Exception):
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -453,27 +454,46 @@ def engines(
     out.print(table)
 
 
+MIGRATE_HELP = "Bring a PostgreSQL schema to the latest migration first (SQLite always is)."
+
+
+def _start(role: Literal["serve", "worker"], migrate: bool) -> Settings:
+    """The startup checks: a failure is one line on stderr (and a log event), exit 2 or 3."""
+    from sleeve.ops.startup import StartupError, start
+
+    try:
+        return start(role, migrate=migrate)
+    except StartupError as exc:
+        if exc.logged_readably:
+            raise typer.Exit(exc.exit_code) from None
+        fail(exc.finding.detail, exc.exit_code)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
+    migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
 ) -> None:
     """Run the HTTP API (and, with SLEEVE_QUEUE=local, its job workers)."""
     from sleeve.api.server import serve as run_server
 
+    settings = _start("serve", migrate)
     with configuration_errors_exit():
-        run_server(host, port)
+        run_server(host, port, settings)
 
 
 @app.command()
 def worker(
     queues: Annotated[str, typer.Option("--queues", help="Comma-separated: cpu,gpu.")] = "cpu,gpu",
+    migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     from sleeve.api.server import run_worker
 
+    settings = _start("worker", migrate)
     with configuration_errors_exit():
-        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()))
+        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), settings)
 
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -507,4 +527,14 @@ def main() -> None:
     except typer.Abort:
         err.print("aborted")
         sys.exit(130)
+    except ValidationError as exc:
+        if exc.title != Settings.__name__:
+            raise
+        # A bad SLEEVE_* variable met by a command that reads settings: one line, like any
+        # other bad input (serve and worker report it in their startup checks).
+        from sleeve.ops.probes import describe_settings_error
+
+        err.print(f"[bold red]error:[/] {escape(describe_settings_error(exc))}",
+                  highlight=False, soft_wrap=True)
+        sys.exit(EXIT_BAD_INPUT)
     sys.exit(code if isinstance(code, int) else 0)

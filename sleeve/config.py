@@ -9,7 +9,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SLEEVE_", extra="ignore")
+    # The environment wins over a `.env` file in the working directory (`sleeve config show`
+    # tells which one each setting came from).
+    model_config = SettingsConfigDict(
+        env_prefix="SLEEVE_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     database_url: str = "sqlite:///./sleeve-data/sleeve.db"
     storage_url: str = "file://./sleeve-data/blobs"
@@ -21,6 +25,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("")
     # Fonts: an extra directory searched before the system font directories.
     font_dir: str | None = None
+    # Off: only SLEEVE_FONT_DIR is searched (a container or test that ships its own fonts).
+    system_fonts: bool = True
     # Optional OpenAI-compatible art direction.
     llm_url: str | None = None
     llm_api_key: SecretStr | None = None
@@ -75,7 +81,9 @@ class Settings(BaseSettings):
     # "authorize_url": ..., "token_url": ..., "userinfo_url": ..., "scope": ...,
     # "subject_key": "id", "email_key": "kakao_account.email"}}. See docs/oauth.md.
     oauth_providers: SecretStr = SecretStr("{}")
-    log_level: str = "INFO"
+    log_level: str = Field(default="INFO", pattern="^(?i:debug|info|warning|error|critical)$")
+    # auto: readable lines when stderr is a terminal, JSON lines otherwise.
+    log_format: str = Field(default="auto", pattern="^(auto|json|text)$")
     # Prefix for the Celery queue names (`cpu`, `gpu`), to share one broker between deployments.
     celery_queue_prefix: str = ""
     # Comma-separated e-mails of the accounts allowed to promote models.

@@ -9,17 +9,14 @@ identity is read from the userinfo JSON with dotted keys (Kakao: ``id`` and
 from __future__ import annotations
 
 import json
-import warnings
 from typing import Any
 
+# authlib's HTTP client is httpx2 (a dependency of the server extra); without it authlib falls
+# back to httpx and warns on every import.
+from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from sleeve.config import Settings
-
-with warnings.catch_warnings():
-    # authlib announces a move to httpx2; the httpx it uses today works.
-    warnings.simplefilter("ignore")
-    from authlib.integrations.starlette_client import OAuth, StarletteOAuth2App
 
 
 class ProviderConfig(BaseModel):

@@ -28,7 +28,7 @@ __all__ = ["run_worker", "serve", "upgrade_database"]
 def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
     """Run the API (and, with the local queue, its worker threads) until interrupted."""
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if make_url(settings.database_url).get_backend_name() == "sqlite":
         # The embedded default is one process: it can migrate its own database safely.
         upgrade_database(settings)
@@ -48,7 +48,7 @@ def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
                settings: Settings | None = None) -> None:
     """A worker without the API: Celery with ``SLEEVE_QUEUE=celery``, else DB-polling threads."""
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     if settings.worker_metrics_port is not None:
         start_http_server(settings.worker_metrics_port)
     if settings.queue == "celery":

@@ -153,10 +153,15 @@ class UnrenderableTextError(ValueError):
         super().__init__(f"{role} contains characters no installed font can draw: {listed}")
 
 
-def default_search_dirs() -> tuple[Path, ...]:
-    configured = get_settings().font_dir
-    dirs = ([configured] if configured else []) + list(SYSTEM_FONT_DIRS)
+def search_dirs(font_dir: str | None, system_fonts: bool = True) -> tuple[Path, ...]:
+    """``font_dir`` first, then (unless turned off) the system font directories."""
+    dirs = ([font_dir] if font_dir else []) + (list(SYSTEM_FONT_DIRS) if system_fonts else [])
     return tuple(Path(d).expanduser() for d in dirs)
+
+
+def default_search_dirs() -> tuple[Path, ...]:
+    settings = get_settings()
+    return search_dirs(settings.font_dir, settings.system_fonts)
 
 
 class FontLibrary:
@@ -166,6 +171,10 @@ class FontLibrary:
         self.search_dirs = tuple(search_dirs)
         self._files = _index_files(self.search_dirs)
         self._anywhere: dict[int, FontFile] | None = None  # built on the chain's first miss
+
+    def missing(self, names: Iterable[str] = tuple(PACKAGE_OF)) -> tuple[str, ...]:
+        """Which of the font files (default: every file a typeface role uses) are not found."""
+        return tuple(name for name in names if name not in self._files)
 
     def file(self, name: str, index: int = 0) -> FontFile:
         path = self._files.get(name)
