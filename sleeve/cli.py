@@ -466,7 +466,7 @@ def _start(role: Literal["serve", "worker"], migrate: bool) -> Settings:
     except StartupError as exc:
         if exc.logged_readably:
             raise typer.Exit(exc.exit_code) from None
-        fail(exc.finding.detail, exc.exit_code)
+        fail(exc.finding.line, exc.exit_code)
 
 
 @app.command()
@@ -476,9 +476,9 @@ def serve(
     migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
 ) -> None:
     """Run the HTTP API (and, with SLEEVE_QUEUE=local, its job workers)."""
+    settings = _start("serve", migrate)
     from sleeve.api.server import serve as run_server
 
-    settings = _start("serve", migrate)
     with configuration_errors_exit():
         run_server(host, port, settings)
 
@@ -489,9 +489,9 @@ def worker(
     migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
+    settings = _start("worker", migrate)
     from sleeve.api.server import run_worker
 
-    settings = _start("worker", migrate)
     with configuration_errors_exit():
         run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), settings)
 
@@ -508,6 +508,84 @@ def db_upgrade() -> None:
     with configuration_errors_exit():
         upgrade_database()
     out.print("database is up to date")
+
+
+def _wide() -> Console:
+    """``out``, or, when stdout is a pipe or file, one wide enough that rows never wrap."""
+    return out if out.is_terminal else Console(width=400)
+
+
+@app.command()
+def doctor(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Check everything Sleeve depends on; exit 1 when anything required fails."""
+    from sleeve.ops.doctor import diagnose
+    from sleeve.ops.probes import settings_finding
+
+    try:
+        findings = diagnose(get_settings())
+    except ValidationError as exc:
+        findings = [settings_finding(exc)]
+    failed = any(f.failed for f in findings)
+    if as_json:
+        rows = [{"check": f.check, "status": f.status, "detail": f.detail, "fix": f.fix}
+                for f in findings]
+        sys.stdout.write(json.dumps({"ok": not failed, "checks": rows}, ensure_ascii=False) + "\n")
+    else:
+        colour = {"ok": "green", "warn": "yellow", "fail": "bold red"}
+        table = Table("check", "status", "detail", "fix", box=None)
+        for f in findings:
+            table.add_row(f.check, f"[{colour[f.status]}]{f.status}[/]", escape(f.detail),
+                          escape(f.fix))
+        _wide().print(table)
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+config_app = typer.Typer(help="Settings.", no_args_is_help=True)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("show")
+def config_show(
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """The effective settings, where each came from (default, environment, .env), secrets
+    masked."""
+    from sleeve.ops.config_show import as_json as settings_json
+    from sleeve.ops.config_show import effective_settings, unknown
+
+    views, strays = effective_settings(get_settings()), unknown()
+    if as_json:
+        sys.stdout.write(json.dumps(settings_json(views, strays), ensure_ascii=False) + "\n")
+        return
+    table = Table("setting", "value", "from", box=None)
+    for view in views:
+        value = "" if view.value is None else str(view.value)
+        style = "dim" if view.source == "default" else "bold"
+        table.add_row(view.variable, escape(value), f"[{style}]{view.source}[/]")
+    _wide().print(table)
+    for stray in strays:
+        hint = f" (did you mean {stray.suggestion}?)" if stray.suggestion else ""
+        err.print(f"[yellow]warning:[/] {stray.variable} is not a Sleeve setting, ignored{hint}",
+                  highlight=False, soft_wrap=True)
+
+
+def _print_version(show: bool) -> None:
+    if show:
+        from sleeve.version import __version__
+
+        out.print(f"sleeve {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                          callback=_print_version, is_eager=True)] = False,
+) -> None:
+    """Sleeve: album covers from a song brief."""
 
 
 def main() -> None:

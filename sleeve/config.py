@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "SLEEVE_"
+# Read from the working directory, like pydantic-settings does.
+ENV_FILE = ".env"
+Source = Literal["default", "environment", ".env"]
 
 
 class Settings(BaseSettings):
     # The environment wins over a `.env` file in the working directory (`sleeve config show`
     # tells which one each setting came from).
     model_config = SettingsConfigDict(
-        env_prefix="SLEEVE_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+        env_prefix=PREFIX, extra="ignore", env_file=ENV_FILE, env_file_encoding="utf-8"
     )
 
     database_url: str = "sqlite:///./sleeve-data/sleeve.db"
@@ -95,3 +104,29 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+def _variables() -> tuple[dict[str, str], dict[str, str]]:
+    """``SLEEVE_*`` names (lower case, as Settings matches them) in the environment and .env."""
+    env = {k.lower(): k for k in os.environ if k.upper().startswith(PREFIX)}
+    dotenv = dotenv_values(ENV_FILE) if Path(ENV_FILE).is_file() else {}
+    return env, {k.lower(): k for k in dotenv if k.upper().startswith(PREFIX)}
+
+
+def setting_sources() -> dict[str, Source]:
+    """Where each setting's value comes from, by the rule Settings follows: the environment
+    wins over .env, which wins over the default."""
+    env, dotenv = _variables()
+    sources: dict[str, Source] = {}
+    for field in Settings.model_fields:
+        name = (PREFIX + field).lower()
+        sources[field] = "environment" if name in env else ".env" if name in dotenv else "default"
+    return sources
+
+
+def unknown_variables() -> list[str]:
+    """``SLEEVE_*`` variables (environment or .env) that name no setting: typos, usually."""
+    env, dotenv = _variables()
+    known = {(PREFIX + field).lower() for field in Settings.model_fields}
+    return sorted({original for names in (env, dotenv) for lower, original in names.items()
+                   if lower not in known})

@@ -1,5 +1,20 @@
 """The HTTP API: FastAPI app factory, ``/v1`` routers, auth, problem+json errors, metrics."""
 
-from sleeve.api.app import create_app
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sleeve.api.app import create_app
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: a worker or the CLI's startup checks use sleeve.api.logs alone and
+    # should not pay for building FastAPI.
+    if name == "create_app":
+        from sleeve.api.app import create_app
+
+        return create_app
+    raise AttributeError(name)

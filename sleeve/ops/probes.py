@@ -40,6 +40,12 @@ class Finding:
     def failed(self) -> bool:
         return self.status == "fail"
 
+    @property
+    def line(self) -> str:
+        """The detail with the fix, for a one-line message."""
+        return self.detail if not self.fix or self.fix in self.detail else (
+            f"{self.detail} (fix: {self.fix})")
+
 
 def ok(check: str, detail: str) -> Finding:
     return Finding(check, "ok", detail)
@@ -270,13 +276,17 @@ def font_install_hint(packages: str) -> str:
 
 
 def fonts_finding(settings: Settings) -> Finding:
-    from sleeve.render.fonts import ALL_PACKAGES, FontLibrary, FontsMissingError, search_dirs
+    from sleeve.render.fonts import ALL_PACKAGES, PACKAGE_OF, FontLibrary, search_dirs
 
     library = FontLibrary(search_dirs(settings.font_dir, settings.system_fonts))
     missing = library.missing()
     if missing:
-        error = FontsMissingError(missing, library.search_dirs)
-        return Finding("fonts", "fail", str(error), font_install_hint(" ".join(ALL_PACKAGES)))
+        named = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if missing[6:] else "")
+        searched = ", ".join(str(d) for d in library.search_dirs) or "no directories"
+        packages = sorted({PACKAGE_OF[name] for name in missing})
+        return Finding("fonts", "fail", f"font files not found: {named} (searched {searched}); "
+                       "install them or point SLEEVE_FONT_DIR at a directory holding them",
+                       font_install_hint(" ".join(packages or ALL_PACKAGES)))
     return ok("fonts", f"every typeface file found ({len(library.search_dirs)} directories "
               "searched)")
 

@@ -28,7 +28,7 @@ Role = Literal["serve", "worker"]
 
 class StartupError(Exception):
     def __init__(self, finding: Finding, *, logged_readably: bool) -> None:
-        super().__init__(finding.detail)
+        super().__init__(finding.line)
         self.finding = finding
         # The log line already went to stderr as readable text: printing it again would
         # only repeat it.
@@ -55,7 +55,7 @@ def start(role: Role, *, migrate: bool = False) -> Settings:
 
 
 def _stop(role: Role, finding: Finding, log_format: str) -> StartupError:
-    log.error(finding.detail, extra={"event": "startup_failed", "role": role,
+    log.error(finding.line, extra={"event": "startup_failed", "role": role,
                                      "check": finding.check, "exit_code": finding.exit_code})
     return StartupError(finding, logged_readably=wants_text(log_format))
 

@@ -109,8 +109,8 @@ def test_missing_fonts_stop_a_worker(tmp_path: Path) -> None:
     fonts.mkdir()
     result = sleeve("worker", cwd=tmp_path, SLEEVE_FONT_DIR=str(fonts),
                     SLEEVE_SYSTEM_FONTS="false")
-    refuses(result, 2, "fonts", "font files not found", "NotoSansCJK-Regular.ttc",
-            "SLEEVE_FONT_DIR")
+    refuses(result, 2, "fonts", "font files not found", "EBGaramond12-Regular.otf", "15 more",
+            "SLEEVE_FONT_DIR", "apt-get install fonts-")
 
 
 def test_a_terminal_gets_one_readable_line(tmp_path: Path) -> None:
