@@ -3,7 +3,11 @@ structured log event, exit 2 (configuration) or 3 (a dependency not answering), 
 
 from __future__ import annotations
 
+import json
+import os
+import pty
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -11,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.process import free_port, log_events, plain_lines, sleeve, start
+from tests.ops.process import environment, free_port, log_events, plain_lines, sleeve, start
 from tests.service.fixtures import _postgres_schema
 
 
@@ -78,15 +82,21 @@ def test_migrate_flag_brings_postgres_up_and_serves(tmp_path: Path, empty_postgr
     assert {"database_migrated", "startup_ok"} <= events, stderr
 
 
-def test_default_sqlite_is_migrated_on_first_start(tmp_path: Path) -> None:
+def test_default_sqlite_is_migrated_on_first_start_quietly(tmp_path: Path) -> None:
     port = free_port()
-    server = start("serve", "--port", str(port), cwd=tmp_path)
+    # Every deprecation warning shown, wherever it comes from: there must be none.
+    server = start("serve", "--port", str(port), cwd=tmp_path,
+                   PYTHONWARNINGS="always::DeprecationWarning,always::PendingDeprecationWarning")
     try:
         assert_serves(server, port)
     finally:
         server.terminate()
-        server.communicate(timeout=30)
+        _out, stderr = server.communicate(timeout=30)
     assert (tmp_path / "sleeve-data" / "sleeve.db").is_file()
+    assert "Warning" not in stderr
+    events = log_events(stderr)  # every line is JSON: stderr is not a terminal
+    assert len(events) == len(stderr.splitlines())
+    assert [e["to_revision"] for e in events if e.get("event") == "database_migrated"] == ["0001"]
 
 
 def test_unwritable_storage_is_a_configuration_error(tmp_path: Path) -> None:
@@ -113,12 +123,43 @@ def test_missing_fonts_stop_a_worker(tmp_path: Path) -> None:
             "SLEEVE_FONT_DIR", "apt-get install fonts-")
 
 
+def on_a_terminal(tmp_path: Path, **settings: str) -> tuple[int, str]:
+    """Runs a refused `sleeve serve` with stderr on a pseudo-terminal; its code and stderr."""
+    main, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "sleeve", "serve"], cwd=tmp_path,
+                               env=environment(**settings), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=child)
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    return process.wait(timeout=30), b"".join(chunks).decode()
+
+
+UNREACHABLE_DB = "postgresql+psycopg://u@127.0.0.1:1/x"
+
+
 def test_a_terminal_gets_one_readable_line(tmp_path: Path) -> None:
-    result = sleeve("serve", "--port", str(free_port()), cwd=tmp_path, SLEEVE_LOG_FORMAT="text",
-                    SLEEVE_DATABASE_URL="postgresql+psycopg://u@127.0.0.1:1/x")
-    assert result.returncode == 3
-    [line] = result.stderr.strip().splitlines()
+    code, stderr = on_a_terminal(tmp_path, SLEEVE_DATABASE_URL=UNREACHABLE_DB)
+    assert code == 3
+    [line] = stderr.strip().splitlines()
+    assert not line.startswith("{")
     assert "ERROR" in line and "sleeve.startup" in line and "127.0.0.1:1" in line
+
+
+def test_log_format_overrides_the_terminal(tmp_path: Path) -> None:
+    code, stderr = on_a_terminal(tmp_path, SLEEVE_DATABASE_URL=UNREACHABLE_DB,
+                                 SLEEVE_LOG_FORMAT="json")
+    assert code == 3
+    [event] = [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+    assert event["event"] == "startup_failed" and event["check"] == "database"
 
 
 def assert_serves(server: subprocess.Popen[str], port: int, timeout: float = 60) -> None:
