@@ -269,9 +269,9 @@ SCRIPTS: tuple[tuple[str, str, str], ...] = (
 
 def font_install_hint(packages: str) -> str:
     if MACOS:
-        return ("brew install --cask font-noto-sans-cjk font-inter font-bebas-neue "
-                "font-eb-garamond font-league-spartan font-dejavu font-noto-color-emoji; "
-                "then SLEEVE_FONT_DIR=~/Library/Fonts")
+        return ("brew install --cask font-noto-sans-cjk font-noto-serif-cjk font-inter "
+                "font-bebas-neue font-eb-garamond font-league-spartan font-dejavu "
+                "font-noto-color-emoji (docs/operations.md: macOS)")
     return f"sudo apt-get install {packages}"
 
 

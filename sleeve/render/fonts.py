@@ -30,6 +30,8 @@ from sleeve.core.plan import Typeface
 
 SYSTEM_FONT_DIRS: tuple[str, ...] = (
     "/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts",
+    # macOS: where Homebrew's font casks (and Font Book) install.
+    "~/Library/Fonts", "/Library/Fonts",
 )
 
 # Which Debian package ships each file we use (for the error message).
