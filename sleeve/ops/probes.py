@@ -44,7 +44,7 @@ class Finding:
     def line(self) -> str:
         """The detail with the fix, for a one-line message."""
         return self.detail if not self.fix or self.fix in self.detail else (
-            f"{self.detail} (fix: {self.fix})")
+            f"{self.detail} — fix: {self.fix}")
 
 
 def ok(check: str, detail: str) -> Finding:
@@ -77,8 +77,8 @@ def describe_settings_error(exc: ValidationError) -> str:
 
 
 def settings_finding(exc: ValidationError) -> Finding:
-    return Finding("settings", "fail", describe_settings_error(exc),
-                   "fix the variable in the environment or .env (`sleeve config show`)")
+    # The detail already says what each variable accepts.
+    return Finding("settings", "fail", describe_settings_error(exc))
 
 
 # --- database -----------------------------------------------------------------------------

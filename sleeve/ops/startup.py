@@ -73,7 +73,12 @@ def _checks(role: Role, settings: Settings, migrate: bool) -> list[Finding]:
         steps.append(lambda: probes.fonts_finding(settings))
     findings = []
     for step in steps:
-        findings.append(step())
+        try:
+            findings.append(step())
+        except Exception as exc:  # a probe's own bug: still one line, the trace in the log
+            log.debug("startup check crashed", exc_info=True)
+            findings.append(Finding("startup", "fail", f"a startup check failed unexpectedly: "
+                                    f"{type(exc).__name__}: {exc}"))
         if findings[-1].failed:
             break
     return findings
