@@ -148,8 +148,13 @@ def queue(settings: Settings) -> Iterator[Finding]:
         return
     broker = probes.broker_finding(settings.broker_url)
     yield broker
-    if not broker.failed:
+    if broker.failed:
+        return
+    try:
         yield workers_seen(settings)
+    except Exception as exc:  # the broker answered; only the broadcast did not
+        yield Finding("workers", "warn", f"could not ask the workers: {type(exc).__name__}: "
+                      f"{exc}", "")
 
 
 def workers_seen(settings: Settings) -> Finding:

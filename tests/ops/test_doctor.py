@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +15,9 @@ from typing import Any, ClassVar
 
 import pytest
 
-from tests.ops.process import sleeve
+from sleeve.config import Settings
+from sleeve.ops.doctor import queue, workers_seen
+from tests.ops.process import sleeve, start
 from tests.ops.test_startup import empty_postgres  # noqa: F401 - fixture
 
 EVERY_CHECK = {
@@ -112,10 +115,27 @@ def test_celery_mode_counts_the_workers_on_this_deployments_queues(tmp_path: Pat
         if os.environ.get("CI") == "true":
             raise
         pytest.skip("Redis unreachable at 127.0.0.1:6379")
-    rows = doctor_json(tmp_path, 0, SLEEVE_DATABASE_URL=f"sqlite:///{tmp_path}/sleeve.db",
-                       SLEEVE_QUEUE="celery", SLEEVE_BROKER_URL="redis://127.0.0.1:6379/0",
-                       SLEEVE_CELERY_QUEUE_PREFIX=f"doctor-{uuid.uuid4().hex[:8]}-")
-    assert rows["broker"]["status"] == "ok"
-    assert rows["workers"]["status"] == "warn"
-    assert "no worker consumes" in rows["workers"]["detail"]
-    assert rows["workers"]["fix"].startswith("sleeve worker")
+    celery = {"SLEEVE_DATABASE_URL": f"sqlite:///{tmp_path}/sleeve.db", "SLEEVE_QUEUE": "celery",
+              "SLEEVE_BROKER_URL": "redis://127.0.0.1:6379/0",
+              "SLEEVE_CELERY_QUEUE_PREFIX": f"doctor-{uuid.uuid4().hex[:8]}-"}
+    settings = Settings(database_url=celery["SLEEVE_DATABASE_URL"], queue="celery",
+                        broker_url=celery["SLEEVE_BROKER_URL"],
+                        celery_queue_prefix=celery["SLEEVE_CELERY_QUEUE_PREFIX"])
+    broker, workers = queue(settings)
+    assert broker.status == "ok"
+    assert workers.status == "warn" and "no worker consumes" in workers.detail
+    assert workers.fix.startswith("sleeve worker")
+
+    worker = start("worker", "--queues", "cpu", cwd=tmp_path, SLEEVE_CONCURRENCY="1", **celery)
+    try:
+        deadline = time.monotonic() + 60
+        seen = workers_seen(settings)
+        while "cpu: 1" not in seen.detail and time.monotonic() < deadline:
+            assert worker.poll() is None, worker.communicate()[1]
+            time.sleep(0.5)
+            seen = workers_seen(settings)
+    finally:
+        worker.terminate()
+        worker.communicate(timeout=30)
+    # One queue served, the other not: the doctor says which.
+    assert seen.status == "warn" and "cpu: 1" in seen.detail and "none on" in seen.detail
