@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -17,7 +19,7 @@ import pytest
 
 from sleeve.config import Settings
 from sleeve.ops.doctor import queue, workers_seen
-from tests.ops.process import sleeve, start
+from tests.ops.process import environment, sleeve, start
 from tests.ops.test_startup import empty_postgres  # noqa: F401 - fixture
 
 EVERY_CHECK = {
@@ -139,3 +141,14 @@ def test_celery_mode_counts_the_workers_on_this_deployments_queues(tmp_path: Pat
         worker.communicate(timeout=30)
     # One queue served, the other not: the doctor says which.
     assert seen.status == "warn" and "cpu: 1" in seen.detail and "none on" in seen.detail
+
+
+def test_the_gpu_and_engine_checks_do_not_import_torch(tmp_path: Path) -> None:
+    code = ("import sys; from sleeve.config import Settings; "
+            "from sleeve.ops.doctor import engines, gpu, packages; s = Settings(); "
+            "[list(check(s)) for check in (packages, engines, gpu)]; "
+            "print(sorted(m for m in ('torch', 'diffusers') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=environment(),
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
