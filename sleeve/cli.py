@@ -508,3 +508,48 @@ def main() -> None:
         err.print("aborted")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="The cover image (JPEG or PNG) to check.")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="Release title: the words must match.")
+    ] = None,
+    artist: Annotated[
+        str | None, typer.Option("--artist", help="Release artist: the words must match.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
+) -> None:
+    """Check a cover against the stores' artwork rules (exit 0 pass, 1 fail, 2 unusable)."""
+    from sleeve.check import OcrUnavailable, check_cover
+    from sleeve.photos import PhotoRejected
+
+    with bad_input_exits():
+        if (title is None) != (artist is None):
+            raise BadInput("give --title and --artist together")
+        try:
+            data = file.read_bytes()
+            report = check_cover(data, title, artist)
+        except FileNotFoundError as exc:
+            raise BadInput(f"{file} does not exist") from exc
+        except OSError as exc:
+            raise BadInput(f"cannot read {file}: {exc.strerror or exc}") from exc
+        except (PhotoRejected, OcrUnavailable) as exc:
+            raise BadInput(f"{file}: {exc}") from exc
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        _print_report(file, report)
+    if not report.passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_report(file: Path, report: Any) -> None:
+    verdict = "[green]passes[/]" if report.passed else "[red]fails[/]"
+    out.print(f"{file}: {verdict} ({report.width}×{report.height} {report.format.upper()} "
+              f"{report.mode}, {report.byte_size / 1e6:.1f} MB)", highlight=False)
+    for finding in report.findings:
+        mark = "[red]fail[/]" if finding.status == "fail" else "[yellow]warn[/]"
+        where = f" at {finding.box}" if finding.box else ""
+        out.print(f"  {mark} {finding.rule}: {finding.reason}{where}", highlight=False)
