@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - older Typer on the real Click
     from click.exceptions import UsageError  # type: ignore[assignment]
 
 from sleeve.core.brief import Brief
+from sleeve.core.plan import AudioFeatures
 from sleeve.errors import describe_validation_error
 from sleeve.render.export import ImageFormat, thumbnail
 
@@ -42,6 +43,7 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 THUMBNAIL_SIZE = 600
 EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
+AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
 
 
 class BadInput(Exception):
@@ -191,6 +193,24 @@ def _check_ranges(count: int, size: int | None = None, seed: int | None = None) 
         raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
 
 
+def _track_features(path: Path | None) -> AudioFeatures | None:
+    """The features of the track at ``path`` (``--audio``), or None without one."""
+    if path is None:
+        return None
+    from sleeve.audio import AUDIO_LIMITS, AudioRejected, AudioUnavailable, analyze_file
+
+    try:
+        with path.open("rb") as f:
+            data = f.read(AUDIO_LIMITS.max_bytes + 1)  # one byte over says "too big"
+        return analyze_file(data)
+    except FileNotFoundError as exc:
+        raise BadInput(f"--audio: {path} does not exist") from exc
+    except OSError as exc:
+        raise BadInput(f"--audio: cannot read {path}: {exc.strerror or exc}") from exc
+    except (AudioRejected, AudioUnavailable) as exc:
+        raise BadInput(f"--audio: {path}: {exc}") from exc
+
+
 def _check_style(style: str | None) -> None:
     from sleeve.core.styles import UnknownStyleError, check_style
 
@@ -332,6 +352,9 @@ def generate(
     no_text: Annotated[
         bool, typer.Option("--no-text", help="Artwork only, no title or artist.")
     ] = False,
+    audio_file: Annotated[
+        Path | None, typer.Option("--audio", help=AUDIO_HELP)
+    ] = None,
 ) -> None:
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
@@ -356,6 +379,9 @@ def generate(
             raise BadInput(str(exc)) from exc
         if out_dir.exists() and not out_dir.is_dir():
             raise BadInput(f"--out: {out_dir} exists and is not a directory")
+        if audio_file is not None and brief_file is not None:
+            raise BadInput("--audio goes with one brief (--title/--artist), not --brief-file")
+        audio = _track_features(audio_file)
 
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
@@ -378,6 +404,7 @@ def generate(
                     engine=engine,
                     text=not no_text,
                     progress=lambda _done, _total: progress.advance(task),
+                    audio=audio,
                 )
                 records = _write_covers(covers, out_dir, image_format)
             except FontsMissingError as exc:
@@ -402,7 +429,12 @@ def generate(
 
 @app.command()
 @with_brief_options(count=1, seed=0)
-def plan(options: BriefOptions) -> None:
+def plan(
+    options: BriefOptions,
+    audio_file: Annotated[
+        Path | None, typer.Option("--audio", help=AUDIO_HELP)
+    ] = None,
+) -> None:
     """Print the art direction (CoverPlan JSON) for a brief, without rendering."""
     from sleeve.core.art_direction import plan_covers
 
@@ -410,7 +442,9 @@ def plan(options: BriefOptions) -> None:
         _check_ranges(options.count, seed=options.seed)
         _check_style(options.style)
         brief = options.brief()
-    plans = plan_covers(brief, count=options.count, seed=options.seed or 0, style=options.style)
+        audio = _track_features(audio_file)
+    plans = plan_covers(brief, count=options.count, seed=options.seed or 0, style=options.style,
+                        audio=audio)
     payload: Any = [p.model_dump(mode="json") for p in plans]
     sys.stdout.write(
         json.dumps(payload[0] if options.count == 1 else payload, ensure_ascii=False, indent=2)
