@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from pathlib import Path
@@ -32,8 +33,13 @@ def draw_text(image: Image.Image, text: str, xy: tuple[int, int], size: int) -> 
     return marked
 
 
-@pytest.fixture(scope="session")
-def cover() -> Image.Image:
+@functools.cache
+def sleeve_cover() -> Image.Image:
     """A Sleeve cover for "Midnight Rain" by Luna Vale (minimal style: the type is centred)."""
     brief = Brief.model_validate(BRIEFS[0])
     return generate(brief, count=1, seed=7, size=SIDE, style="minimal")[0].image
+
+
+@pytest.fixture
+def cover() -> Image.Image:
+    return sleeve_cover()
