@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,8 +22,8 @@ def _post(client: TestClient, auth: dict[str, str], audio: bytes | None,
     return client.post("/v1/jobs", headers=auth, files=files)
 
 
-def test_a_job_with_its_track_gets_plans_steered_by_the_audio(
-        client: TestClient, auth: dict[str, str]) -> None:
+def test_a_job_with_its_track_gets_plans_steered_by_the_audio_and_the_audio_is_not_kept(
+        client: TestClient, auth: dict[str, str], tmp_path: Path) -> None:
     created = _post(client, auth, encode(clicks(150, seconds=6)))
     assert created.status_code == 202, created.text  # type: ignore[attr-defined]
     done = wait_for_job(client, created.json()["id"], auth)  # type: ignore[attr-defined]
@@ -30,6 +31,9 @@ def test_a_job_with_its_track_gets_plans_steered_by_the_audio(
     cover = client.get(f"/v1/covers/{done['covers'][0]['id']}", headers=auth).json()
     assert abs(cover["plan"]["audio"]["tempo_bpm"] - 150) < 3
     assert abs(cover["plan"]["motion_tempo_bpm"] - 75) < 2
+    stored = [p.relative_to(tmp_path / "blobs").as_posix()
+              for p in (tmp_path / "blobs").rglob("*") if p.is_file()]
+    assert stored and all(key.startswith("covers/") for key in stored)
 
 
 def test_multipart_without_audio_and_plain_json_both_still_work(
