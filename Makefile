@@ -29,7 +29,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run test lint typecheck pytest fonts ocr chromium system-deps contact-sheet bench clean
 
-run: fonts $(VENV)/.run-installed
+run: fonts ocr $(VENV)/.run-installed
 	$(SLEEVE) generate --brief-file $(DEMO_BRIEF) --count 4 --out $(OUT)
 	$(SLEEVE) db upgrade
 	@echo "Starting Sleeve on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
