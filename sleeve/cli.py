@@ -556,14 +556,15 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
 ) -> None:
     """Check a cover against the stores' artwork rules (exit 0 pass, 1 fail, 2 unusable)."""
-    from sleeve.check import OcrUnavailable, check_cover
+    from sleeve.check import FILE_LIMITS, OcrUnavailable, check_cover
     from sleeve.photos import PhotoRejected
 
     with bad_input_exits():
         if (title is None) != (artist is None):
             raise BadInput("give --title and --artist together")
         try:
-            data = file.read_bytes()
+            with file.open("rb") as f:
+                data = f.read(FILE_LIMITS.max_bytes + 1)  # one byte over says "too big"
             report = check_cover(data, title, artist)
         except FileNotFoundError as exc:
             raise BadInput(f"{file} does not exist") from exc

@@ -121,7 +121,7 @@ def decode(data: bytes, limits: AudioLimits = AUDIO_LIMITS) -> Track:
                              for start, length in _windows(frames, rate))
     except AudioRejected:
         raise
-    except Exception as exc:  # libsndfile reports damage as RuntimeError or its own error
+    except (RuntimeError, ValueError, EOFError, OSError) as exc:  # libsndfile: RuntimeError
         raise AudioRejected("invalid", f"the {kind.upper()} file is damaged or truncated"
                             ) from exc
     if not any(len(e) for e in excerpts):
