@@ -27,9 +27,9 @@ FRIBIDI := $(firstword $(wildcard /usr/lib/*/libfribidi.so.0 /usr/lib/libfribidi
 # Root installs directly; anyone else goes through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint typecheck pytest fonts chromium system-deps contact-sheet bench clean
+.PHONY: run test lint typecheck pytest fonts ocr chromium system-deps contact-sheet bench clean
 
-run: fonts $(VENV)/.run-installed
+run: fonts ocr $(VENV)/.run-installed
 	$(SLEEVE) generate --brief-file $(DEMO_BRIEF) --count 4 --out $(OUT)
 	$(SLEEVE) db upgrade
 	@echo "Starting Sleeve on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
@@ -46,7 +46,7 @@ typecheck: $(VENV)/.test-installed
 pytest: $(VENV)/.test-installed
 	$(BIN)/pytest -q -p no:cacheprovider
 
-system-deps: fonts chromium
+system-deps: fonts ocr chromium
 
 # apt-get update runs once per machine (its lists are the marker).
 /var/lib/apt/lists/.sleeve-updated:
@@ -60,6 +60,18 @@ fonts:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FONT_PKGS); \
 	fi
 
+# Tesseract for the store-rule check, with Korean, Japanese and Cyrillic (English is built in).
+OCR_PKGS := tesseract-ocr tesseract-ocr-kor tesseract-ocr-jpn tesseract-ocr-rus
+OCR_DATA := $(firstword $(wildcard /usr/share/tesseract-ocr/*/tessdata))
+OCR_MARKERS := $(foreach lang,eng kor jpn rus,$(or $(OCR_DATA),/nonexistent)/$(lang).traineddata)
+
+ocr:
+	@missing=0; for f in $(OCR_MARKERS); do [ -f "$$f" ] || missing=1; done; \
+	if [ $$missing = 1 ] || ! command -v tesseract >/dev/null; then \
+		$(MAKE) /var/lib/apt/lists/.sleeve-updated && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(OCR_PKGS); \
+	fi
+
 chromium:
 	@[ -x /usr/bin/chromium ] || { $(MAKE) /var/lib/apt/lists/.sleeve-updated && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
@@ -70,14 +82,14 @@ $(VENV)/bin/python:
 
 # The default install: engine + server, no torch.
 $(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install -q -e '.[server]'
+	$(BIN)/pip install -q -e '.[server,audio]'
 	touch $@
 
 # Tests cover the diffusion extra too. torch comes first, pinned, so pip takes the local CPU
 # wheel instead of resolving a CUDA build for diffusers' sake.
 $(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[server,diffusion,dev]'
+	$(BIN)/pip install -q -e '.[server,diffusion,audio,dev]'
 	touch $@ $(VENV)/.run-installed
 
 contact-sheet: fonts $(VENV)/.run-installed

@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - older Typer on the real Click
     from click.exceptions import UsageError  # type: ignore[assignment]
 
 from sleeve.core.brief import Brief
+from sleeve.core.plan import AudioFeatures
 from sleeve.errors import describe_validation_error
 from sleeve.render.export import ImageFormat, thumbnail
 
@@ -43,6 +44,7 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 THUMBNAIL_SIZE = 600
 EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
+AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
 
 
 class BadInput(Exception):
@@ -192,6 +194,24 @@ def _check_ranges(count: int, size: int | None = None, seed: int | None = None) 
         raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
 
 
+def _track_features(path: Path | None) -> AudioFeatures | None:
+    """The features of the track at ``path`` (``--audio``), or None without one."""
+    if path is None:
+        return None
+    from sleeve.audio import AUDIO_LIMITS, AudioRejected, AudioUnavailable, analyze_file
+
+    try:
+        with path.open("rb") as f:
+            data = f.read(AUDIO_LIMITS.max_bytes + 1)  # one byte over says "too big"
+        return analyze_file(data)
+    except FileNotFoundError as exc:
+        raise BadInput(f"--audio: {path} does not exist") from exc
+    except OSError as exc:
+        raise BadInput(f"--audio: cannot read {path}: {exc.strerror or exc}") from exc
+    except (AudioRejected, AudioUnavailable) as exc:
+        raise BadInput(f"--audio: {path}: {exc}") from exc
+
+
 def _check_style(style: str | None) -> None:
     from sleeve.core.styles import UnknownStyleError, check_style
 
@@ -333,6 +353,9 @@ def generate(
     no_text: Annotated[
         bool, typer.Option("--no-text", help="Artwork only, no title or artist.")
     ] = False,
+    audio_file: Annotated[
+        Path | None, typer.Option("--audio", help=AUDIO_HELP)
+    ] = None,
 ) -> None:
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
@@ -357,6 +380,9 @@ def generate(
             raise BadInput(str(exc)) from exc
         if out_dir.exists() and not out_dir.is_dir():
             raise BadInput(f"--out: {out_dir} exists and is not a directory")
+        if audio_file is not None and brief_file is not None:
+            raise BadInput("--audio goes with one brief (--title/--artist), not --brief-file")
+        audio = _track_features(audio_file)
 
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
@@ -379,6 +405,7 @@ def generate(
                     engine=engine,
                     text=not no_text,
                     progress=lambda _done, _total: progress.advance(task),
+                    audio=audio,
                 )
                 records = _write_covers(covers, out_dir, image_format)
             except FontsMissingError as exc:
@@ -403,7 +430,12 @@ def generate(
 
 @app.command()
 @with_brief_options(count=1, seed=0)
-def plan(options: BriefOptions) -> None:
+def plan(
+    options: BriefOptions,
+    audio_file: Annotated[
+        Path | None, typer.Option("--audio", help=AUDIO_HELP)
+    ] = None,
+) -> None:
     """Print the art direction (CoverPlan JSON) for a brief, without rendering."""
     from sleeve.core.art_direction import plan_covers
 
@@ -411,7 +443,9 @@ def plan(options: BriefOptions) -> None:
         _check_ranges(options.count, seed=options.seed)
         _check_style(options.style)
         brief = options.brief()
-    plans = plan_covers(brief, count=options.count, seed=options.seed or 0, style=options.style)
+        audio = _track_features(audio_file)
+    plans = plan_covers(brief, count=options.count, seed=options.seed or 0, style=options.style,
+                        audio=audio)
     payload: Any = [p.model_dump(mode="json") for p in plans]
     sys.stdout.write(
         json.dumps(payload[0] if options.count == 1 else payload, ensure_ascii=False, indent=2)
@@ -616,3 +650,49 @@ def main() -> None:
                   highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="The cover image (JPEG or PNG) to check.")],
+    title: Annotated[
+        str | None, typer.Option("--title", help="Release title: the words must match.")
+    ] = None,
+    artist: Annotated[
+        str | None, typer.Option("--artist", help="Release artist: the words must match.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The report as JSON.")] = False,
+) -> None:
+    """Check a cover against the stores' artwork rules (exit 0 pass, 1 fail, 2 unusable)."""
+    from sleeve.check import FILE_LIMITS, OcrUnavailable, check_cover
+    from sleeve.photos import PhotoRejected
+
+    with bad_input_exits():
+        if (title is None) != (artist is None):
+            raise BadInput("give --title and --artist together")
+        try:
+            with file.open("rb") as f:
+                data = f.read(FILE_LIMITS.max_bytes + 1)  # one byte over says "too big"
+            report = check_cover(data, title, artist)
+        except FileNotFoundError as exc:
+            raise BadInput(f"{file} does not exist") from exc
+        except OSError as exc:
+            raise BadInput(f"cannot read {file}: {exc.strerror or exc}") from exc
+        except (PhotoRejected, OcrUnavailable) as exc:
+            raise BadInput(f"{file}: {exc}") from exc
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
+    else:
+        _print_report(file, report)
+    if not report.passed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_report(file: Path, report: Any) -> None:
+    verdict = "[green]passes[/]" if report.passed else "[red]fails[/]"
+    out.print(f"{file}: {verdict} ({report.width}×{report.height} {report.format.upper()} "
+              f"{report.mode}, {report.byte_size / 1e6:.1f} MB)", highlight=False)
+    for finding in report.findings:
+        mark = "[red]fail[/]" if finding.status == "fail" else "[yellow]warn[/]"
+        where = f" at {finding.box}" if finding.box else ""
+        out.print(f"  {mark} {finding.rule}: {finding.reason}{where}", highlight=False)

@@ -15,7 +15,7 @@ from PIL import Image
 from sleeve.config import Settings, get_settings
 from sleeve.core.art_direction import plan_covers
 from sleeve.core.brief import Brief
-from sleeve.core.plan import CoverPlan
+from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.engines import LoraVersion, get_engine
 from sleeve.llm.art_direction import refine_plans
 from sleeve.render.export import CoverMetadata, ImageFormat, encode
@@ -65,10 +65,12 @@ def direct(
     seed: int,
     style: str | None = None,
     settings: Settings | None = None,
+    audio: AudioFeatures | None = None,
 ) -> list[CoverPlan]:
-    """The art direction for ``count`` covers: local analysis, refined by the LLM when one is
-    configured. The LLM can only improve plans; when it fails each plan records why."""
-    plans = plan_covers(brief, count=count, seed=seed, style=style)
+    """The art direction for ``count`` covers: local analysis (with the track's ``audio``
+    features when given), refined by the LLM when one is configured. The LLM can only improve
+    plans; when it fails each plan records why."""
+    plans = plan_covers(brief, count=count, seed=seed, style=style, audio=audio)
     refined, _fallback = refine_plans(brief, plans, settings or get_settings())
     return refined
 
@@ -108,12 +110,14 @@ def generate(
     engine: str = "procedural",
     text: bool = True,
     progress: Progress | None = None,
+    audio: AudioFeatures | None = None,
 ) -> list[Cover]:
-    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``seed + i``."""
+    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``seed + i``; ``audio`` is the
+    track's features (``sleeve.audio.analyze_file``)."""
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT}, got {count}")
     base = new_seed() if seed is None else seed
-    plans = direct(brief, count=count, seed=base, style=style)
+    plans = direct(brief, count=count, seed=base, style=style, audio=audio)
     covers: list[Cover] = []
     for index, plan in enumerate(plans):
         covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text))

@@ -18,8 +18,22 @@ from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
 from sleeve.api.problems import install_problem_handlers
-from sleeve.api.routes import auth, covers, gallery, health, jobs, me, models, oauth, subjects
+from sleeve.api.routes import (
+    auth,
+    check,
+    covers,
+    gallery,
+    health,
+    jobs,
+    me,
+    models,
+    oauth,
+    subjects,
+)
+from sleeve.api.uploads import MULTIPART_OVERHEAD
+from sleeve.audio import AUDIO_LIMITS
 from sleeve.config import Settings, get_settings
+from sleeve.photos import PHOTO_LIMITS
 from sleeve.service.context import Services
 
 log = logging.getLogger("sleeve.api")
@@ -57,7 +71,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.metrics_registry = app_registry(services)
     app.state.oauth = load_providers(settings)
     install_problem_handlers(app)
-    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, health):
+    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, check, health):
         app.include_router(module.router)
     _mount_web(app)
     if app.state.oauth.names():
@@ -68,5 +82,14 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # Holds only the OAuth state between /login and /callback.
         app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="sleeve_oauth",
                            max_age=600, same_site="lax", https_only=settings.cookie_secure)
-    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestMiddleware, max_body_bytes=settings.max_body_bytes,
+                       uploads=_upload_limits(settings))
     return app
+
+
+def _upload_limits(settings: Settings) -> dict[str, int]:
+    """The paths that take multipart uploads, each with the body size its file allows."""
+    return {
+        "/v1/check": PHOTO_LIMITS.max_bytes + MULTIPART_OVERHEAD,
+        "/v1/jobs": AUDIO_LIMITS.max_bytes + settings.max_body_bytes + MULTIPART_OVERHEAD,
+    }

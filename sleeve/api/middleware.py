@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -40,10 +41,18 @@ def _is_json(content_type: str | None) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
+def _is_multipart(content_type: str | None) -> bool:
+    return content_type is not None and content_type.split(";", 1)[0].strip().lower() == (
+        "multipart/form-data")
+
+
 class RequestMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int,
+                 uploads: Mapping[str, int] | None = None) -> None:
+        """``uploads``: the paths that take multipart bodies, each with its own byte limit."""
         self.app = app
         self.max_body = max_body_bytes
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,6 +65,7 @@ class RequestMiddleware:
         status = 500
         response_started = False
         overflow = False
+        limit = self._limit(scope)
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, response_started
@@ -63,7 +73,7 @@ class RequestMiddleware:
                 # The app answered a body it could not read whole (FastAPI says 400); the
                 # real reason is the size, so that is what the client gets.
                 if message["type"] == "http.response.start" and not response_started:
-                    await reply(413, f"request body over {self.max_body} bytes")
+                    await reply(413, f"request body over {limit} bytes")
                 return
             if message["type"] == "http.response.start":
                 response_started = True
@@ -89,20 +99,20 @@ class RequestMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     overflow = True
                     raise BodyTooLarge
             return message
 
         try:
-            rejection = self._reject(scope)
+            rejection = self._reject(scope, limit)
             if rejection is not None:
                 await reply(*rejection)
             else:
                 await self.app(scope, limited_receive, send_with_id)
         except BodyTooLarge:
             if not response_started:
-                await reply(413, f"request body over {self.max_body} bytes")
+                await reply(413, f"request body over {limit} bytes")
         except Exception:
             error_id = uuid.uuid4().hex
             log.exception("unexpected error", extra={"error_id": error_id})
@@ -120,13 +130,23 @@ class RequestMiddleware:
             })
             request_id.reset(token)
 
-    def _reject(self, scope: Scope) -> tuple[int, str] | None:
+    def _limit(self, scope: Scope) -> int:
+        if scope["path"] in self.uploads and _is_multipart(_header(scope, b"content-type")):
+            return self.uploads[scope["path"]]
+        return self.max_body
+
+    def _reject(self, scope: Scope, limit: int) -> tuple[int, str] | None:
         length = _header(scope, b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body:
-            return 413, f"request body over {self.max_body} bytes"
+        if length is not None and length.isdigit() and int(length) > limit:
+            return 413, f"request body over {limit} bytes"
         has_body = (length is not None and length != "0") or (
             _header(scope, b"transfer-encoding") is not None)
+        content_type = _header(scope, b"content-type")
         if (scope["method"] in _BODY_METHODS and has_body and scope["path"].startswith("/v1/")
-                and not _is_json(_header(scope, b"content-type"))):
-            return 415, "send the body as application/json"
+                and not _is_json(content_type)):
+            if scope["path"] in self.uploads:
+                if not _is_multipart(content_type):
+                    return 415, "send the body as application/json or multipart/form-data"
+            else:
+                return 415, "send the body as application/json"
         return None

@@ -22,10 +22,11 @@ from sleeve.core.layout import composition_for, type_layout_for
 from sleeve.core.lexicon import DRAWABLE_MOTIFS, LexiconEntry, Motif, Tone, lookup
 from sleeve.core.mood import estimate_mood
 from sleeve.core.palette import palette_order
-from sleeve.core.plan import CoverPlan, Mood
+from sleeve.core.plan import AudioFeatures, CoverPlan, Mood
 from sleeve.core.prompt import build_prompt
 from sleeve.core.style_policy import DEFAULT_POLICY, StylePolicy, choose_styles
 from sleeve.core.styles import check_style
+from sleeve.core.track import fold_mood, motion_tempo
 
 MAX_PLANS = 64
 # How much each part of the brief says about the picture: the title is the song's own
@@ -129,17 +130,21 @@ def plan_covers(
     seed: int,
     style: str | None = None,
     policy: StylePolicy = DEFAULT_POLICY,
+    audio: AudioFeatures | None = None,
 ) -> list[CoverPlan]:
     """``count`` plans for ``brief``; cover *i*'s own choices come from seed ``seed + i``.
 
     Styles are drawn for the batch at once (from ``seed``) so its covers differ; ``style``
-    forces one style for all. Same arguments, same plans.
+    forces one style for all. ``audio``, the track's features, moves the mood before anything
+    is chosen from it. Same arguments, same plans.
     """
     if not 1 <= count <= MAX_PLANS:
         raise ValueError(f"count must be between 1 and {MAX_PLANS}, got {count}")
     forced = _resolve_style(style)
     analysis = analyze(brief)
     family, mood = analysis.genre_family, analysis.mood
+    if audio is not None:
+        mood = fold_mood(mood, audio)
     # The brief is part of every seed: two ballads at seed 1 should not get the same covers.
     key = int(brief.digest()[:16], 16)
     if forced:
@@ -175,6 +180,8 @@ def plan_covers(
                 type_layout=type_layout_for(cover_style, family, mood, brief.title, rng),
                 prompt=prompt,
                 negative_prompt=negative,
+                audio=audio,
+                motion_tempo_bpm=motion_tempo(audio) if audio is not None else None,
             )
         )
     return plans

@@ -74,6 +74,19 @@ class TypeLayout(Frozen):
     align: Literal["left", "center", "right"] = "left"
 
 
+class AudioFeatures(Frozen):
+    """What the track itself says, measured by ``sleeve.audio`` (the audio is not kept)."""
+
+    duration_s: float = Field(gt=0)
+    tempo_bpm: float = Field(ge=0, le=400)  # 0: no steady beat found
+    loudness_dbfs: float = Field(le=0)  # RMS level of the analysed audio
+    brightness_hz: float = Field(ge=0)  # mean spectral centroid
+    key: str  # tonic, e.g. "C", "F#"
+    mode: Literal["major", "minor"]
+    mode_strength: float = Field(ge=0, le=1)  # how clearly the chroma prefers that mode
+    onset_rate: float = Field(ge=0)  # note onsets per second
+
+
 class CoverPlan(Frozen):
     plan_version: int = PLAN_VERSION
     title: str
@@ -95,3 +108,7 @@ class CoverPlan(Frozen):
     art_direction_source: Literal["local", "llm"] = "local"
     # Why the LLM art direction was not used (fallback reason), or empty.
     art_direction_note: str = ""
+    # The track's own features, when its audio was given (mood is already folded with them).
+    audio: AudioFeatures | None = None
+    # Beats per minute for motion artwork: loops last a whole number of these beats.
+    motion_tempo_bpm: float | None = Field(default=None, gt=0)

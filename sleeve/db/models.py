@@ -142,6 +142,8 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     render_seconds: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
+    # The uploaded track's features (core.plan.AudioFeatures as JSON); the audio is not kept.
+    audio: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Cover(Base):

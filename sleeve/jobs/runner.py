@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from sleeve.core.brief import Brief
-from sleeve.core.plan import CoverPlan
+from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job
 from sleeve.db.types import new_id
@@ -60,6 +60,7 @@ class _Work:
     style: str | None
     attempts: int
     done: frozenset[int]
+    audio: AudioFeatures | None
 
 
 def master_key(cover_id: str) -> str:
@@ -76,7 +77,8 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
         brief = row.to_brief()
         done = session.scalars(select(Cover.position).where(Cover.job_id == job_id)).all()
         return _Work(job_id, job.user_id, job.brief_id, brief, job.count, job.seed, job.size,
-                     job.engine, job.style, job.attempts, frozenset(done))
+                     job.engine, job.style, job.attempts, frozenset(done),
+                     AudioFeatures.model_validate(job.audio) if job.audio else None)
 
 
 def _check_still_wanted(ctx: JobContext, work: _Work, started: float) -> None:
@@ -156,7 +158,7 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
     started = time.monotonic()
     try:
         plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
-                       settings=ctx.settings)
+                       settings=ctx.settings, audio=work.audio)
         adapters = adapters_for(ctx, work.engine)
         stored = len(work.done)
         for position, plan in enumerate(plans):

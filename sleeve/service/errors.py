@@ -45,3 +45,15 @@ class RateLimited(ServiceError, status=429, title="Too many requests"):
     def __init__(self, detail: str, retry_after_s: int) -> None:
         super().__init__(detail)
         self.retry_after_s = retry_after_s
+
+
+class TooLarge(ServiceError, status=413, title="Content too large"):
+    pass
+
+
+class Unsupported(ServiceError, status=415, title="Unsupported media type"):
+    pass
+
+
+class Unavailable(ServiceError, status=503, title="Service unavailable"):
+    pass

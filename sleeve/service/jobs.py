@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from sleeve.core.brief import Brief
+from sleeve.core.plan import AudioFeatures
 from sleeve.core.styles import check_style
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job, Subject, User
@@ -143,15 +144,18 @@ def _gate(session: Session, user_id: str, key: str | None, digest: str,
 
 
 def create_job(services: Services, user_id: str, request: JobRequest,
-               idempotency_key: str | None = None) -> tuple[JobView, bool]:
+               idempotency_key: str | None = None,
+               audio: AudioFeatures | None = None) -> tuple[JobView, bool]:
     """Store brief + job in one transaction, then hand the id to the queue.
 
     Returns (job, created): with a repeated ``Idempotency-Key`` and the same body the first job
-    comes back and nothing is created.
+    comes back and nothing is created. ``audio``: the features of the track sent with it.
     """
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise Invalid("Idempotency-Key: must be 1 to 200 characters")
     digest = request.digest()
+    if audio is not None:
+        digest = hashlib.sha256(f"{digest}:{audio.model_dump_json()}".encode()).hexdigest()
     limit = services.settings.rate_limit_jobs_per_minute
     try:
         with transaction(services.sessions) as session:
@@ -174,6 +178,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                 queue=queue_for_engine(request.engine), idempotency_key=idempotency_key,
                 request_hash=digest if idempotency_key else None, created_at=now,
                 attempts=0, cancel_requested=False, render_seconds=0.0,
+                audio=audio.model_dump(mode="json") if audio is not None else None,
             )
             # Core inserts on the tables: the ORM unit of work (and even its bulk insert path)
             # costs more than the rest of this request.

@@ -6,15 +6,18 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.uploads import inline_schema, json_or_multipart
+from sleeve.audio import AUDIO_LIMITS
 from sleeve.jobs.lifecycle import TERMINAL
 from sleeve.service import jobs
 from sleeve.service.context import Services
 from sleeve.service.jobs import JobRequest
+from sleeve.service.uploads import analyze_track
 from sleeve.service.views import JobView
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -22,16 +25,41 @@ EVENT_POLL_S = 0.5
 KEEPALIVE_S = 15.0
 
 
+_JOB_REQUEST = inline_schema(JobRequest)
+# The body is JSON (a JobRequest), or multipart with that JSON in `request` and the track in
+# `audio`: FastAPI declares one body type per route, so the route reads it itself.
+_JOB_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": _JOB_REQUEST},
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["request"],
+        "properties": {
+            "request": {**_JOB_REQUEST, "description": "The JobRequest, as JSON text."},
+            "audio": {"type": "string", "format": "binary", "description":
+                      "Optional: the track (WAV, FLAC, MP3, OGG; ≤ 50 MB, ≤ 15 min). Its "
+                      "tempo, energy and mode steer the art; only those features are kept."},
+        },
+    }},
+}}}
+
+
 # These handlers are async and hand only the use case to the thread pool: FastAPI runs a sync
 # handler in the pool and then validates its response in the pool *again*, and each hop is
 # a wait for a thread and the GIL. Validating a JobView that is already one is a type check.
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra=_JOB_BODY, responses={
+    413: {"description": "The audio file is over 50 MB."},
+    415: {"description": "The audio is not WAV, FLAC, MP3 or OGG."},
+    422: {"description": "Invalid request, or damaged or over-long audio."},
+})
 async def create_job(
-    body: JobRequest, user: UserDep, services: ServicesDep, response: Response,
+    request: Request, user: UserDep, services: ServicesDep, response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JobView:
+    body, track = await json_or_multipart(request, JobRequest, "request", "audio",
+                                          AUDIO_LIMITS.max_bytes)
+    audio = None if track is None else await run_in_threadpool(analyze_track, track)
+    del track  # the audio is not kept: only its features go on
     job, _created = await run_in_threadpool(jobs.create_job, services, user.id, body,
-                                            idempotency_key)
+                                            idempotency_key, audio)
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return job
 
