@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 
+from sleeve.render.frame import Frame
 from sleeve.render.raster import (
     EMPTY,
     Mask,
@@ -48,6 +49,19 @@ class Box:
 
     def pixels(self, size: int) -> tuple[float, float, float, float]:
         return self.x0 * size, self.y0 * size, self.x1 * size, self.y1 * size
+
+    def within(self, frame: Frame) -> Box:
+        """This box given in fractions of ``frame``'s window, as fractions of the sheet."""
+        if frame.width == 1.0 and frame.height == 1.0:
+            return self
+        return Box(frame.x(self.x0), frame.y(self.y0), frame.x(self.x1), frame.y(self.y1))
+
+
+def object_box(frame: Frame, cx: float, cy: float, r: float) -> Box:
+    """A square box of radius ``r`` (a square page's fraction) round a centre already on the
+    sheet: objects stay round and whole in any frame."""
+    r = frame.r(r)
+    return Box(cx - r, cy - r, cx + r, cy + r)
 
 
 @dataclass(frozen=True)

@@ -545,25 +545,32 @@ def _fonts_used(st: SetText) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def measure(width: int, height: int) -> float:
+    """What type sizes are fractions of: the width, but no more than 1.4× the height, so a
+    title on a banner (16:9, 3:1) is sized for the frame's height as much as its width."""
+    return float(min(width, height * 1.4))
+
+
 def _fit_all(plan: CoverPlan, library: FontLibrary, width: int, height: int,
              layout: Layout, shrink: float) -> tuple[SetText, SetText]:
     tl = plan.type_layout
+    em = measure(width, height)
     title_chain = library.chain(tl.typeface, "title", plan.title, plan.language)
     artist_chain = library.chain(tl.typeface, "artist", plan.artist, plan.language)
     column = width * (1 - 2 * MARGIN) - (2 * 0.035 * width if layout.band else 0)
     budget = height * layout.max_height
-    desired = width * layout.title_frac * tl.title_scale * shrink
+    desired = em * layout.title_frac * tl.title_scale * shrink
     cap_ratio = max(0.5, -title_chain[0].at(REF_SIZE).getbbox("H", anchor="ls")[1] / REF_SIZE)
     # A title that cannot stay legible in its layout's share may take more of the height:
     # the block still fits the grid, and legibility on a thumbnail comes first.
     title = fit("title", plan.title, title_chain, tl.tracking, desired,
-                width * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4,
+                em * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4,
                 stretch_height=height * TITLE_STRETCH)
     artist_tracking = 0.08 if _is_latin_caps(plan.artist) else 0.0
-    artist_desired = min(max(0.42 * title.size, 0.03 * width), 0.05 * width, 0.8 * title.size)
-    artist_desired = max(artist_desired, 0.022 * width * shrink)
+    artist_desired = min(max(0.42 * title.size, 0.03 * em), 0.05 * em, 0.8 * title.size)
+    artist_desired = max(artist_desired, 0.022 * em * shrink)
     artist = fit("artist", plan.artist, artist_chain, artist_tracking, artist_desired,
-                 0.02 * width * shrink, column, budget * 0.28, 2)
+                 0.02 * em * shrink, column, budget * 0.28, 2)
     return title, artist
 
 
