@@ -288,7 +288,7 @@ def _piece_width(piece: str, chain: Sequence[FontFile], tracking: float) -> floa
 
 def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, desired: float,
         min_size: float, max_width: float, max_height: float, max_lines: int,
-        stretch_height: float | None = None) -> SetText:
+        stretch_height: float | None = None, growth: float = SHORT_TITLE_GROWTH) -> SetText:
     """Wrap ``text`` into balanced lines and size it as large as ``desired`` allows.
 
     Up to ``max_lines`` lines in ``max_height``; when that cannot reach ``min_size``, more
@@ -329,7 +329,7 @@ def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, des
     size, lines = next(o for o in options if o[0] >= max(best * 0.94, min(best, min_size)))
     if role == "title" and len(lines) == 1:
         # A word or two set at the body size looks lost: let short titles grow into the grid.
-        size = max(size, min(desired * SHORT_TITLE_GROWTH,
+        size = max(size, min(desired * growth,
                              size_for(lines, max_height, SHORT_TITLE_FILL)))
     runs, uncovered = [], []
     for line in lines:
@@ -565,7 +565,10 @@ def _fit_all(plan: CoverPlan, library: FontLibrary, width: int, height: int,
     # the block still fits the grid, and legibility on a thumbnail comes first.
     title = fit("title", plan.title, title_chain, tl.tracking, desired,
                 em * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4,
-                stretch_height=height * TITLE_STRETCH)
+                stretch_height=height * TITLE_STRETCH,
+                # A banner's type band is a sliver of its height: a short title stays at
+                # the layout's size there rather than growing into the art.
+                growth=SHORT_TITLE_GROWTH if height * 1.4 >= width else 1.0)
     artist_tracking = 0.08 if _is_latin_caps(plan.artist) else 0.0
     artist_desired = min(max(0.42 * title.size, 0.03 * em), 0.05 * em, 0.8 * title.size)
     artist_desired = max(artist_desired, 0.022 * em * shrink)

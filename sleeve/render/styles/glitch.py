@@ -50,6 +50,14 @@ def _art_bands(zone: Zone, size: int, frame: Frame = FULL) -> list[Band]:
 
 
 def _form_box(zone: Zone, kind: str | None, frame: Frame = FULL) -> motifs.Box:
+    if zone.anchor == "center" and frame.height > 1.2 * frame.width:
+        # A tall frame: a form spanning the page would be narrower than the title band and
+        # vanish behind it, so it takes the art below the title whole.
+        h = frame.height
+        top = zone.y1 + 0.03 * h
+        if kind == "ground":
+            top = zone.y1 + 0.3 * (frame.y1 - zone.y1)
+        return motifs.Box(frame.x(0.08), top, frame.x(0.92), frame.y(0.96))
     return _square_form_box(zone, kind).within(frame)
 
 
