@@ -78,10 +78,29 @@ class TextBox:
 
 
 @dataclass(frozen=True)
+class Paste:
+    """One step of setting the type: ``fill`` (a colour or an RGBA sticker) pasted at ``at``
+    through ``mask``, as ``Image.paste`` does."""
+
+    fill: RGB | Image.Image
+    at: tuple[int, int] | Box
+    mask: Image.Image
+
+
+@dataclass(frozen=True)
 class TypesetResult:
     image: Image.Image
     boxes: list[TextBox]
     treatment: str = "none"  # "none" | "scrim" | "band"
+    pastes: tuple[Paste, ...] = ()  # what was laid on the art, in order
+
+    def lay_on(self, art: Image.Image) -> Image.Image:
+        """The same type (ink, scrim, band) laid on other art of the same size: the frames
+        of a motion loop keep the still cover's typography without setting it again."""
+        image = art.convert("RGB")
+        for step in self.pastes:
+            image.paste(step.fill, step.at, step.mask)
+        return image
 
 
 @dataclass(frozen=True)
@@ -647,6 +666,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
     width, height = base.size
     image = base  # typeset's own copy: drawn on in place
     out_boxes: list[TextBox] = []
+    pastes: list[Paste] = []
     treatment = "none"
     background = hex_to_rgb(plan.palette.background)
     for block in blocks:
@@ -674,18 +694,21 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
         for attempt in range(len(ALPHAS) + 1):  # alpha rises every retry; 1.0 always passes
             if attempt:
                 image.paste(before, touched[:2])
+            steps: list[Paste] = []
             if alpha > 0:
                 alpha_mask, where = scrim_mask((width, height), band_rect, feather, alpha,
                                                hard=layout.band)
-                image.paste(scrim, where, alpha_mask)
+                steps.append(Paste(scrim, where, alpha_mask))
             for role in roles:
                 box = boxes[role]
                 assert box is not None
                 # Stickers go over the ink: where their edge is soft, the ink under it reads
                 # as a hairline outline that keeps an emoji apart from busy art.
-                image.paste(ink, box, masks[role].crop(box))
-                for sticker in stickers.get(role, []):
-                    image.paste(sticker.image, sticker.at, sticker.image)
+                steps.append(Paste(ink, box, masks[role].crop(box)))
+                steps.extend(Paste(sticker.image, sticker.at, sticker.image)
+                             for sticker in stickers.get(role, []))
+            for step in steps:
+                image.paste(step.fill, step.at, step.mask)
             measured = {r: _measure(image, masks[r], boxes[r], ink) for r in roles}
             if min(measured.values()) >= WCAG_AA or alpha >= 1.0:
                 break
@@ -695,6 +718,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
             else:
                 ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background,
                                                start=alpha + 0.05)
+        pastes.extend(steps)
         if alpha > 0 and not layout.band:
             treatment = "scrim"
         for role in roles:
@@ -705,7 +729,8 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
                 contrast=round(measured[role], 3), size_px=st.size,
                 cap_height_px=st.cap_height(), lines=st.lines, uncovered=st.uncovered))
     out_boxes.sort(key=lambda b: b.role != "title")
-    return TypesetResult(image=image, boxes=out_boxes, treatment=treatment)
+    return TypesetResult(image=image, boxes=out_boxes, treatment=treatment,
+                         pastes=tuple(pastes))
 
 
 def _measure(image: Image.Image, mask: Image.Image, box: Box | None, ink: RGB) -> float:
