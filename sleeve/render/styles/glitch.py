@@ -139,15 +139,18 @@ def _slice(canvas: np.ndarray, band: Band, rng: np.random.Generator) -> None:
                 _split_channels(strip, max(1, round(size * 0.02)))
 
 
-def _displace(canvas: np.ndarray, band: Band, rng: np.random.Generator) -> None:
+def _displace(canvas: np.ndarray, band: Band, rng: np.random.Generator,
+              frame: Frame = FULL) -> None:
     """One or two thick bands thrown far sideways with a wide colour split: the big,
-    deliberate break that makes the damage read at thumbnail size."""
+    deliberate break that makes the damage read at thumbnail size. In motion they slide to
+    and fro."""
     size = canvas.shape[0]
     a, b = band[0] / size, band[1] / size
-    for _ in range(int(rng.integers(1, 3))):
+    for k in range(int(rng.integers(1, 3))):
         h = float(rng.uniform(0.04, 0.09))
         y = a + float(rng.random()) * max(0.0, b - a - h)
         offset = float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.24))
+        offset *= 1.0 + 0.5 * frame.wave(1, 0.3 * k)
         rows = slice(round(y * size), round(min(y + h, b) * size))
         canvas[rows] = np.roll(canvas[rows], int(size * offset), axis=1)
         _split_channels(canvas[rows], max(1, round(size * 0.035)))
@@ -178,11 +181,12 @@ def _corrupt_blocks(canvas: np.ndarray, band: Band, rng: np.random.Generator,
             block[:] = block[:, :1]
 
 
-def _scanlines(canvas: np.ndarray, zone: Zone) -> None:
+def _scanlines(canvas: np.ndarray, zone: Zone, t: float = 0.0) -> None:
+    """Scanlines over the page; in motion they roll down it, four lines per loop."""
     size = canvas.shape[0]
     period = max(2.5, size / 300)
     y = np.arange(size, dtype=np.float32)
-    lines = 0.5 + 0.5 * np.cos(2 * np.pi * y / np.float32(period))
+    lines = 0.5 + 0.5 * np.cos(2 * np.pi * y / np.float32(period) - np.float32(8 * np.pi * t))
     depth = 0.22 * (1.0 - 0.8 * zone.weight(size)[:, 0])
     # Centred on 1 so the lines texture the page without shifting its average brightness.
     canvas *= (1.0 + depth * (0.5 - lines))[:, None, None]
@@ -219,12 +223,12 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
     _split_channels(canvas, max(1, round(size * frame.short * 0.01 * burst)))
     for band in bands:
         _slice(canvas, band, rng)
-        _displace(canvas, band, rng)
+        _displace(canvas, band, rng, frame)
         _corrupt_blocks(canvas, band, rng, colors)
     _tracking_noise(canvas, bands[0], rng, colors["ink"])
     # Everything outside the art bands goes back to clean paper: a hard-edged, quiet field
     # for the type, which makes the damage around it look chosen rather than accidental.
     for rows, paper in zip(calm, clean, strict=True):
         canvas[rows] = paper
-    _scanlines(canvas, zone)
+    _scanlines(canvas, zone, frame.t)
     return np.clip(canvas, 0.0, 1.0, out=canvas)
