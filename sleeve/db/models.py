@@ -142,6 +142,15 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     render_seconds: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
+    # "covers" renders covers from a brief; "motion" makes a loop of one cover (migration
+    # 0005): its cover, preset and length, and where the MP4 went.
+    kind: Mapped[str] = mapped_column(String(16), default="covers", server_default="covers",
+                                      nullable=False)
+    cover_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("covers.id", ondelete="CASCADE", use_alter=True))
+    motion_preset: Mapped[str | None] = mapped_column(String(32))
+    motion_seconds: Mapped[float | None] = mapped_column(Float)
+    result_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class Cover(Base):

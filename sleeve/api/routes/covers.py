@@ -9,9 +9,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from sleeve.api.deps import MaybeUserDep, ServicesDep, UserDep
-from sleeve.service import covers, kit
+from sleeve.service import covers, kit, motion
 from sleeve.service.covers import ImageFormat
-from sleeve.service.views import CoverDetailView, CoverView, ReviewView
+from sleeve.service.motion import MotionRequest
+from sleeve.service.views import CoverDetailView, CoverView, JobView, ReviewView
 
 router = APIRouter(prefix="/v1/covers", tags=["covers"])
 
@@ -70,6 +71,15 @@ def cover_kit(cover_id: str, user: MaybeUserDep, services: ServicesDep) -> Strea
         "Content-Disposition": f'attachment; filename="{kit.kit_filename(cover)}"',
         "Cache-Control": "public, max-age=86400" if cover.is_public else "private, no-store",
     })
+
+
+@router.post("/{cover_id}/motion", status_code=status.HTTP_202_ACCEPTED)
+def cover_motion(cover_id: str, body: MotionRequest, user: UserDep, services: ServicesDep,
+                 response: Response) -> JobView:
+    """A motion loop of the cover: a ``motion`` job; its MP4 is at the job's ``video_url``."""
+    job = motion.create_motion_job(services, user.id, cover_id, body)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return job
 
 
 @router.post("/{cover_id}/reviews", status_code=status.HTTP_201_CREATED)
