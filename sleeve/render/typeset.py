@@ -565,9 +565,10 @@ def _fonts_used(st: SetText) -> tuple[str, ...]:
 
 
 def measure(width: int, height: int) -> float:
-    """What type sizes are fractions of: the width, but no more than 1.4× the height, so a
-    title on a banner (16:9, 3:1) is sized for the frame's height as much as its width."""
-    return float(min(width, height * 1.4))
+    """What type sizes are fractions of: the frame's shorter side. A square cover's type
+    keeps its proportions on a story (the width) and on a banner (the height), where sizing
+    by the width would set a title taller than the banner's type band."""
+    return float(min(width, height))
 
 
 def _fit_all(plan: CoverPlan, library: FontLibrary, width: int, height: int,
