@@ -10,7 +10,7 @@ the page, so a motif looks the same at 256 px and at 3000 px.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -179,6 +179,23 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
 
 def _chroma(c: np.ndarray) -> float:
     return float(np.max(c) - np.min(c))
+
+
+def _rolled(mask: Mask, t: float) -> Mask:
+    if mask.is_empty():
+        return mask
+    rows = mask.alpha.shape[0]
+    return Mask(np.roll(mask.alpha, round(t * rows) % rows, axis=0), mask.top, mask.left)
+
+
+def moving(shape: Silhouette, t: float) -> Silhouette:
+    """``shape`` at loop phase ``t``: rain and snow fall through their box, wrapping round
+    (one box height per loop, so the loop closes; the marks are scattered at random, so the
+    wrap leaves no seam). Other motifs are left to the style."""
+    if not t or shape.name not in ("rain", "snow"):
+        return shape
+    return replace(shape, body=_rolled(shape.body, t), detail=_rolled(shape.detail, t),
+                   glow=_rolled(shape.glow, t))
 
 
 def kind_of(name: str) -> MotifKind | None:

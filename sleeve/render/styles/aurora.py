@@ -209,6 +209,7 @@ def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
             box = motifs.Box(frame.x0, y0, frame.x1, y1)
         shape = motifs.silhouette(name, size, rng, box)
         if shape is not None:
+            shape = motifs.moving(shape, frame.t)
             at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
             backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
             motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))

@@ -150,7 +150,7 @@ def _displace(canvas: np.ndarray, band: Band, rng: np.random.Generator,
         h = float(rng.uniform(0.04, 0.09))
         y = a + float(rng.random()) * max(0.0, b - a - h)
         offset = float(rng.choice([-1, 1]) * rng.uniform(0.12, 0.24))
-        offset *= 1.0 + 0.5 * frame.wave(1, 0.3 * k)
+        offset *= 1.0 + 0.5 * frame.wave(1, 0.15 + 0.3 * k)
         rows = slice(round(y * size), round(min(y + h, b) * size))
         canvas[rows] = np.roll(canvas[rows], int(size * offset), axis=1)
         _split_channels(canvas[rows], max(1, round(size * 0.035)))
@@ -182,11 +182,11 @@ def _corrupt_blocks(canvas: np.ndarray, band: Band, rng: np.random.Generator,
 
 
 def _scanlines(canvas: np.ndarray, zone: Zone, t: float = 0.0) -> None:
-    """Scanlines over the page; in motion they roll down it, four lines per loop."""
+    """Scanlines over the page; in motion they roll down it, one line per loop."""
     size = canvas.shape[0]
     period = max(2.5, size / 300)
     y = np.arange(size, dtype=np.float32)
-    lines = 0.5 + 0.5 * np.cos(2 * np.pi * y / np.float32(period) - np.float32(8 * np.pi * t))
+    lines = 0.5 + 0.5 * np.cos(2 * np.pi * y / np.float32(period) - np.float32(2 * np.pi * t))
     depth = 0.22 * (1.0 - 0.8 * zone.weight(size)[:, 0])
     # Centred on 1 so the lines texture the page without shifting its average brightness.
     canvas *= (1.0 + depth * (0.5 - lines))[:, None, None]

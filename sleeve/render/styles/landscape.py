@@ -132,7 +132,14 @@ def _sea(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
     deep, crest = _layer_color(scene, 0.55), _layer_color(scene, 0.7)
     paint(page, water.body, deep)
     page[int(size * h) + water.body.alpha.shape[0]:] = deep
-    paint(page, water.detail.quieted(scene.calm, 0.85), crest, 0.55)
+    crests = water.detail
+    if scene.frame.moving and not crests.is_empty():
+        # The swell: crests rise and fall a little, and shimmer as they do.
+        lift = round(0.012 * scene.frame.short * size * scene.frame.wave(2, 0.1))
+        crests = Mask(crests.alpha, max(0, crests.top + lift), crests.left).scaled(
+            1.0 + 0.25 * scene.frame.wave(1, 0.3))
+        crests = Mask(crests.alpha[:size - crests.top], crests.top, crests.left)
+    paint(page, crests.quieted(scene.calm, 0.85), crest, 0.55)
 
 
 def _city(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
@@ -145,6 +152,13 @@ def _city(page: np.ndarray, scene: _Scene, rng: np.random.Generator) -> None:
     if near is not None:
         _fill(page, near.body, scene.land, size)
         windows = near.detail.quieted(scene.calm)
+        if scene.frame.moving and not windows.is_empty():
+            # Lights go off and on again along the street, each column in its own time.
+            cols = np.arange(windows.alpha.shape[1], dtype=np.float32)
+            turn = np.float32(0.6180339) * np.floor(cols / max(1.0, size * 0.01)) % 1.0
+            dim = np.sin(2 * np.pi * (scene.frame.t + turn)) - np.sin(2 * np.pi * turn)
+            windows = Mask(windows.alpha * (1.0 - 0.8 * np.clip(dim, 0.0, 1.0))[None, :],
+                           windows.top, windows.left)
         paint(page, windows, mix(scene.haze, WHITE, 0.3))
 
 
@@ -186,7 +200,7 @@ def _disc(page: np.ndarray, scene: _Scene, colors: dict[str, np.ndarray], which:
         cy = max(cy, scene.zone.y1 + r + 0.04 * fh)
     if scene.zone.anchor == "center":
         cy = max(cy, scene.zone.y1 + r - 0.02 * fh) if which == "sun" else h - 0.02 * fh - r
-    cy += 0.012 * frame.short * frame.wave()  # in motion the disc hangs, breathing
+    cy += 0.012 * frame.short * frame.wave(1, 0.25)  # in motion the disc hangs, breathing
     box = motifs.Box(cx - r, cy - r, cx + r, cy + r)
     shape = motifs.silhouette("moon", size, rng, box)
     if shape is None:
@@ -246,6 +260,7 @@ def _weather(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], s
             box = scene.box(0.0, scene.frame.y0, 1.0, scene.zone.y0)
         shape = motifs.silhouette(name, scene.size, rng, box)
         if shape is not None:
+            shape = motifs.moving(shape, scene.frame.t)
             tone = mix(scene.haze, WHITE, 0.5)
             motifs.draw(page, shape, motifs.Ink(tone, tone, tone, 0.4))
 

@@ -100,7 +100,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
     fx = float(rng.choice([0.5, 1 / 3, 2 / 3]))
     cx, cy = frame.x(fx) * size, frame.y(fy + rng.uniform(-0.02, 0.02)) * size
     r = frame.r(fr) * size
-    cy += 0.015 * frame.short * size * frame.wave()  # in motion the form floats, slowly
+    cy += 0.025 * frame.short * size * frame.wave(1, 0.1)  # in motion the form floats, slowly
     focal, support = focal_pair(colors)
     form = _form(plan, size, cx, cy, r, rng)
     # Light sources (neon, moon, fire) keep a faint glow; everything else is flat ink.
