@@ -453,6 +453,138 @@ def plan(
     sys.stdout.write("\n")
 
 
+PlanArgument = Annotated[
+    Path, typer.Argument(metavar="PLAN.json", help="A plan as `sleeve plan` prints it.")]
+
+
+def _read_plan(path: Path) -> Any:
+    """A CoverPlan from PLAN.json (as `sleeve plan` prints it)."""
+    from sleeve.core.plan import CoverPlan
+
+    text = _read_text(path, "PLAN.json")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"PLAN.json: {path} is not JSON ({exc.msg}, line {exc.lineno})") from exc
+    if isinstance(data, list):
+        raise BadInput(f"PLAN.json: {path} holds {len(data)} plans; give one "
+                       "(sleeve plan --count 1)")
+    try:
+        return CoverPlan.model_validate(data)
+    except ValidationError as exc:
+        raise BadInput(f"PLAN.json: {describe_validation_error(exc)}") from exc
+
+
+def _check_seed(seed: int) -> None:
+    if not 0 <= seed < 2**32:
+        raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+
+
+@app.command()
+def kit(
+    plan_file: PlanArgument,
+    seed: Annotated[int, typer.Option("--seed", help="The cover's seed.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the formats.")],
+    fmt: Annotated[str, typer.Option("--format", help="jpeg or png.")] = "jpeg",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per format on stdout.")
+    ] = False,
+) -> None:
+    """Every format of the release kit from one cover's plan and seed, re-composed for each
+    (1:1 cover, 4:5 feed, 9:16 story, 16:9 video, 3:1 header)."""
+    from sleeve.files import write_atomic
+    from sleeve.render.export import CoverMetadata, encode
+    from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
+    from sleeve.render.formats import FORMATS, render_format
+
+    with bad_input_exits():
+        _check_seed(seed)
+        if fmt not in EXTENSIONS:
+            raise BadInput(f"--format must be jpeg or png, got {fmt!r}")
+        cover_plan = _read_plan(plan_file)
+        _check_style(cover_plan.style)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise BadInput(f"--out: {out_dir} exists and is not a directory")
+    image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
+    meta = CoverMetadata(title=cover_plan.title, artist=cover_plan.artist, seed=seed,
+                         engine="procedural", style=cover_plan.style)
+    written: list[Path] = []
+    try:
+        for spec in FORMATS:
+            image = render_format(cover_plan, seed, spec).image
+            path = out_dir / spec.filename(EXTENSIONS[fmt])
+            write_atomic(path, encode(image, image_format, meta))
+            written.append(path)
+            _emit([{"path": str(path), "format": spec.name, "ratio": spec.ratio,
+                    "width": spec.width, "height": spec.height, "use": spec.use,
+                    "seed": seed, "style": cover_plan.style}], as_json)
+    except (FontsMissingError, UnrenderableTextError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        for done in written:
+            done.unlink(missing_ok=True)
+        fail(f"cannot write to {out_dir}: {exc.strerror or exc}")
+
+
+@app.command()
+def motion(
+    plan_file: PlanArgument,
+    seed: Annotated[int, typer.Option("--seed", help="The cover's seed.")],
+    preset: Annotated[
+        str, typer.Option("--preset", help="canvas, apple-square or apple-portrait.")
+    ],
+    out_file: Annotated[Path, typer.Option("--out", help="The MP4 to write.")],
+    seconds: Annotated[
+        float | None, typer.Option("--seconds", help="Loop length (canvas 3–8, apple 8–20).")
+    ] = None,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Draft at this fraction of the size (0.1–1).")
+    ] = 1.0,
+    as_json: Annotated[bool, typer.Option("--json", help="A JSON summary on stdout.")] = False,
+) -> None:
+    """A seamless motion loop (H.264 MP4, no audio) of one cover's art."""
+    from sleeve.files import write_atomic
+    from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
+    from sleeve.render.motion import frames, get_preset
+    from sleeve.render.video import encode_mp4
+
+    with bad_input_exits():
+        _check_seed(seed)
+        try:
+            spec = get_preset(preset)
+            length = spec.check_seconds(spec.seconds if seconds is None else seconds)
+        except ValueError as exc:
+            raise BadInput(f"--preset/--seconds: {exc}") from exc
+        cover_plan = _read_plan(plan_file)
+        _check_style(cover_plan.style)
+        if out_file.is_dir():
+            raise BadInput(f"--out: {out_file} is a directory; give a file name")
+        if not 0.1 <= scale <= 1.0:
+            raise BadInput(f"--scale must be between 0.1 and 1, got {scale:g}")
+    total = spec.frame_count(length)
+    width, height = spec.size(scale)
+    try:
+        with _progress(err) as progress:
+            task = progress.add_task("Rendering frames", total=total)
+            data = encode_mp4(
+                frames(cover_plan, seed, spec, length, scale=scale,
+                       on_frame=lambda _done, _total: progress.advance(task)),
+                width, height, spec.fps)
+        write_atomic(out_file, data)
+    except (FontsMissingError, UnrenderableTextError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {out_file}: {exc.strerror or exc}")
+    record = {"path": str(out_file), "preset": spec.name, "width": width,
+              "height": height, "fps": spec.fps, "seconds": length, "frames": total,
+              "bytes": len(data), "seed": seed, "style": cover_plan.style}
+    if as_json:
+        sys.stdout.write(json.dumps(record) + "\n")
+    else:
+        out.print(f"{out_file}  [dim]{spec.name} · {length:g} s · {total} frames[/]",
+                  highlight=False)
+
+
 @app.command()
 def styles(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     engine: str = "procedural"
     concurrency: int = Field(default=2, ge=1, le=64)
     job_timeout_s: float = Field(default=600.0, gt=0)
+    # Motion loops are drawn at this fraction of their preset's size: 1 for release; less
+    # for a quick draft on a small machine (and in tests).
+    motion_scale: float = Field(default=1.0, ge=0.05, le=1.0)
     secret_key: SecretStr = SecretStr("")
     # Fonts: an extra directory searched before the system font directories.
     font_dir: str | None = None

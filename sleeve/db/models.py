@@ -144,6 +144,15 @@ class Job(Base):
     render_seconds: Mapped[float] = mapped_column(Float, default=0.0, nullable=False)
     # The uploaded track's features (core.plan.AudioFeatures as JSON); the audio is not kept.
     audio: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # "covers" renders covers from a brief; "motion" makes a loop of one cover (migration
+    # 0005): its cover, preset and length, and where the MP4 went.
+    kind: Mapped[str] = mapped_column(String(16), default="covers", server_default="covers",
+                                      nullable=False)
+    cover_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("covers.id", ondelete="CASCADE", use_alter=True))
+    motion_preset: Mapped[str | None] = mapped_column(String(32))
+    motion_seconds: Mapped[float | None] = mapped_column(Float)
+    result_key: Mapped[str | None] = mapped_column(String(300))
 
 
 class Cover(Base):

@@ -81,9 +81,10 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
                      AudioFeatures.model_validate(job.audio) if job.audio else None)
 
 
-def _check_still_wanted(ctx: JobContext, work: _Work, started: float) -> None:
+def check_still_wanted(ctx: JobContext, job_id: str, started: float) -> None:
+    """Raise JobStopped when the job was cancelled, taken from this worker or ran too long."""
     with transaction(ctx.sessions) as session:
-        job = session.get(Job, work.job_id)
+        job = session.get(Job, job_id)
         if job is None or job.state != lifecycle.RUNNING:
             raise JobStopped(job.state if job else lifecycle.CANCELLED, None)
         if job.cancel_requested:
@@ -99,7 +100,7 @@ def percent(covers_done: float, count: int) -> int:
     return min(99, math.floor(100 * covers_done / count))
 
 
-def _record_progress(ctx: JobContext, job_id: str, value: int) -> None:
+def record_progress(ctx: JobContext, job_id: str, value: int) -> None:
     """One small conditional UPDATE: progress only ever grows, and only while running."""
     with transaction(ctx.sessions) as session:
         session.execute(
@@ -118,7 +119,7 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
     def on_stage(stage: str) -> None:
         share = STAGE_SHARE.get(stage)
         if share is not None:
-            _record_progress(ctx, work.job_id, percent(stored + share, work.count))
+            record_progress(ctx, work.job_id, percent(stored + share, work.count))
 
     t0 = time.perf_counter()
     cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
@@ -149,11 +150,17 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
 
 def run_job(ctx: JobContext, job_id: str) -> str | None:
     """Run a job this worker has claimed; returns its final state (None if not runnable)."""
+    with transaction(ctx.sessions) as session:
+        kind = session.scalar(select(Job.kind).where(Job.id == job_id))
+    if kind == "motion":
+        from sleeve.jobs.motion import run_motion  # it builds on this module's steps
+
+        return run_motion(ctx, job_id)
     work = _load(ctx, job_id)
     if work is None:
         return None
     if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return _end(ctx, job_id, lifecycle.FAILED,
+        return end(ctx, job_id, lifecycle.FAILED,
                     f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
     started = time.monotonic()
     try:
@@ -164,18 +171,18 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
-            _check_still_wanted(ctx, work, started)
+            check_still_wanted(ctx, work.job_id, started)
             _store_cover(ctx, work, position, plan, stored, adapters)
             stored += 1
-        return _end(ctx, job_id, lifecycle.SUCCEEDED, None)
+        return end(ctx, job_id, lifecycle.SUCCEEDED, None)
     except JobStopped as stop:
-        return _end(ctx, job_id, stop.state, stop.reason)
+        return end(ctx, job_id, stop.state, stop.reason)
     except Exception as exc:  # an engine failure fails the job, never the worker
         log.exception("job failed", extra={"job_id": job_id})
-        return _end(ctx, job_id, lifecycle.FAILED, f"{type(exc).__name__}: {exc}"[:2000])
+        return end(ctx, job_id, lifecycle.FAILED, f"{type(exc).__name__}: {exc}"[:2000])
 
 
-def _end(ctx: JobContext, job_id: str, state: str, reason: str | None) -> str:
+def end(ctx: JobContext, job_id: str, state: str, reason: str | None) -> str:
     with transaction(ctx.sessions) as session:
         lifecycle.finish(session, job_id, state, reason)
     JOBS_FINISHED.labels(state).inc()

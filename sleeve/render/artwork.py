@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from sleeve.core.plan import CoverPlan
+from sleeve.render.frame import frame_for
 from sleeve.render.styles import get_style
 from sleeve.render.texture import finish
 
@@ -29,3 +30,24 @@ def render_artwork(plan: CoverPlan, seed: int, size: int) -> Image.Image:
         raise RuntimeError(f"style {plan.style} returned shape {rgb.shape}, expected {size}²×3")
     pixels = finish(np.asarray(rgb, dtype=np.float32), rng_for(seed, "grain"))
     return Image.fromarray(pixels, "RGB")
+
+
+def render_framed(plan: CoverPlan, seed: int, width: int, height: int, t: float = 0.0,
+                  *, grain: bool = True) -> Image.Image:
+    """Plan + seed → artwork re-composed for a ``width``×``height`` frame at loop phase ``t``.
+
+    The style lays its composition out in the frame's window of a square sheet (see
+    ``sleeve.render.frame``); a square frame at t = 0 is exactly ``render_artwork``."""
+    if not (min(width, height) >= 32 and max(width, height) <= MAX_SIZE):
+        raise ValueError(f"frame {width}×{height} is outside 32–{MAX_SIZE} pixels")
+    sheet, frame = frame_for(width, height, t)
+    style = get_style(plan.style)
+    rgb = style(plan, rng_for(seed, "style", plan.style), sheet, frame)
+    rows, cols = frame.pixels(sheet)
+    window = np.ascontiguousarray(rgb[rows, cols], dtype=np.float32)
+    if window.shape != (height, width, 3):
+        raise RuntimeError(f"style {plan.style} gave a {window.shape} window for {width}×{height}")
+    if not grain:
+        pixels = np.clip(window * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        return Image.fromarray(pixels, "RGB")
+    return Image.fromarray(finish(window, rng_for(seed, "grain")), "RGB")

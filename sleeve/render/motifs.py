@@ -10,11 +10,12 @@ the page, so a motif looks the same at 256 px and at 3000 px.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
+from sleeve.render.frame import Frame
 from sleeve.render.raster import (
     EMPTY,
     Mask,
@@ -48,6 +49,19 @@ class Box:
 
     def pixels(self, size: int) -> tuple[float, float, float, float]:
         return self.x0 * size, self.y0 * size, self.x1 * size, self.y1 * size
+
+    def within(self, frame: Frame) -> Box:
+        """This box given in fractions of ``frame``'s window, as fractions of the sheet."""
+        if frame.width == 1.0 and frame.height == 1.0:
+            return self
+        return Box(frame.x(self.x0), frame.y(self.y0), frame.x(self.x1), frame.y(self.y1))
+
+
+def object_box(frame: Frame, cx: float, cy: float, r: float) -> Box:
+    """A square box of radius ``r`` (a square page's fraction) round a centre already on the
+    sheet: objects stay round and whole in any frame."""
+    r = frame.r(r)
+    return Box(cx - r, cy - r, cx + r, cy + r)
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,23 @@ def ink_for(shape: Silhouette, colors: dict[str, np.ndarray], backdrop: np.ndarr
 
 def _chroma(c: np.ndarray) -> float:
     return float(np.max(c) - np.min(c))
+
+
+def _rolled(mask: Mask, t: float) -> Mask:
+    if mask.is_empty():
+        return mask
+    rows = mask.alpha.shape[0]
+    return Mask(np.roll(mask.alpha, round(t * rows) % rows, axis=0), mask.top, mask.left)
+
+
+def moving(shape: Silhouette, t: float) -> Silhouette:
+    """``shape`` at loop phase ``t``: rain and snow fall through their box, wrapping round
+    (one box height per loop, so the loop closes; the marks are scattered at random, so the
+    wrap leaves no seam). Other motifs are left to the style."""
+    if not t or shape.name not in ("rain", "snow"):
+        return shape
+    return replace(shape, body=_rolled(shape.body, t), detail=_rolled(shape.detail, t),
+                   glow=_rolled(shape.glow, t))
 
 
 def kind_of(name: str) -> MotifKind | None:

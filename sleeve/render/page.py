@@ -14,6 +14,7 @@ from PIL import Image
 
 from sleeve.core.plan import Palette, TypeAnchor, TypeLayoutName
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.raster import Mask, fbm, luminance, resize, rgb, soften
 
 PALETTE_NAMES = ("background", "primary", "secondary", "accent", "ink")
@@ -48,10 +49,18 @@ class Zone:
         return (t * t * (3 - 2 * t))[:, None].astype(np.float32)
 
 
-def type_zone(anchor: TypeAnchor, layout: TypeLayoutName | None = None) -> Zone:
-    """The calm band for ``anchor``; a ``split`` layout also keeps a foot for the artist."""
+def type_zone(anchor: TypeAnchor, layout: TypeLayoutName | None = None,
+              frame: Frame = FULL) -> Zone:
+    """The calm band for ``anchor`` in ``frame``'s window (sheet fractions); a ``split``
+    layout also keeps a foot for the artist."""
     y0, y1 = _ZONES[anchor]
-    return Zone(anchor, y0, y1, _SPLIT_FOOT if layout == "split" else 1.0)
+    foot = _SPLIT_FOOT if layout == "split" else 1.0
+    if frame == FULL.at(frame.t):
+        return Zone(anchor, y0, y1, foot)
+    # Outside the window the band runs on to the sheet's edge: nothing there is seen.
+    lo = frame.y(y0) if y0 > 0 else 0.0
+    hi = frame.y(y1) if y1 < 1 else 1.0
+    return Zone(anchor, lo, hi, frame.y(foot) if foot < 1 else 1.0)
 
 
 def palette_rgb(palette: Palette) -> dict[str, np.ndarray]:

@@ -78,10 +78,29 @@ class TextBox:
 
 
 @dataclass(frozen=True)
+class Paste:
+    """One step of setting the type: ``fill`` (a colour or an RGBA sticker) pasted at ``at``
+    through ``mask``, as ``Image.paste`` does."""
+
+    fill: RGB | Image.Image
+    at: tuple[int, int] | Box
+    mask: Image.Image
+
+
+@dataclass(frozen=True)
 class TypesetResult:
     image: Image.Image
     boxes: list[TextBox]
     treatment: str = "none"  # "none" | "scrim" | "band"
+    pastes: tuple[Paste, ...] = ()  # what was laid on the art, in order
+
+    def lay_on(self, art: Image.Image) -> Image.Image:
+        """The same type (ink, scrim, band) laid on other art of the same size: the frames
+        of a motion loop keep the still cover's typography without setting it again."""
+        image = art.convert("RGB")
+        for step in self.pastes:
+            image.paste(step.fill, step.at, step.mask)
+        return image
 
 
 @dataclass(frozen=True)
@@ -288,7 +307,7 @@ def _piece_width(piece: str, chain: Sequence[FontFile], tracking: float) -> floa
 
 def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, desired: float,
         min_size: float, max_width: float, max_height: float, max_lines: int,
-        stretch_height: float | None = None) -> SetText:
+        stretch_height: float | None = None, growth: float = SHORT_TITLE_GROWTH) -> SetText:
     """Wrap ``text`` into balanced lines and size it as large as ``desired`` allows.
 
     Up to ``max_lines`` lines in ``max_height``; when that cannot reach ``min_size``, more
@@ -329,7 +348,7 @@ def fit(role: Role, text: str, chain: tuple[FontFile, ...], tracking: float, des
     size, lines = next(o for o in options if o[0] >= max(best * 0.94, min(best, min_size)))
     if role == "title" and len(lines) == 1:
         # A word or two set at the body size looks lost: let short titles grow into the grid.
-        size = max(size, min(desired * SHORT_TITLE_GROWTH,
+        size = max(size, min(desired * growth,
                              size_for(lines, max_height, SHORT_TITLE_FILL)))
     runs, uncovered = [], []
     for line in lines:
@@ -545,25 +564,36 @@ def _fonts_used(st: SetText) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def measure(width: int, height: int) -> float:
+    """What type sizes are fractions of: the frame's shorter side. A square cover's type
+    keeps its proportions on a story (the width) and on a banner (the height), where sizing
+    by the width would set a title taller than the banner's type band."""
+    return float(min(width, height))
+
+
 def _fit_all(plan: CoverPlan, library: FontLibrary, width: int, height: int,
              layout: Layout, shrink: float) -> tuple[SetText, SetText]:
     tl = plan.type_layout
+    em = measure(width, height)
     title_chain = library.chain(tl.typeface, "title", plan.title, plan.language)
     artist_chain = library.chain(tl.typeface, "artist", plan.artist, plan.language)
     column = width * (1 - 2 * MARGIN) - (2 * 0.035 * width if layout.band else 0)
     budget = height * layout.max_height
-    desired = width * layout.title_frac * tl.title_scale * shrink
+    desired = em * layout.title_frac * tl.title_scale * shrink
     cap_ratio = max(0.5, -title_chain[0].at(REF_SIZE).getbbox("H", anchor="ls")[1] / REF_SIZE)
     # A title that cannot stay legible in its layout's share may take more of the height:
     # the block still fits the grid, and legibility on a thumbnail comes first.
     title = fit("title", plan.title, title_chain, tl.tracking, desired,
-                width * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4,
-                stretch_height=height * TITLE_STRETCH)
+                em * MIN_CAP / cap_ratio * shrink, column, budget * 0.72, 4,
+                stretch_height=height * TITLE_STRETCH,
+                # A banner's type band is a sliver of its height: a short title stays at
+                # the layout's size there rather than growing into the art.
+                growth=SHORT_TITLE_GROWTH if height * 1.4 >= width else 1.0)
     artist_tracking = 0.08 if _is_latin_caps(plan.artist) else 0.0
-    artist_desired = min(max(0.42 * title.size, 0.03 * width), 0.05 * width, 0.8 * title.size)
-    artist_desired = max(artist_desired, 0.022 * width * shrink)
+    artist_desired = min(max(0.42 * title.size, 0.03 * em), 0.05 * em, 0.8 * title.size)
+    artist_desired = max(artist_desired, 0.022 * em * shrink)
     artist = fit("artist", plan.artist, artist_chain, artist_tracking, artist_desired,
-                 0.02 * width * shrink, column, budget * 0.28, 2)
+                 0.02 * em * shrink, column, budget * 0.28, 2)
     return title, artist
 
 
@@ -637,6 +667,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
     width, height = base.size
     image = base  # typeset's own copy: drawn on in place
     out_boxes: list[TextBox] = []
+    pastes: list[Paste] = []
     treatment = "none"
     background = hex_to_rgb(plan.palette.background)
     for block in blocks:
@@ -664,18 +695,21 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
         for attempt in range(len(ALPHAS) + 1):  # alpha rises every retry; 1.0 always passes
             if attempt:
                 image.paste(before, touched[:2])
+            steps: list[Paste] = []
             if alpha > 0:
                 alpha_mask, where = scrim_mask((width, height), band_rect, feather, alpha,
                                                hard=layout.band)
-                image.paste(scrim, where, alpha_mask)
+                steps.append(Paste(scrim, where, alpha_mask))
             for role in roles:
                 box = boxes[role]
                 assert box is not None
                 # Stickers go over the ink: where their edge is soft, the ink under it reads
                 # as a hairline outline that keeps an emoji apart from busy art.
-                image.paste(ink, box, masks[role].crop(box))
-                for sticker in stickers.get(role, []):
-                    image.paste(sticker.image, sticker.at, sticker.image)
+                steps.append(Paste(ink, box, masks[role].crop(box)))
+                steps.extend(Paste(sticker.image, sticker.at, sticker.image)
+                             for sticker in stickers.get(role, []))
+            for step in steps:
+                image.paste(step.fill, step.at, step.mask)
             measured = {r: _measure(image, masks[r], boxes[r], ink) for r in roles}
             if min(measured.values()) >= WCAG_AA or alpha >= 1.0:
                 break
@@ -685,6 +719,7 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
             else:
                 ink, scrim, alpha = choose_ink(pixels, mask, _candidates(plan), background,
                                                start=alpha + 0.05)
+        pastes.extend(steps)
         if alpha > 0 and not layout.band:
             treatment = "scrim"
         for role in roles:
@@ -695,7 +730,8 @@ def _finish(base: Image.Image, plan: CoverPlan, layout: Layout, blocks: list[Blo
                 contrast=round(measured[role], 3), size_px=st.size,
                 cap_height_px=st.cap_height(), lines=st.lines, uncovered=st.uncovered))
     out_boxes.sort(key=lambda b: b.role != "title")
-    return TypesetResult(image=image, boxes=out_boxes, treatment=treatment)
+    return TypesetResult(image=image, boxes=out_boxes, treatment=treatment,
+                         pastes=tuple(pastes))
 
 
 def _measure(image: Image.Image, mask: Image.Image, box: Box | None, ink: RGB) -> float:

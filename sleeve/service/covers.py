@@ -48,7 +48,7 @@ class ImageBlob:
     etag: str
 
 
-def _visible(session: Session, user_id: str | None, cover_id: str) -> Cover:
+def visible(session: Session, user_id: str | None, cover_id: str) -> Cover:
     """The cover if ``user_id`` owns it or it is public; otherwise 404 (never 403)."""
     cover = find(session, Cover, cover_id)
     if cover is None or not (cover.is_public or cover.user_id == user_id):
@@ -58,7 +58,7 @@ def _visible(session: Session, user_id: str | None, cover_id: str) -> Cover:
 
 def get_cover(services: Services, user_id: str | None, cover_id: str) -> CoverDetailView:
     with transaction(services.sessions) as session:
-        cover = _visible(session, user_id, cover_id)
+        cover = visible(session, user_id, cover_id)
         mine = session.scalar(select(Review).where(
             Review.cover_id == cover.id, Review.user_id == user_id)) if user_id else None
         return CoverDetailView(
@@ -82,7 +82,7 @@ def image_lookup(services: Services, user_id: str | None, cover_id: str, size: i
                  fmt: ImageFormat) -> tuple[Cover, int, str]:
     """Checks access and the size; returns (cover, size, etag) without reading any blob."""
     with transaction(services.sessions) as session:
-        cover = _visible(session, user_id, cover_id)
+        cover = visible(session, user_id, cover_id)
     size = cover.size if size is None else size
     if size != cover.size and (size not in VARIANT_SIZES or size > cover.size):
         allowed = [s for s in VARIANT_SIZES if s < cover.size] + [cover.size]
@@ -124,7 +124,7 @@ def review_cover(services: Services, user_id: str, cover_id: str, rating: int,
     if len(comment) > MAX_COMMENT:
         raise Invalid(f"comment: must be at most {MAX_COMMENT} characters")
     with transaction(services.sessions) as session:
-        cover = _visible(session, user_id, cover_id)
+        cover = visible(session, user_id, cover_id)
         review = session.scalar(select(Review).where(
             Review.cover_id == cover.id, Review.user_id == user_id).with_for_update())
         now = utcnow()

@@ -86,8 +86,18 @@ class CoverDetailView(CoverView):
     my_review: ReviewView | None = None
 
 
+class MotionView(View):
+    """What a ``motion`` job makes: a loop of one cover."""
+
+    cover_id: str
+    preset: str
+    seconds: float
+    video_url: str | None = Field(description="The MP4, once the job has succeeded.")
+
+
 class JobView(View):
     id: str
+    kind: Literal["covers", "motion"] = "covers"
     state: JobState
     progress: int = Field(ge=0, le=100)
     error: str | None
@@ -102,11 +112,19 @@ class JobView(View):
     started_at: datetime | None
     finished_at: datetime | None
     covers: list[CoverView]
+    motion: MotionView | None = None
 
     @classmethod
     def of_rows(cls, job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
+        motion = None
+        if job.kind == "motion" and job.cover_id and job.motion_preset:
+            motion = MotionView(
+                cover_id=job.cover_id, preset=job.motion_preset,
+                seconds=float(job.motion_seconds or 0.0),
+                video_url=f"/v1/jobs/{job.id}/video" if job.result_key else None)
         return cls(
-            id=job.id, state=job.state, progress=job.progress, error=job.error,
+            id=job.id, kind="motion" if job.kind == "motion" else "covers", motion=motion,
+            state=job.state, progress=job.progress, error=job.error,
             brief=brief.to_brief(),
             count=job.count, engine=job.engine, style=job.style, seed=job.seed, size=job.size,
             subject_id=job.subject_id, created_at=job.created_at, started_at=job.started_at,

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from sleeve.api.deps import MaybeUserDep, ServicesDep, UserDep
-from sleeve.service import covers
+from sleeve.service import covers, kit, motion
 from sleeve.service.covers import ImageFormat
-from sleeve.service.views import CoverDetailView, CoverView, ReviewView
+from sleeve.service.motion import MotionRequest
+from sleeve.service.views import CoverDetailView, CoverView, JobView, ReviewView
 
 router = APIRouter(prefix="/v1/covers", tags=["covers"])
 
@@ -54,6 +56,30 @@ def cover_image(
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     blob = covers.cover_image(services, cover, size, format)
     return Response(blob.data, media_type=blob.media_type, headers=headers)
+
+
+@router.get(
+    "/{cover_id}/kit",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/zip": {}},
+                     "description": "Every format of the release kit (JPEG), streamed"}},
+)
+def cover_kit(cover_id: str, user: MaybeUserDep, services: ServicesDep) -> StreamingResponse:
+    """The release kit: the cover re-composed for 1:1, 4:5, 9:16, 16:9 and 3:1, as a ZIP."""
+    cover = kit.kit_lookup(services, user.id if user else None, cover_id)
+    return StreamingResponse(kit.kit_zip(services, cover), media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{kit.kit_filename(cover)}"',
+        "Cache-Control": "public, max-age=86400" if cover.is_public else "private, no-store",
+    })
+
+
+@router.post("/{cover_id}/motion", status_code=status.HTTP_202_ACCEPTED)
+def cover_motion(cover_id: str, body: MotionRequest, user: UserDep, services: ServicesDep,
+                 response: Response) -> JobView:
+    """A motion loop of the cover: a ``motion`` job; its MP4 is at the job's ``video_url``."""
+    job = motion.create_motion_job(services, user.id, cover_id, body)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return job
 
 
 @router.post("/{cover_id}/reviews", status_code=status.HTTP_201_CREATED)

@@ -14,7 +14,7 @@ from sleeve.api.deps import ServicesDep, UserDep
 from sleeve.api.uploads import inline_schema, json_or_multipart
 from sleeve.audio import AUDIO_LIMITS
 from sleeve.jobs.lifecycle import TERMINAL
-from sleeve.service import jobs
+from sleeve.service import jobs, motion
 from sleeve.service.context import Services
 from sleeve.service.jobs import JobRequest
 from sleeve.service.uploads import analyze_track
@@ -106,3 +106,13 @@ def job_events(job_id: str, user: UserDep, services: ServicesDep) -> StreamingRe
     )
 
 
+
+
+@router.get(
+    "/{job_id}/video",
+    response_class=Response,
+    responses={200: {"content": {"video/mp4": {}}, "description": "A motion job's loop"}},
+)
+def job_video(job_id: str, user: UserDep, services: ServicesDep) -> Response:
+    return Response(motion.motion_video(services, user.id, job_id), media_type="video/mp4",
+                    headers={"Cache-Control": "private, max-age=86400"})

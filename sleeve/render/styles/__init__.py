@@ -1,11 +1,15 @@
 """Procedural styles. Each style is a module here exposing
 
     DESCRIPTION: str
-    def render(plan: CoverPlan, rng: numpy.random.Generator, size: int) -> numpy.ndarray
+    def render(plan: CoverPlan, rng: numpy.random.Generator, size: int,
+               frame: Frame = FULL) -> numpy.ndarray
 
-returning float32 RGB in [0, 1], shape (size, size, 3), sRGB-encoded. A style is pure: the
-same (plan, rng state, size) gives the same array. It keeps ``plan.type_layout.anchor``'s
-region calm so the type has room, and draws ``plan.motifs`` where it uses motifs.
+returning float32 RGB in [0, 1], shape (size, size, 3), sRGB-encoded: the square sheet, with
+the composition laid out inside ``frame``'s window and moved to ``frame.t`` (see
+``sleeve.render.frame``). A style is pure: the same (plan, rng state, size, frame) gives the
+same array, and at ``FULL`` (t = 0) it is the square cover's art. It keeps
+``plan.type_layout.anchor``'s region calm so the type has room, and draws ``plan.motifs``
+where it uses motifs.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.core.styles import STYLE_NAMES, UnknownStyleError, check_style
+from sleeve.render.frame import FULL, Frame
 
 
 class StyleRenderer(Protocol):
-    def __call__(self, plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray: ...
+    def __call__(self, plan: CoverPlan, rng: np.random.Generator, size: int,
+                 frame: Frame = FULL) -> np.ndarray: ...
 
 
 __all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style"]

@@ -14,6 +14,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.page import Zone, palette_rgb, type_zone
 from sleeve.render.raster import (
     apply_ramp,
@@ -37,14 +38,15 @@ DESCRIPTION = "Aurora / gradient mesh: soft flowing colour fields and one lumino
 _EDGE = {"top": 0.7, "bottom": 0.42, "center": 0.27}
 
 
-def _sky(colors: dict[str, np.ndarray], zone: Zone, res: int, edge: float) -> np.ndarray:
+def _sky(colors: dict[str, np.ndarray], zone: Zone, res: int, edge: float,
+         frame: Frame) -> np.ndarray:
     """Vertical gradient, darkest far from the curtain, lifted toward it."""
     bg = colors["background"]
     dark = luminance(bg) < 0.3
     deep = shade(bg, 0.55 if dark else 0.92)
     lifted = mix(bg, colors["primary"], 0.35)
     ys, _ = coords(res)
-    t = np.clip(1.0 - np.abs(ys - edge) / 0.75, 0.0, 1.0)
+    t = np.clip(1.0 - np.abs(ys - edge) / (0.75 * frame.height), 0.0, 1.0)
     table = ramp([deep, bg, lifted], [0.0, 0.55, 1.0])
     return np.broadcast_to(apply_ramp(t, table), (res, res, 3)).copy()
 
@@ -67,39 +69,50 @@ def _readable(c: np.ndarray, colors: dict[str, np.ndarray], gap: float) -> np.nd
 
 
 def _pools(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Generator,
-           edge: float) -> None:
+           edge: float, frame: Frame) -> None:
     """Two or three soft colour pools near the curtain: the gradient mesh."""
     res = page.shape[0]
     ys, xs = coords(res)
     pools = [(colors["primary"], 0.5, 0.55), (colors["secondary"], 0.38, 0.45),
              (colors["accent"], 0.16, 0.3)]
-    for color, radius, strength in pools:
-        cx = rng.uniform(0.1, 0.9)
-        cy = edge + rng.uniform(-0.18, 0.12)
+    for k, (color, radius, strength) in enumerate(pools):
+        # In motion the pools drift round small loops, each at its own pace.
+        cx = frame.x(rng.uniform(0.1, 0.9)) + 0.04 * frame.wave(1, k / 3)
+        cy = edge + rng.uniform(-0.18, 0.12) * frame.height + 0.02 * frame.wave(1, k / 3 + 0.25)
+        radius = frame.r(radius)
         d2 = ((xs - cx) ** 2 + (ys - cy) ** 2 * 1.6) / (radius * radius)
         w = (np.exp(-d2) * strength)[..., None]
         page += (color - page) * w
 
 
 def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Generator,
-             edge: float, calm: np.ndarray) -> None:
-    """The aurora: a bright, wavy lower edge with vertical rays fading upward (screen)."""
+             edge: float, calm: np.ndarray, frame: Frame) -> None:
+    """The aurora: a bright, wavy lower edge with vertical rays fading upward (screen).
+
+    In motion the folds travel along the curtain (each wave a whole number of cycles per
+    loop) and light ripples through the rays."""
     res = page.shape[0]
     ys, xs = coords(res)
+    u = (xs - frame.x0) / frame.width  # across the window
+    h = frame.height
     phase = rng.uniform(0, 2 * np.pi, 3)
-    line = (edge + 0.055 * np.sin(2 * np.pi * (0.65 * xs) + phase[0])
-            + 0.02 * np.sin(2 * np.pi * (1.7 * xs) + phase[1])
-            + 0.008 * np.sin(2 * np.pi * (4.3 * xs) + phase[2]))
+    turn = np.float32(2 * np.pi * frame.t)
+    line = (edge + 0.055 * h * np.sin(2 * np.pi * (0.65 * u) + phase[0] + turn)
+            + 0.02 * h * np.sin(2 * np.pi * (1.7 * u) + phase[1] - 2 * turn)
+            + 0.008 * h * np.sin(2 * np.pi * (4.3 * u) + phase[2] + 3 * turn))
     dy = ys - line
-    below = np.exp(-((np.maximum(dy, 0.0) / 0.014) ** 2))
-    above = np.exp(np.minimum(dy, 0.0) / 0.2)
+    below = np.exp(-((np.maximum(dy, 0.0) / (0.014 * h)) ** 2))
+    above = np.exp(np.minimum(dy, 0.0) / (0.2 * h))
     # Rays: noise stretched tall, contrast pushed so the curtain shows its folds.
     # On a light sky the folds stay strong throughout: a ribbon of colour, not a haze.
     floor = 0.5 if luminance(colors["background"]) > 0.45 else 0.2
     rays = floor + (1.0 - floor) * smoothstep(0.25, 0.85, fbm(rng, res, cells=3.0, octaves=4,
                                                               stretch=(16.0, 1.0)))
+    if frame.moving:
+        ripple = np.sin(2 * np.pi * (frame.t + 2.0 * u)) - np.sin(2 * np.pi * 2.0 * u)
+        rays = rays * (1.0 + 0.18 * ripple).astype(np.float32)
     lo = rng.uniform(-0.25, 0.15)  # the curtain thins out toward one side, never both
-    reach = smoothstep(lo, lo + 0.5, xs) * smoothstep(1.25 + lo, 0.75 + lo, xs)
+    reach = smoothstep(lo, lo + 0.5, u) * smoothstep(1.25 + lo, 0.75 + lo, u)
     intensity = (below * above * rays * (0.55 + 0.45 * reach) * (1.0 - calm))[..., None]
     edge_color = mix(colors["secondary"], colors["accent"], 0.35)
     crown = colors["primary"] if luminance(colors["primary"]) > 0.08 else colors["secondary"]
@@ -109,7 +122,7 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
         edge_color, crown = sorted((colors["primary"], colors["secondary"], colors["accent"]),
                                    key=lambda c: -abs(luminance(c) - bg))[:2]
         edge_color, crown = _readable(edge_color, colors, 0.32), _readable(crown, colors, 0.16)
-    height = np.clip(-dy / 0.22, 0.0, 1.0)[..., None]
+    height = np.clip(-dy / (0.22 * h), 0.0, 1.0)[..., None]
     light = edge_color + (crown - edge_color) * height
     if luminance(colors["background"]) > 0.45:
         # On a light sky light cannot add; the curtain is laid on as colour instead.
@@ -121,13 +134,13 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
 
 
 def _orb(page: np.ndarray, colors: dict[str, np.ndarray], zone: Zone, edge: float,
-         rng: np.random.Generator) -> None:
+         rng: np.random.Generator, frame: Frame) -> None:
     """A luminous gradient disc on a thirds column, with a soft edge and a glow around."""
     res = page.shape[0]
     ys, xs = coords(res)
-    r = 0.17 if zone.anchor != "center" else 0.12
-    cx = float(rng.choice([1 / 3, 2 / 3])) + rng.uniform(-0.03, 0.03)
-    cy = edge - 0.1
+    r = frame.r(0.17 if zone.anchor != "center" else 0.12)
+    cx = frame.x(float(rng.choice([1 / 3, 2 / 3])) + rng.uniform(-0.03, 0.03))
+    cy = edge - 0.1 * frame.height + 0.01 * frame.wave()  # the orb bobs gently
     if zone.anchor == "top":
         cy = max(cy, zone.y1 + r + 0.03)
     d = np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)
@@ -148,51 +161,55 @@ def _orb(page: np.ndarray, colors: dict[str, np.ndarray], zone: Zone, edge: floa
     page += (fill - page) * body
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     res = field_res(size)
-    edge = _EDGE[zone.anchor] + rng.uniform(-0.03, 0.03)
+    edge = frame.y(_EDGE[zone.anchor] + rng.uniform(-0.03, 0.03))
     calm = np.broadcast_to(zone.weight(res, feather=0.08), (res, res)) * 0.92
 
-    field = _sky(colors, zone, res, edge)
-    _pools(field, colors, rng, edge)
-    _curtain(field, colors, rng, edge, calm)
+    field = _sky(colors, zone, res, edge, frame)
+    _pools(field, colors, rng, edge, frame)
+    _curtain(field, colors, rng, edge, calm, frame)
     has_object = bool(motifs.pick(plan.motifs, "object"))
     wants_orb = luminance(colors["background"]) > 0.45 or rng.random() < 0.35
     if wants_orb and not has_object:
-        _orb(field, colors, zone, edge, rng)
+        _orb(field, colors, zone, edge, rng, frame)
     field *= vignette(res, 0.22)[..., None]
     page = upscale(field, size)
 
-    _draw_motifs(page, plan, colors, zone, rng, edge)
+    _draw_motifs(page, plan, colors, zone, rng, edge, frame)
     return np.clip(page, 0.0, 1.0, out=page)
 
 
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
-                 rng: np.random.Generator, edge: float) -> None:
+                 rng: np.random.Generator, edge: float, frame: Frame) -> None:
     size = page.shape[0]
+    bottom, top, h = frame.y(1.0), frame.y0, frame.height
     for name, kind in motifs.pick(plan.motifs)[:2]:
         if name == "fire":
             # Fire burns on the ground: at the foot of the art area, not floating in the sky.
-            foot = 1.0 if zone.anchor == "top" else zone.y0 - 0.02
-            box = motifs.Box(0.25, foot - 0.3, 0.75, foot)
+            foot = bottom if zone.anchor == "top" else zone.y0 - 0.02 * h
+            box = motifs.Box(frame.x(0.25), foot - 0.3 * h, frame.x(0.75), foot)
         elif kind == "object":
             r = 0.11 if zone.anchor != "center" else 0.08
-            cx = float(rng.choice([0.3, 0.7]))
-            cy = edge - 0.2 if zone.anchor != "center" else edge - 0.13
+            cx = frame.x(float(rng.choice([0.3, 0.7])))
+            cy = edge - (0.2 if zone.anchor != "center" else 0.13) * h
             if zone.anchor == "top":
-                cy = max(cy, zone.y1 + r + 0.03)
-            box = motifs.Box(cx - r, cy - r, cx + r, cy + r)
+                cy = max(cy, zone.y1 + frame.r(r) + 0.03 * h)
+            box = motifs.object_box(frame, cx, cy, r)
         elif kind == "ground":
             if zone.anchor == "bottom":
                 continue  # the type sits there; the curtain alone carries the page
-            box = motifs.Box(0.0, max(edge + 0.04, 0.72), 1.0, 1.0)
+            box = motifs.Box(frame.x0, max(edge + 0.04 * h, frame.y(0.72)), frame.x1, bottom)
         else:
-            y0, y1 = (zone.y1 + 0.02, 1.0) if zone.anchor == "top" else (0.0, zone.y0 - 0.02)
-            box = motifs.Box(0.0, y0, 1.0, y1)
+            y0, y1 = ((zone.y1 + 0.02 * h, bottom) if zone.anchor == "top"
+                      else (top, zone.y0 - 0.02 * h))
+            box = motifs.Box(frame.x0, y0, frame.x1, y1)
         shape = motifs.silhouette(name, size, rng, box)
         if shape is not None:
+            shape = motifs.moving(shape, frame.t)
             at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
             backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
             motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))

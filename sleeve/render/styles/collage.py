@@ -15,6 +15,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.halftone import misregister, screen
 from sleeve.render.page import (
     Zone,
@@ -56,14 +57,16 @@ class _Box:
         return self.y1 - self.y0
 
 
-def _art_box(zone: Zone, size: int) -> _Box:
+def _art_box(zone: Zone, size: int, frame: Frame = FULL) -> _Box:
+    left, right = frame.x0 * size, frame.x1 * size
     if zone.anchor == "top":
-        return _Box(0, zone.y1 * size, size, zone.foot * size)
+        return _Box(left, zone.y1 * size, right, min(zone.foot, frame.y1) * size)
     if zone.anchor == "bottom":
-        return _Box(0, 0, size, zone.y0 * size)
+        return _Box(left, frame.y0 * size, right, zone.y0 * size)
     # A centred title takes a label across the middle: the pieces keep a margin of bare
     # paper around them, which frames the collage and leaves less to lay under the label.
-    return _Box(0.05 * size, 0.05 * size, 0.95 * size, 0.95 * size)
+    return _Box(frame.x(0.05) * size, frame.y(0.05) * size, frame.x(0.95) * size,
+                frame.y(0.95) * size)
 
 
 def _tear_field(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -210,12 +213,13 @@ def _cut_out(plan: CoverPlan, rng: np.random.Generator, size: int, box: _Box,
     return coverage(circle(fx, fy, half * 0.84), size), EMPTY
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor, plan.type_layout.name)
+    zone = type_zone(plan.type_layout.anchor, plan.type_layout.name, frame)
     texture_rng = independent(rng)
     tear = _tear_field(independent(rng), size)
-    box = _art_box(zone, size)
+    box = _art_box(zone, size, frame)
     art = rect(box.x0 - 1, box.y0, box.x1 + 1, box.y1)
     flip = bool(rng.random() < 0.5)
 
@@ -224,6 +228,8 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
 
     canvas = paper_field(colors["background"], texture_rng, size, strength=0.02)
     tilt = np.deg2rad(rng.uniform(2.0, 5.0, size=3)) * np.asarray([1, -1, 1])
+    if frame.moving:  # in motion the pieces sway, each a little out of step with the others
+        tilt = tilt + np.deg2rad(1.5) * np.asarray([frame.wave(1, k / 3) for k in range(3)])
 
     # 1. The big ground piece in the secondary colour.
     # Every placement jitters within its role, so seeds give different layouts of one idea.
@@ -255,7 +261,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     _lay_torn(canvas, strip & art, tear, colors[strip_name], shadow=0.25)
 
     # 4. The scissor-cut motif: the focal point, with crisp edges.
-    centre = box.at(u(0.5 + 0.08 * jitter[6]), 0.5 + 0.06 * jitter[7])
+    centre = box.at(u(0.5 + 0.08 * jitter[6]), 0.5 + 0.06 * jitter[7] + 0.02 * frame.wave())
     focal, detail = _cut_out(plan, rng, size, box, centre)
     _lay(canvas, focal, colors[focal_name], shadow=0.45)
     # Details are cut away to the page colour when broad (wave bands), else inked in the
@@ -267,7 +273,8 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         # The title gets its own torn label of calm paper laid across the middle.
         # Not full bleed: torn ends short of the page edges read as a strip of paper laid
         # on, and still clear the text column (the grid's 7.5% margins).
-        label = rotated_rect(size / 2, (zone.y0 + zone.y1) / 2 * size, size * 0.465,
+        label = rotated_rect(frame.x(0.5) * size, (zone.y0 + zone.y1) / 2 * size,
+                             frame.width * size * 0.465,
                              (zone.y1 - zone.y0) * size * 0.42, float(tilt[0]) * 0.3)
         _lay_torn(canvas, label, tear, _label_color(colors), shadow=0.4)
     return np.clip(canvas, 0.0, 1.0, out=canvas)

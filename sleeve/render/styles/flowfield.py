@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from sleeve.core.plan import CoverPlan
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
 from sleeve.render.raster import fbm
 from sleeve.render.shapes import fill, ring
@@ -39,19 +40,25 @@ def _sample(field: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return result
 
 
-def _focal_point(zone: Zone, rng: np.random.Generator) -> tuple[float, float]:
-    cx = float(rng.choice([0.36, 0.64]))
+def _focal_point(zone: Zone, rng: np.random.Generator, frame: Frame) -> tuple[float, float]:
+    cx = frame.x(float(rng.choice([0.36, 0.64])))
     if zone.anchor == "top":
-        return cx, 0.64
+        return cx, frame.y(0.64)
     if zone.anchor == "bottom":
-        return cx, 0.36
-    return cx, 0.2 if rng.random() < 0.5 else 0.8
+        return cx, frame.y(0.36)
+    return cx, frame.y(0.2 if rng.random() < 0.5 else 0.8)
 
 
 def _streamlines(rng: np.random.Generator, zone: Zone, focal: tuple[float, float],
-                 radius: float) -> np.ndarray:
-    """(steps, lines, 2) positions in page units, integrated through the steered field."""
+                 radius: float, t: float = 0.0) -> np.ndarray:
+    """(steps, lines, 2) positions in page units, integrated through the steered field.
+
+    In motion the field turns a little to and fro, and the lines flow with it."""
     angle = fbm(rng, _FIELD_RES, cells=2.0, octaves=3) * np.float32(2.2 * np.pi)
+    if t:
+        ys, xs = np.mgrid[0:_FIELD_RES, 0:_FIELD_RES].astype(np.float32) / _FIELD_RES
+        lap = 2 * np.pi * (xs + 0.5 * ys)
+        angle = angle + (0.45 * (np.sin(lap + 2 * np.pi * t) - np.sin(lap))).astype(np.float32)
     # Seeds avoid the type zone, so the lines that reach it are only passing through.
     xs = rng.random(_LINES * 2).astype(np.float32) * 1.2 - 0.1
     ys = rng.random(_LINES * 2).astype(np.float32) * 1.2 - 0.1
@@ -78,13 +85,14 @@ def _streamlines(rng: np.random.Generator, zone: Zone, focal: tuple[float, float
     return path
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     texture_rng = independent(rng)
-    focal = _focal_point(zone, rng)
-    radius = 0.11
-    path = _streamlines(rng, zone, focal, radius)
+    focal = _focal_point(zone, rng, frame)
+    radius = frame.r(0.11)
+    path = _streamlines(rng, zone, focal, radius, frame.t)
     group = np.asarray(rng.choice(3, size=path.shape[1], p=[0.62, 0.32, 0.06]))
 
     # One RGBA drawing holds both: colour opaque (the last line over a pixel wins, as with
@@ -101,7 +109,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     ink = Image.new("RGBA", (px, px), (*fills[0][:3], 0))
     draw = ImageDraw.Draw(ink)
     pixels = path * np.float32(px)
-    width = max(1, round(px / 640))
+    width = max(1, round(px * frame.short / 640))
     for line in range(path.shape[1]):
         draw.line(pixels[:, line, :].ravel().tolist(), fill=fills[int(group[line])], width=width)
     cx, cy, r = focal[0] * px, focal[1] * px, radius * px
@@ -113,7 +121,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
         blurred = ink.getchannel("A").filter(ImageFilter.GaussianBlur(max(0.4, size / 2400)))
         ink.putalpha(blurred)
     cx, cy, r = focal[0] * size, focal[1] * size, radius * size
-    ring_w = size / 300
+    ring_w = size * frame.short / 300
     alpha = np.asarray(ink.getchannel("A"), dtype=np.float32)
     alpha *= (1.0 - 0.92 * zone.weight(size, feather=0.08)) / np.float32(255.0)
     out = paper_field(colors["background"], texture_rng, size, strength=0.012)

@@ -13,6 +13,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.page import Zone, focal_pair, palette_rgb, paper_field, type_zone
 from sleeve.render.raster import (
     Mask,
@@ -31,11 +32,12 @@ DESCRIPTION = "Minimal: one bold form (disc, arch or motif) on a textured field,
 _PLACE = {"top": (0.64, 0.2), "bottom": (0.36, 0.2), "center": (0.84, 0.2)}
 
 
-def _light_fall(size: int, rng: np.random.Generator) -> np.ndarray:
-    """(size, size) multiplier ±3%: light falling across the sheet from one side."""
+def _light_fall(size: int, rng: np.random.Generator, frame: Frame) -> np.ndarray:
+    """(size, size) multiplier ±3%: light falling across the sheet from one side (in motion
+    the light walks once round the sheet)."""
     res = field_res(size) // 4
     ys, xs = coords(res)
-    angle = rng.uniform(0, 2 * np.pi)
+    angle = rng.uniform(0, 2 * np.pi) + 2 * np.pi * frame.t
     t = (xs - 0.5) * np.cos(angle) + (ys - 0.5) * np.sin(angle)
     return upscale((1.0 + 0.06 * t).astype(np.float32), size)
 
@@ -71,30 +73,34 @@ def _form(plan: CoverPlan, size: int, cx: float, cy: float, r: float,
 
 
 def _accent(page: np.ndarray, zone: Zone, cx: float, cy: float, r: float,
-            color: np.ndarray, rng: np.random.Generator) -> None:
+            color: np.ndarray, rng: np.random.Generator, frame: Frame) -> None:
     """One small mark across from the form: a dot or a short rule."""
     size = page.shape[0]
-    side = -1.0 if cx > 0.5 * size else 1.0
+    side = -1.0 if cx > frame.x(0.5) * size else 1.0
     x = cx + side * r * rng.uniform(1.5, 1.9)
-    x = float(np.clip(x, 0.1 * size, 0.9 * size))
+    x = float(np.clip(x, frame.x(0.1) * size, frame.x(0.9) * size))
+    unit = frame.short * size
     if rng.random() < 0.5:
         y = cy + r * rng.uniform(-0.9, 0.9)
-        paint(page, disc(size, x, y, size * 0.016), color)
+        paint(page, disc(size, x, y, unit * 0.016), color)
     else:
         y = cy + r * 1.05
-        pen = Pen(size, (x - size * 0.08, y - size * 0.01, x + size * 0.08, y + size * 0.01))
-        pen.rect(x - size * 0.07, y - size * 0.003, x + size * 0.07, y + size * 0.003)
+        pen = Pen(size, (x - unit * 0.08, y - unit * 0.01, x + unit * 0.08, y + unit * 0.01))
+        pen.rect(x - unit * 0.07, y - unit * 0.003, x + unit * 0.07, y + unit * 0.003)
         paint(page, pen.mask(), color)
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     page = paper_field(colors["background"], rng, size, 0.018)
-    page *= _light_fall(size, rng)[..., None]
+    page *= _light_fall(size, rng, frame)[..., None]
     fy, fr = _PLACE[zone.anchor]
     fx = float(rng.choice([0.5, 1 / 3, 2 / 3]))
-    cx, cy, r = fx * size, (fy + rng.uniform(-0.02, 0.02)) * size, fr * size
+    cx, cy = frame.x(fx) * size, frame.y(fy + rng.uniform(-0.02, 0.02)) * size
+    r = frame.r(fr) * size
+    cy += 0.025 * frame.short * size * frame.wave(1, 0.1)  # in motion the form floats, slowly
     focal, support = focal_pair(colors)
     form = _form(plan, size, cx, cy, r, rng)
     # Light sources (neon, moon, fire) keep a faint glow; everything else is flat ink.
@@ -102,5 +108,5 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     accent = colors["accent"]
     if abs(luminance(accent) - luminance(colors["background"])) < 0.08:
         accent = support
-    _accent(page, zone, cx, cy, r, accent, rng)
+    _accent(page, zone, cx, cy, r, accent, rng, frame)
     return np.clip(page, 0.0, 1.0, out=page)

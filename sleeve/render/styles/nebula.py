@@ -15,6 +15,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.page import Zone, palette_rgb, type_zone
 from sleeve.render.raster import (
     apply_ramp,
@@ -46,24 +47,28 @@ def _starlight(colors: dict[str, np.ndarray]) -> np.ndarray:
     return mix(lightest, np.ones(3, dtype=np.float32), 0.45)
 
 
-def _focus(zone: Zone, rng: np.random.Generator) -> tuple[float, float]:
+def _focus(zone: Zone, rng: np.random.Generator, frame: Frame) -> tuple[float, float]:
     """The bright heart of the cloud, on a thirds point away from the type."""
     x = float(rng.choice([1 / 3, 2 / 3])) + rng.uniform(-0.05, 0.05)
     y = {"top": 0.66, "bottom": 0.34, "center": float(rng.choice([0.2, 0.8]))}[zone.anchor]
     y += rng.uniform(-0.04, 0.04)
-    return x, y
+    return frame.x(x), frame.y(y)
 
 
 def _gas(colors: dict[str, np.ndarray], deep: np.ndarray, zone: Zone, res: int,
-         rng: np.random.Generator, focus: tuple[float, float]) -> np.ndarray:
+         rng: np.random.Generator, focus: tuple[float, float], frame: Frame) -> np.ndarray:
+    """The cloud; in motion its lane sways and its heart breathes."""
     ys, xs = coords(res)
     fx, fy = focus
+    fy += 0.025 * frame.short * frame.wave()
     # The lane: a gentle curve through the focus, tilted at random.
     tilt = rng.uniform(-0.6, 0.6)
     bend = rng.uniform(-0.5, 0.5)
     lane_y = fy + tilt * (xs - fx) + bend * (xs - fx) ** 2
-    lane = np.exp(-(((ys - lane_y) / 0.27) ** 2))
-    core = np.exp(-(((xs - fx) ** 2 + (ys - fy) ** 2) / 0.035))
+    lane = np.exp(-(((ys - lane_y) / (0.27 * frame.short)) ** 2))
+    core = np.exp(-(((xs - fx) ** 2 + (ys - fy) ** 2) / (0.035 * frame.short ** 2)))
+    if frame.moving:
+        core = core * (1.0 + 0.25 * frame.wave(1, 0.25))
     cloud = fbm(rng, res, cells=2.5, octaves=6, persistence=0.55)
     wisps = fbm(rng, res, cells=4.0, octaves=4, persistence=0.6)
     dust = smoothstep(0.55, 0.85, fbm(rng, res, cells=3.0, octaves=4))
@@ -79,57 +84,64 @@ def _gas(colors: dict[str, np.ndarray], deep: np.ndarray, zone: Zone, res: int,
     return apply_ramp(density, table)
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     res = field_res(size)
     deep = _deep(colors)
-    focus = _focus(zone, rng)
-    field = _gas(colors, deep, zone, res, rng, focus)
+    focus = _focus(zone, rng, frame)
+    field = _gas(colors, deep, zone, res, rng, focus, frame)
     field *= vignette(res, 0.35)[..., None]
     page = upscale(field, size)
 
     shine = _starlight(colors)
-    for box in _art_boxes(zone):
+    for k, box in enumerate(_art_boxes(zone, frame)):
         stars = motifs.silhouette("star", size, rng, box)
         if stars is not None:
+            # In motion the stars twinkle: their light swells and fades, field by field.
+            glow = 0.6 * (1.0 + 0.5 * frame.wave(2, k / 2))
             motifs.draw(page, stars, motifs.Ink(shine, shine, mix(shine, colors["accent"], 0.4),
-                                                0.6))
-    _draw_motifs(page, plan, colors, zone, rng, focus)
+                                                glow))
+    _draw_motifs(page, plan, colors, zone, rng, focus, frame)
     return np.clip(page, 0.0, 1.0, out=page)
 
 
-def _art_boxes(zone: Zone) -> list[motifs.Box]:
+def _art_boxes(zone: Zone, frame: Frame = FULL) -> list[motifs.Box]:
     """The page outside the type zone: one box, or two when the type sits in the middle."""
-    above = motifs.Box(0.0, 0.0, 1.0, zone.y0 - 0.02)
-    below = motifs.Box(0.0, zone.y1 + 0.02, 1.0, 1.0)
+    h = frame.height
+    above = motifs.Box(frame.x0, frame.y0, frame.x1, zone.y0 - 0.02 * h)
+    below = motifs.Box(frame.x0, zone.y1 + 0.02 * h, frame.x1, frame.y1)
     return {"top": [below], "bottom": [above], "center": [above, below]}[zone.anchor]
 
 
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
-                 rng: np.random.Generator, focus: tuple[float, float]) -> None:
+                 rng: np.random.Generator, focus: tuple[float, float], frame: Frame) -> None:
     size = page.shape[0]
+    h = frame.height
     for name, kind in motifs.pick(plan.motifs)[:2]:
         if name == "star":
             continue  # the sky already is one
         if name == "fire":  # fire burns on the ground, at the foot of the art area
-            foot = 1.0 if zone.anchor in ("top", "center") else zone.y0 - 0.02
-            box = motifs.Box(0.25, foot - 0.3, 0.75, foot)
+            foot = frame.y1 if zone.anchor in ("top", "center") else zone.y0 - 0.02 * h
+            box = motifs.Box(frame.x(0.25), foot - 0.3 * h, frame.x(0.75), foot)
         elif kind == "object":
-            r = 0.1
-            cx = 1.0 - focus[0]
-            cy = float(np.clip(focus[1] - 0.08, r + 0.05, 0.95 - r))
-            if cy > zone.y0 - r - 0.04:  # on the art side of the type zone, never in it
-                cy = max(cy, zone.y1 + r + 0.04)
+            r = frame.r(0.1)
+            cx = frame.x0 + frame.x1 - focus[0]
+            cy = float(np.clip(focus[1] - 0.08 * h, frame.y0 + r + 0.05 * h,
+                               frame.y1 - 0.05 * h - r))
+            if cy > zone.y0 - r - 0.04 * h:  # on the art side of the type zone, never in it
+                cy = max(cy, zone.y1 + r + 0.04 * h)
             box = motifs.Box(cx - r, cy - r, cx + r, cy + r)
         elif kind == "ground":
             if zone.anchor == "bottom":
                 continue
-            box = motifs.Box(0.0, 0.8, 1.0, 1.0)
+            box = motifs.Box(frame.x0, frame.y(0.8), frame.x1, frame.y1)
         else:
-            box = _art_boxes(zone)[-1]
+            box = _art_boxes(zone, frame)[-1]
         shape = motifs.silhouette(name, size, rng, box)
         if shape is not None:
+            shape = motifs.moving(shape, frame.t)
             at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
             backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
             motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))

@@ -15,6 +15,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.halftone import ink_density, misregister, overprint, screen
 from sleeve.render.page import (
     Zone,
@@ -78,11 +79,11 @@ def _trim(mask: Mask, floor: float) -> Mask:
                 mask.top + int(rows[0]), mask.left + int(cols[0]))
 
 
-def _art_rows(zone: Zone) -> tuple[float, float]:
-    """The band (page fractions) the ground plate fills; it bleeds off the page edge."""
+def _art_rows(zone: Zone, frame: Frame = FULL) -> tuple[float, float]:
+    """The band (sheet fractions) the ground plate fills; it bleeds off the frame's edge."""
     if zone.anchor == "bottom":
-        return 0.0, zone.y0 - 0.02
-    return zone.y1 + 0.02, 1.0
+        return frame.y0, zone.y0 - 0.02 * frame.height
+    return zone.y1 + 0.02 * frame.height, frame.y1
 
 
 def _with_tone(mask: Mask, tone: np.ndarray) -> Mask:
@@ -97,12 +98,14 @@ def _diagonal(mask: Mask, cx: float, cy: float, r: float) -> np.ndarray:
     return np.clip(((xs - (cx - r)) + (ys - (cy - r))) / (4 * r), 0, 1)
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     texture = independent(rng)
     paper_color, (focal_ink, ground_ink, accent_ink) = _paper_and_inks(colors)
-    a0, a1 = _art_rows(zone)
+    a0, a1 = _art_rows(zone, frame)
+    h = frame.height
     ground_pick = first_motif(plan.motifs, "ground")
     object_pick = first_motif(plan.motifs, "object")
     ground_name = ground_pick[0] if ground_pick else None
@@ -114,7 +117,8 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     ground = None
     if ground_name is not None:
         top = a0 + (a1 - a0) * (0.5 if zone.anchor != "center" else 0.25)
-        box = motifs.Box(-0.02, top, 1.02, a1 + (0.02 if a1 >= 1.0 else 0.0))
+        box = motifs.Box(frame.x(-0.02), top, frame.x(1.02),
+                         a1 + (0.02 * h if a1 >= frame.y1 else 0.0))
         ground = motifs.silhouette(ground_name, size, rng, box)
     if ground is not None:
         ground_mask, accent = ground.body, ground.detail
@@ -131,14 +135,15 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     # Focal plate: the object motif (or a disc), solid at the top-left, dissolving into dots.
     # Over a ground motif it hangs higher and smaller, like a sun over the horizon.
     if zone.anchor == "center":
-        f0, f1 = 0.0, zone.y0
+        f0, f1 = frame.y0, zone.y0
     elif ground_name is not None:
-        f0, f1 = (a0, a0 + (a1 - a0) * 0.55) if zone.anchor == "bottom" else (a0, a0 + 0.3)
+        f0, f1 = ((a0, a0 + (a1 - a0) * 0.55) if zone.anchor == "bottom"
+                  else (a0, a0 + 0.3 * h))
     else:
         f0, f1 = a0, a1
-    r = 0.36 * min(f1 - f0, 0.8) * size
-    cx = size * float(rng.choice([0.36, 0.64]))
-    cy = (f0 + f1) / 2 * size + (0.03 * size if zone.anchor == "center" else 0.0)
+    r = 0.36 * min(f1 - f0, 0.8 * frame.short) * size
+    cx = size * frame.x(float(rng.choice([0.36, 0.64])))
+    cy = (f0 + f1) / 2 * size + (0.03 * h * size if zone.anchor == "center" else 0.0)
     focal_mask, glow = coverage(circle(cx, cy, r), size), EMPTY
     if object_name is not None:
         box = motifs.Box((cx - r * 1.2) / size, (cy - r * 1.2) / size, (cx + r * 1.2) / size,
@@ -163,25 +168,28 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
     # Accent plate: the motif's small marks (lit windows, a flame's core), else one solid dot
     # placed where the focal form is not.
     if accent.is_empty():
-        ax = size * (0.82 if cx < size / 2 else 0.18)
+        ax = size * frame.x(0.82 if cx < frame.x(0.5) * size else 0.18)
         ay = (f0 + (f1 - f0) * (0.25 if rng.random() < 0.5 else 0.75)) * size
-        accent = coverage(circle(ax, ay, size * 0.04), size)
+        accent = coverage(circle(ax, ay, size * frame.short * 0.04), size)
     # Broad details (wave bands, snow caps) would swamp the accent: they print in the focal ink.
     broad = float(accent.alpha.sum()) > 0.03 * size * size
     plates.append(_Plate(accent, focal_ink if broad else accent_ink, 45.0))
 
     page = paper_field(paper_color, texture, size, strength=0.025)
     period = size / 95.0  # the same screen ruling at every output size
-    nudge = max(1, round(size * 0.0025))
+    nudge = max(1, round(size * frame.short * 0.0025))
     bare = 1.0 - zone.weight(size, feather=0.02)
-    for plate in plates:
+    for k, plate in enumerate(plates):
         if plate.tone.is_empty():
             continue
         # Halos and bleeds never reach the type zone: the title sits on bare paper.
         rows = slice(plate.tone.top, plate.tone.top + plate.tone.alpha.shape[0])
         dots = screen(plate.tone.alpha * bare[rows], period, plate.angle)
         dots *= ink_density(texture, dots.shape)
-        dx, dy = (round(v * nudge) for v in rng.uniform(-1.0, 1.0, size=2))
+        # In motion each drum slips out of register and back, out of step with the others.
+        slip = 1.5 * nudge * frame.wave(1, k / 3), 1.5 * nudge * frame.wave(1, k / 3 + 0.25)
+        dx, dy = (round(v * nudge + s) for v, s in zip(rng.uniform(-1.0, 1.0, size=2), slip,
+                                                      strict=True))
         printed = misregister(Mask(dots, plate.tone.top, plate.tone.left), dx, dy, size)
         overprint(page, printed, plate.ink)
     return np.clip(page, 0.0, 1.0, out=page)

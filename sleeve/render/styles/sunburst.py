@@ -13,6 +13,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.page import Zone, independent, palette_rgb, paper_field, type_zone
 from sleeve.render.raster import (
     Mask,
@@ -44,9 +45,11 @@ def _inks(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.nda
     return paper, ray, rule
 
 
-def _rays(size: int, ox: float, oy: float, rng: np.random.Generator) -> Mask:
+def _rays(size: int, ox: float, oy: float, rng: np.random.Generator, t: float = 0.0) -> Mask:
+    """The rays; in motion they turn one ray's width per loop (the burst looks the same
+    every 2π/n, so the loop closes)."""
     n = int(rng.choice([16, 20, 24, 28]))
-    turn = rng.uniform(0, 2 * np.pi / n)
+    turn = rng.uniform(0, 2 * np.pi / n) + 2 * np.pi * t / n
     reach = 2.0 * size
     pen = Pen(size, (0, 0, size, size))
     for k in range(n):
@@ -64,7 +67,8 @@ def _wear(size: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def _medallion(page: np.ndarray, cx: float, cy: float, r: float, colors: dict[str, np.ndarray],
-               paper: np.ndarray, ray: np.ndarray, rule: np.ndarray) -> None:
+               paper: np.ndarray, ray: np.ndarray, rule: np.ndarray,
+               short: float = 1.0) -> None:
     """Disc, rings and beads, all from one distance field over the medallion's window."""
     size = page.shape[0]
     outer = r * 1.5
@@ -75,7 +79,7 @@ def _medallion(page: np.ndarray, cx: float, cy: float, r: float, colors: dict[st
     ys = np.arange(r0, r1, dtype=np.float32)[:, None] + 0.5 - cy
     xs = np.arange(c0, c1, dtype=np.float32)[None, :] + 0.5 - cx
     d = np.sqrt(xs * xs + ys * ys)
-    unit = size * 0.0025  # one hairline
+    unit = size * short * 0.0025  # one hairline
 
     def ring_at(radius: float, width: float) -> Mask:
         return Mask(np.clip(width / 2 - np.abs(d - radius) + 0.5, 0, 1).astype(np.float32),
@@ -101,12 +105,12 @@ def _medallion(page: np.ndarray, cx: float, cy: float, r: float, colors: dict[st
 
 
 def _banner(page: np.ndarray, zone: Zone, paper: np.ndarray, rule: np.ndarray,
-            rng: np.random.Generator) -> None:
+            rng: np.random.Generator, frame: Frame) -> None:
     """Flat paper over the type zone with a double rule on its art side."""
     size = page.shape[0]
     top, bottom = int(zone.y0 * size), int(np.ceil(zone.y1 * size))
     page[top:bottom] = paper
-    unit = max(1, round(size * 0.003))
+    unit = max(1, round(size * frame.short * 0.003))
     edges = []
     if zone.anchor in ("top", "center"):
         edges.append((bottom, -1))
@@ -119,19 +123,21 @@ def _banner(page: np.ndarray, zone: Zone, paper: np.ndarray, rule: np.ndarray,
             page[max(0, a):max(0, b)] = rule
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     paper, ray, rule = _inks(colors)
     page = paper_field(paper, rng, size, 0.025)
     ox, oy, r = _ORIGIN[zone.anchor]
-    ox += rng.uniform(-0.03, 0.03)
-    rays = _rays(size, ox * size, oy * size, rng)
+    ox = frame.x(ox + rng.uniform(-0.03, 0.03))
+    oy, r = frame.y(oy), frame.r(r)
+    rays = _rays(size, ox * size, oy * size, rng, frame.t)
     wear = _wear(size, rng)
     paint(page, Mask(rays.alpha * wear[rays.region], rays.top, rays.left),
           mix(ray, paper, 0.12))
-    _banner(page, zone, paper, rule, rng)
-    _medallion(page, ox * size, oy * size, r * size, colors, paper, ray, rule)
+    _banner(page, zone, paper, rule, rng, frame)
+    _medallion(page, ox * size, oy * size, r * size, colors, paper, ray, rule, frame.short)
     _emblem(page, plan, colors, paper, ox, oy, r, rng)
     page *= upscale(vignette(field_res(size), 0.18), size)[..., None]
     return np.clip(page, 0.0, 1.0, out=page)

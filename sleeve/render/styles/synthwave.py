@@ -14,6 +14,7 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
+from sleeve.render.frame import FULL, Frame
 from sleeve.render.page import Zone, palette_rgb, type_zone
 from sleeve.render.raster import (
     Mask,
@@ -39,32 +40,33 @@ WHITE = np.ones(3, dtype=np.float32)
 _LAYOUT = {"top": (0.66, 0.22), "bottom": (0.5, 0.2), "center": (0.82, 0.16)}
 
 
-def _sky(colors: dict[str, np.ndarray], size: int, horizon: float) -> np.ndarray:
+def _sky(colors: dict[str, np.ndarray], size: int, horizon: float, frame: Frame) -> np.ndarray:
     """(size, 1, 3): deep → primary → accent at the horizon, then a dark floor below."""
     bg = colors["background"]
     deep = shade(bg, 0.55) if luminance(bg) < 0.3 else shade(colors["primary"], 0.3)
     hot = mix(colors["primary"], colors["accent"], 0.35)
     ys, _ = coords(1024, 1)
-    t = np.clip(ys / horizon, 0.0, 1.0)
+    t = np.clip((ys - frame.y0) / (horizon - frame.y0), 0.0, 1.0)
     sky = apply_ramp(t ** 1.4, ramp([deep, mix(deep, colors["primary"], 0.45), hot,
                                      colors["accent"]], [0.0, 0.5, 0.85, 1.0]))
-    floor_t = np.clip((ys - horizon) / (1.0 - horizon), 0.0, 1.0)
+    floor_t = np.clip((ys - horizon) / (frame.y1 - horizon), 0.0, 1.0)
     floor = apply_ramp(floor_t ** 0.5, ramp([mix(deep, colors["primary"], 0.35),
                                              shade(deep, 0.6)]))
     column = np.where((ys < horizon)[..., None], sky, floor)
     # The horizon glow: a thin, bright line of light where sky meets floor.
-    glow = np.exp(-np.abs(ys - horizon) / 0.012)[..., None] * 0.65
+    glow = np.exp(-np.abs(ys - horizon) / (0.012 * frame.height))[..., None] * 0.65
     column = column + (mix(colors["accent"], WHITE, 0.4) - column) * glow
     # Scanlines: a faint ripple with ~180 lines per page, whatever the size.
-    lines = 1.0 - 0.05 * (0.5 + 0.5 * np.sin(ys * 2 * np.pi * 180))
+    # In motion they roll down the screen, one line per loop.
+    lines = 1.0 - 0.05 * (0.5 + 0.5 * np.sin(ys * 2 * np.pi * 180 - 2 * np.pi * frame.t))
     column = column * np.where(ys < horizon, lines, 1.0)[..., None]
     return resize(column.astype(np.float32), size, 1, smooth=False)
 
 
 def _sun(page: np.ndarray, colors: dict[str, np.ndarray], horizon: float, r: float,
-         rng: np.random.Generator) -> None:
+         rng: np.random.Generator, frame: Frame) -> None:
     size = page.shape[0]
-    cx, cy = 0.5 + rng.uniform(-0.04, 0.04), horizon - r * 0.45
+    cx, cy = frame.x(0.5 + rng.uniform(-0.04, 0.04)), horizon - r * 0.45
     body = disc(size, cx * size, cy * size, r * size, feather=1.0)
     top = mix(colors["accent"], WHITE, 0.25)
     bottom = colors["primary"] if luminance(colors["primary"]) > 0.1 else colors["secondary"]
@@ -73,9 +75,14 @@ def _sun(page: np.ndarray, colors: dict[str, np.ndarray], horizon: float, r: flo
     # Gaps: n bands in the lower half, each thicker than the one above.
     cut = np.zeros_like(u)
     n = 6
-    for k in range(n):
-        at = cy - r * 0.1 + (k / n) * r * 1.1
-        half = (0.02 + 0.06 * k / n) * r * size  # half-height of the gap, px
+    # In motion the gaps sink one band per loop: band k ends where band k+1 began, and a new
+    # band grows in from nothing at the top.
+    for k in range(-1 if frame.moving else 0, n):
+        p = (k + frame.t) / n
+        at = cy - r * 0.1 + p * r * 1.1
+        half = (0.02 + 0.06 * p) * r * size * min(1.0, p * n + 1.0)  # half-height of the gap, px
+        if half <= 0.0:
+            continue
         cut = np.maximum(cut, np.clip(half - np.abs(rows - at) * size + 0.5, 0.0, 1.0))
     gaps = 1.0 - cut
     below = rows < horizon
@@ -88,26 +95,27 @@ def _sun(page: np.ndarray, colors: dict[str, np.ndarray], horizon: float, r: flo
 
 
 def _grid(page: np.ndarray, colors: dict[str, np.ndarray], horizon: float, zone: Zone,
-          rng: np.random.Generator) -> None:
+          rng: np.random.Generator, frame: Frame) -> None:
     size = page.shape[0]
     hy = horizon * size
-    vx = 0.5 * size
+    vx = frame.x(0.5) * size
     pen = Pen(size, (0, hy, size, size))
-    depth = size - hy
+    depth = frame.y1 * size - hy
     width = size * 0.0028
     # Rails: lines from the vanishing point out to beyond the page bottom.
     for k in range(-14, 15):
         xb = vx + k * size * 0.12
         pen.polygon([(vx, hy), (vx, hy), (xb + width * 1.5, size), (xb - width * 1.5, size)])
     # Cross lines: evenly spaced in depth (1/z), so they crowd toward the horizon.
-    offset = rng.uniform(0.0, 1.0)
-    for z in np.arange(1.0 + offset * 0.5, 40.0, 0.5):
+    # In motion the floor scrolls toward the viewer: one line spacing per loop.
+    offset = (rng.uniform(0.0, 1.0) - frame.t) % 1.0
+    for z in np.arange(0.5 + offset * 0.5, 40.0, 0.5):
         y = hy + depth / z
         w = max(width * 1.3 / z, 0.25)
         pen.rect(0, y - w, size, y + w)
     grid = pen.mask()
     rows = (np.arange(grid.top, grid.top + grid.alpha.shape[0], dtype=np.float32) + 0.5) / size
-    fade = smoothstep(horizon, horizon + 0.1, rows)[:, None]
+    fade = smoothstep(horizon, horizon + 0.1 * frame.height, rows)[:, None]
     grid = Mask(grid.alpha * fade, grid.top, grid.left).quieted(zone.weight(size, 0.05), 0.85)
     line = mix(colors["secondary"], WHITE, 0.2)
     light(page, soften(grid, size, size * 0.004), colors["secondary"], 0.7)
@@ -115,13 +123,13 @@ def _grid(page: np.ndarray, colors: dict[str, np.ndarray], horizon: float, zone:
 
 
 def _skyline(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray],
-             horizon: float, rng: np.random.Generator) -> None:
+             horizon: float, rng: np.random.Generator, frame: Frame) -> None:
     size = page.shape[0]
     for name, _ in motifs.pick(plan.motifs, "ground"):
         if name not in ("mountain", "city", "forest"):
             continue
-        height = 0.14 if name == "mountain" else 0.1
-        box = motifs.Box(-0.05, horizon - height, 1.05, horizon + 0.002)
+        height = frame.r(0.14 if name == "mountain" else 0.1)
+        box = motifs.Box(frame.x(-0.05), horizon - height, frame.x(1.05), horizon + 0.002)
         shape = motifs.silhouette(name, size, rng, box)
         if shape is not None:
             dark = shade(colors["background"], 0.5)
@@ -132,13 +140,15 @@ def _skyline(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray],
         return
 
 
-def render(plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray:
+def render(plan: CoverPlan, rng: np.random.Generator, size: int,
+           frame: Frame = FULL) -> np.ndarray:
     colors = palette_rgb(plan.palette)
-    zone = type_zone(plan.type_layout.anchor)
+    zone = type_zone(plan.type_layout.anchor, frame=frame)
     horizon, r = _LAYOUT[zone.anchor]
+    horizon, r = frame.y(horizon), frame.r(r)
     page = np.empty((size, size, 3), dtype=np.float32)
-    page[:] = _sky(colors, size, horizon)
-    _sun(page, colors, horizon, r, rng)
-    _skyline(page, plan, colors, horizon, rng)
-    _grid(page, colors, horizon, zone, rng)
+    page[:] = _sky(colors, size, horizon, frame)
+    _sun(page, colors, horizon, r, rng, frame)
+    _skyline(page, plan, colors, horizon, rng, frame)
+    _grid(page, colors, horizon, zone, rng, frame)
     return np.clip(page, 0.0, 1.0, out=page)

@@ -1,4 +1,5 @@
-// One cover, large: download, rate, and (for its owner) publish.
+// One cover, large: download (the cover, its release kit), rate, and (for its owner) publish
+// and make motion loops.
 
 import { api, ApiError } from "../api.js";
 import { h, icon, t } from "../dom.js";
@@ -68,6 +69,70 @@ function publishControl(cover) {
   return h("div", { class: "publish" }, h("h2", {}, t("sharing")), note, button);
 }
 
+const PRESETS = ["canvas", "apple-square", "apple-portrait"];
+
+// The owner asks for a loop (a motion job), watches its progress, then plays it here.
+function motionControl(cover, name) {
+  const select = h("select", { id: "motion-preset", name: "preset" },
+    PRESETS.map((preset) => h("option", { value: preset }, t(`motion_${preset.replace("-", "_")}`))));
+  const button = h("button", { type: "button", class: "btn btn-secondary" }, icon("sparkle"), t("make_loop"));
+  const fill = h("div", { class: "bar-fill" });
+  const bar = h("div", {
+    class: "bar", role: "progressbar", "aria-label": t("progress_label"),
+    "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": 0,
+  }, fill);
+  const status = h("p", { class: "hint", "aria-live": "polite" });
+  const progress = h("div", { class: "motion-progress", hidden: true }, bar, status);
+  const player = h("div", { class: "motion-player" });
+  const show = (job) => {
+    fill.style.width = `${job.progress}%`;
+    bar.setAttribute("aria-valuenow", job.progress);
+    status.textContent = job.state === "running" ? t("motion_running", { n: job.progress }) : t(`state_${job.state}`);
+  };
+  const play = (job) => {
+    const url = job.motion.video_url;
+    const video = h("video", {
+      src: url, controls: true, loop: true, muted: true, autoplay: true, playsinline: true,
+      class: `motion-video motion-${job.motion.preset}`, "aria-label": t("motion_video_label"),
+    });
+    video.muted = true;
+    const link = h("a", { class: "btn", href: url, download: `${name}-${job.motion.preset}.mp4` },
+      icon("download"), t("download_loop"), h("span", { class: "btn-note" }, "MP4"));
+    player.replaceChildren(video, h("div", { class: "btn-row" }, link));
+  };
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    progress.hidden = false;
+    player.replaceChildren();
+    try {
+      let job = await api("POST", `/v1/covers/${encodeURIComponent(cover.id)}/motion`, { preset: select.value });
+      show(job);
+      while (!["succeeded", "failed", "cancelled"].includes(job.state)) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        job = await api("GET", `/v1/jobs/${encodeURIComponent(job.id)}`);
+        show(job);
+      }
+      if (job.state === "succeeded") {
+        progress.hidden = true;
+        play(job);
+      } else {
+        status.textContent = job.error || t(`state_${job.state}`);
+      }
+    } catch (error) {
+      progress.hidden = true;
+      toast(explain(error));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h("div", { class: "motion" },
+    h("h2", {}, t("motion")),
+    h("p", { class: "hint" }, t("motion_note")),
+    h("div", { class: "field" }, h("label", { for: "motion-preset" }, t("motion_preset")), select),
+    h("div", { class: "btn-row" }, button),
+    progress, player);
+}
+
 export async function coverView(id) {
   let cover;
   let job = null; // only the owner can read the job
@@ -106,7 +171,11 @@ export async function coverView(id) {
           h("div", {}, h("dt", {}, t("seed")), h("dd", {}, String(cover.seed)))),
         h("div", { class: "downloads" },
           h("h2", {}, t("download")),
-          h("div", { class: "btn-row" }, download("jpeg", "JPEG"), download("png", "PNG"))),
+          h("div", { class: "btn-row" }, download("jpeg", "JPEG"), download("png", "PNG")),
+          cover.engine === "procedural" ? h("div", { class: "btn-row kit-row" },
+            h("a", { class: "btn", href: `/v1/covers/${encodeURIComponent(cover.id)}/kit`, download: `${name}-kit.zip` },
+              icon("download"), t("release_kit"), h("span", { class: "btn-note" }, t("release_kit_note")))) : null),
         session.me ? ratingForm(cover) : h("p", { class: "hint" }, h("a", { href: "#/login" }, t("log_in")), " ", t("login_to_rate")),
-        mine ? publishControl(cover) : null)));
+        mine ? publishControl(cover) : null,
+        mine && cover.engine === "procedural" ? motionControl(cover, name) : null)));
 }

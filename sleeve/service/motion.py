@@ -1,0 +1,88 @@
+"""Use cases for motion loops: ask for one of a cover (a ``motion`` job), fetch the MP4.
+
+A loop is a job on the ``cpu`` queue like any render (the database holds its state; the
+queue carries only its id), so it survives restarts, shows progress per frame and can be
+cancelled through ``/v1/jobs``. Only the cover's owner may ask for one: a loop costs minutes
+of CPU, and the MP4 is theirs to publish.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sleeve.db.engine import transaction
+from sleeve.db.models import Cover, Job
+from sleeve.db.types import new_id, utcnow
+from sleeve.jobs import lifecycle
+from sleeve.jobs.queue import CPU_QUEUE
+from sleeve.render.motion import PRESET_NAMES, get_preset
+from sleeve.service.context import Services
+from sleeve.service.errors import Conflict, NotFound
+from sleeve.service.jobs import _gate, _owned_job, _take_turns, _view
+from sleeve.service.ownership import get_owned
+from sleeve.service.views import JobView
+
+log = logging.getLogger("sleeve.service")
+PresetName = Literal["canvas", "apple-square", "apple-portrait"]
+assert set(PRESET_NAMES) == {"canvas", "apple-square", "apple-portrait"}
+
+
+class MotionRequest(BaseModel):
+    """The body of ``POST /v1/covers/{id}/motion``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    preset: PresetName = "canvas"
+    seconds: float | None = Field(default=None, gt=0, le=60,
+                                  description="Loop length; canvas 3–8 s, apple 8–20 s.")
+
+    @model_validator(mode="after")
+    def _length_fits_preset(self) -> Self:
+        if self.seconds is not None:
+            get_preset(self.preset).check_seconds(self.seconds)
+        return self
+
+    def length(self) -> float:
+        return get_preset(self.preset).seconds if self.seconds is None else self.seconds
+
+
+def create_motion_job(services: Services, user_id: str, cover_id: str,
+                      request: MotionRequest) -> JobView:
+    """Store a ``motion`` job for the user's own cover, then hand its id to the cpu queue."""
+    preset = get_preset(request.preset)
+    with transaction(services.sessions) as session:
+        _take_turns(session, user_id)
+        _gate(session, user_id, None, "", services.settings.rate_limit_jobs_per_minute)
+        cover = get_owned(session, Cover, cover_id, user_id, "cover")
+        if cover.engine != "procedural":
+            raise Conflict(f"cover {cover_id} was made by the {cover.engine} engine; motion "
+                           "loops are drawn by the procedural styles")
+        job = Job(
+            id=new_id(), user_id=user_id, brief_id=cover.brief_id, state=lifecycle.QUEUED,
+            progress=0, count=1, engine="procedural", style=cover.style, seed=cover.seed,
+            size=max(preset.width, preset.height), queue=CPU_QUEUE, created_at=utcnow(),
+            attempts=0, cancel_requested=False, render_seconds=0.0, kind="motion",
+            cover_id=cover.id, motion_preset=preset.name, motion_seconds=request.length(),
+        )
+        session.add(job)
+        session.flush()
+        view = _view(session, job)
+    try:
+        services.queue.submit(view.id, CPU_QUEUE)
+    except Exception:
+        # The job is stored: the queue's sweeper hands it over once the broker is back.
+        log.exception("could not hand the job to the queue", extra={"job_id": view.id})
+    return view
+
+
+def motion_video(services: Services, user_id: str, job_id: str) -> bytes:
+    """The MP4 a finished ``motion`` job of ``user_id`` made; 404 otherwise."""
+    with transaction(services.sessions) as session:
+        job, _brief = _owned_job(session, user_id, job_id)
+        key = job.result_key if job.kind == "motion" else None
+    if key is None:
+        raise NotFound(f"job {job_id} has no video (not a finished motion job)")
+    return services.store.get(key)

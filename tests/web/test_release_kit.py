@@ -1,0 +1,66 @@
+"""The cover page's release kit and motion loop in a real browser: the kit downloads as a
+ZIP of every format, and the owner makes a Canvas loop that plays on the page."""
+
+from __future__ import annotations
+
+import re
+import time
+import zipfile
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import check_page, register
+from tests.web.server import SleeveServer
+
+LOOP_TIMEOUT_MS = 120_000
+
+
+@pytest.fixture(scope="module")
+def draft_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SleeveServer]:
+    # Loops drawn at a tenth of their size: the page is what is under test here.
+    running = SleeveServer(tmp_path_factory.mktemp("sleeve-kit"),
+                           extra_env={"SLEEVE_MOTION_SCALE": "0.1"})
+    running.start()
+    yield running
+    running.stop()
+
+
+def _cover_id(page: Page, base_url: str) -> str:
+    made = page.request.post(f"{base_url}/v1/jobs", data={
+        "brief": {"title": "Night Drive", "artist": "Luna Vale", "genre": "synthwave"},
+        "count": 1, "size": 256, "seed": 3, "style": "synthwave"})
+    assert made.status == 202, made.text()
+    job_id = made.json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = page.request.get(f"{base_url}/v1/jobs/{job_id}").json()
+        if job["state"] == "succeeded":
+            return str(job["covers"][0]["id"])
+        assert job["state"] in ("queued", "running"), job
+        time.sleep(0.3)
+    raise AssertionError("the cover job did not finish")
+
+
+def test_release_kit_downloads_and_a_canvas_loop_plays(page: Page,
+                                                       draft_server: SleeveServer) -> None:
+    register(page, draft_server.url)
+    cover_id = _cover_id(page, draft_server.url)
+    page.goto(f"{draft_server.url}/#/cover/{cover_id}")
+    expect(page.get_by_role("heading", name="Night Drive")).to_be_visible()
+
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("link", name=re.compile("^Release kit")).click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-kit.zip")
+    with zipfile.ZipFile(download.path()) as archive:
+        assert len(archive.namelist()) == 5
+
+    page.get_by_label("Format").select_option("canvas")
+    page.get_by_role("button", name="Make loop").click()
+    video = page.locator("video.motion-video")
+    expect(video).to_be_visible(timeout=LOOP_TIMEOUT_MS)
+    assert video.get_attribute("src", timeout=1000).endswith("/video")
+    expect(page.get_by_role("link", name="Download loop")).to_be_visible()
+    check_page(page, "cover-motion")
