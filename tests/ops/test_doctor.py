@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from typer.testing import CliRunner
 
-from sleeve.config import Settings
+from sleeve.cli import app
+from sleeve.config import Settings, get_settings
 from sleeve.ops.doctor import queue, workers_seen
 from tests.ops.process import environment, sleeve, start
 from tests.ops.test_startup import empty_postgres  # noqa: F401 - fixture
@@ -152,3 +154,18 @@ def test_the_gpu_and_engine_checks_do_not_import_torch(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_invalid_settings_are_the_one_failing_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLEEVE_QUEUE", "rabbit")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["doctor", "--json"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    [row] = report["checks"]
+    assert row["check"] == "settings" and row["status"] == "fail"
+    assert "SLEEVE_QUEUE='rabbit': must be one of local, celery" in row["detail"]
