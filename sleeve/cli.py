@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, get_type_hints
 
@@ -488,6 +489,72 @@ def db_upgrade() -> None:
     with configuration_errors_exit():
         upgrade_database()
     out.print("database is up to date")
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+    except ValueError as exc:
+        raise BadInput(f"{option} must be a date like 2026-11-30, got {value!r}") from exc
+
+
+def report_period(since: str | None, until: str | None,
+                  today: date | None = None) -> tuple[datetime, datetime]:
+    """[since, until + 1 day): both dates inclusive; by default the 7 days up to today."""
+    end_day = _day(until, "--until")
+    start = _day(since, "--since")
+    end = (end_day if end_day is not None else datetime.combine(
+        today or datetime.now(UTC).date(), time.min, tzinfo=UTC)) + timedelta(days=1)
+    start = start if start is not None else end - timedelta(days=7)
+    if start >= end:
+        raise BadInput("--since must not be after --until")
+    return start, end
+
+
+@app.command()
+def report(
+    since: Annotated[str | None, typer.Option("--since", help="First day (UTC), YYYY-MM-DD.")]
+    = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Last day (UTC, inclusive); default today.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Also write report.html and the charts here.")] = None,
+    to_slack: Annotated[bool, typer.Option(
+        "--slack", help="Post the summary to SLEEVE_SLACK_WEBHOOK_URL.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The numbers as JSON.")] = False,
+) -> None:
+    """Build the report (charts, HTML page) from the database, store it, optionally post it."""
+    from sleeve.files import write_atomic
+    from sleeve.jobs.context import JobContext
+    from sleeve.service.reports import make_report
+
+    with bad_input_exits():
+        start, end = report_period(since, until)
+        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+            raise BadInput(f"--out: {out_dir} exists and is not a directory")
+    settings = get_settings()
+    if to_slack and settings.slack_webhook_url is None:
+        fail("--slack needs SLEEVE_SLACK_WEBHOOK_URL")
+    with configuration_errors_exit():
+        built = make_report(JobContext.from_settings(settings), start, end, to_slack)
+        if out_dir is not None:
+            write_atomic(out_dir / "report.html", built.html.encode())
+            for name, png in built.charts.items():
+                write_atomic(out_dir / f"{name}.png", png)
+    if as_json:
+        payload = {"id": built.id, "slack": built.slack, **built.data.to_json()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    table = Table("", "this period", "previous", box=None)
+    for name, pair in built.data.headline().items():
+        table.add_row(name.replace("_", " "), f"{pair.current:g}", f"{pair.previous:g}")
+    out.print(table)
+    out.print(f"report {built.id}" + (f" → {out_dir / 'report.html'}" if out_dir else "")
+              + (f"; Slack: {built.slack}" if to_slack else ""), highlight=False)
+    if to_slack and built.slack != "sent":
+        err.print(f"[yellow]warning:[/] Slack: {built.slack}", highlight=False)
 
 
 def main() -> None:

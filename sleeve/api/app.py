@@ -18,7 +18,19 @@ from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
 from sleeve.api.problems import install_problem_handlers
-from sleeve.api.routes import auth, covers, gallery, health, jobs, me, models, oauth, subjects
+from sleeve.api.routes import (
+    auth,
+    covers,
+    gallery,
+    health,
+    jobs,
+    me,
+    models,
+    oauth,
+    reports,
+    runs,
+    subjects,
+)
 from sleeve.config import Settings, get_settings
 from sleeve.service.context import Services
 
@@ -57,7 +69,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.metrics_registry = app_registry(services)
     app.state.oauth = load_providers(settings)
     install_problem_handlers(app)
-    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, health):
+    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, runs, reports,
+                   health):
         app.include_router(module.router)
     _mount_web(app)
     if app.state.oauth.names():

@@ -14,6 +14,7 @@ import weakref
 from functools import cache
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from kombu import Queue
 
 from sleeve.config import Settings, get_settings
@@ -22,8 +23,10 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
+from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
 
 TASK_NAME = "sleeve.run_job"
+SCHEDULED_TASK_NAME = "sleeve.scheduled"
 log = logging.getLogger("sleeve.jobs")
 
 
@@ -50,13 +53,46 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_timeout=2,
         # Longer than any job, so a slow job is not redelivered while still running.
         broker_transport_options={"visibility_timeout": int(settings.job_timeout_s * 2) + 60},
+        result_backend=result_backend(settings),
+        beat_schedule=beat_schedule(settings),
+        timezone="UTC",
     )
 
     _settings[app] = settings
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
+    app.task(name=SCHEDULED_TASK_NAME, bind=True)(run_scheduled_task)
     return app
+
+
+def result_backend(settings: Settings) -> str | None:
+    if settings.celery_result_backend:
+        return settings.celery_result_backend
+    return settings.broker_url if settings.broker_url.startswith("redis") else None
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
+    """``celery beat`` sends each scheduled task to the cpu queue at its crontab times."""
+    schedule: dict[str, dict[str, object]] = {}
+    for task in scheduled_tasks(settings):
+        minute, hour, day, month, day_of_week = task.cron.split()
+        schedule[task.name] = {
+            "task": SCHEDULED_TASK_NAME, "args": [task.name],
+            "schedule": crontab(minute=minute, hour=hour, day_of_month=day,
+                                month_of_year=month, day_of_week=day_of_week),
+            "options": {"queue": queue_name(settings, CPU_QUEUE)},
+        }
+    return schedule
+
+
+def run_scheduled_task(task: Task, name: str) -> str | None:
+    ctx = _context(task.app)
+    found: dict[str, ScheduledTask] = {t.name: t for t in scheduled_tasks(ctx.settings)}
+    if name not in found:
+        log.error("no scheduled task %s", name)
+        return None
+    return run_scheduled(ctx, found[name], "beat")
 
 
 _settings: weakref.WeakKeyDictionary[Celery, Settings] = weakref.WeakKeyDictionary()
