@@ -469,12 +469,14 @@ def serve(
 @app.command()
 def worker(
     queues: Annotated[str, typer.Option("--queues", help="Comma-separated: cpu,gpu.")] = "cpu,gpu",
+    beat: Annotated[bool, typer.Option(
+        "--beat", help="Also run Celery beat (the weekly report); in one worker only.")] = False,
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     from sleeve.api.server import run_worker
 
     with configuration_errors_exit():
-        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()))
+        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), beat=beat)
 
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)

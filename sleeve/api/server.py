@@ -60,7 +60,7 @@ def embedded_scheduler(settings: Settings) -> EmbeddedScheduler | None:
 
 
 def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
-               settings: Settings | None = None) -> None:
+               settings: Settings | None = None, beat: bool = False) -> None:
     """A worker without the API: Celery with ``SLEEVE_QUEUE=celery``, else DB-polling threads."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -69,7 +69,7 @@ def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
     if settings.queue == "celery":
         from sleeve.jobs.celery_app import run_celery_worker
 
-        run_celery_worker(settings, queues)
+        run_celery_worker(settings, queues, beat)
         return
     from sleeve.jobs.local import LocalQueue
 

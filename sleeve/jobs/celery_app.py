@@ -62,7 +62,7 @@ def make_celery(settings: Settings) -> Celery:
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
-    app.task(name=SCHEDULED_TASK_NAME, bind=True)(run_scheduled_task)
+    app.task(name=SCHEDULED_TASK_NAME, bind=True, ignore_result=False)(run_scheduled_task)
     return app
 
 
@@ -183,11 +183,12 @@ class CeleryQueue:
             connection.ensure_connection(max_retries=1, timeout=2)
 
 
-def run_celery_worker(settings: Settings, queues: tuple[str, ...]) -> None:
+def run_celery_worker(settings: Settings, queues: tuple[str, ...], beat: bool = False) -> None:
+    """A Celery worker; with ``beat`` it also sends the scheduled tasks (run one such worker)."""
     app = make_celery(settings)
     names = ",".join(queue_name(settings, q) for q in queues)
     app.worker_main(["worker", "--queues", names, "--concurrency", str(settings.concurrency),
-                     "--loglevel", settings.log_level.lower()])
+                     "--loglevel", settings.log_level.lower(), *(["--beat"] if beat else [])])
 
 
 def __getattr__(name: str) -> Celery:
