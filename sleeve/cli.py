@@ -559,6 +559,124 @@ def report(
         err.print(f"[yellow]warning:[/] Slack: {built.slack}", highlight=False)
 
 
+dataset_app = typer.Typer(help="Training sets for fine-tuning.", no_args_is_help=True)
+app.add_typer(dataset_app, name="dataset")
+
+
+def _dataset_inputs(from_ratings: bool, images: Path | None, meta: Path | None,
+                    urls: Path | None) -> None:
+    if sum((from_ratings, images is not None, urls is not None)) != 1:
+        raise BadInput("give exactly one of --from-ratings, --images DIR or --urls FILE")
+    if meta is not None and images is None:
+        raise BadInput("--meta goes with --images")
+    if images is not None and not images.is_dir():
+        raise BadInput(f"--images: {images} is not a directory")
+    for path, option in ((meta, "--meta"), (urls, "--urls")):
+        if path is not None and not path.is_file():
+            raise BadInput(f"{option}: {path} does not exist")
+
+
+@dataset_app.command("build")
+def dataset_build(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for shards and manifest.")],
+    from_ratings: Annotated[bool, typer.Option(
+        "--from-ratings", help="Covers rated at least --min-rating.")] = False,
+    images: Annotated[Path | None, typer.Option("--images", help="A directory of images.")]
+    = None,
+    meta: Annotated[Path | None, typer.Option(
+        "--meta", help="CSV or JSON Lines with a 'file' column and title, artist, genre…")]
+    = None,
+    urls: Annotated[Path | None, typer.Option(
+        "--urls", help="Image URLs, one a line (or JSON Lines with 'url').")] = None,
+    min_size: Annotated[int, typer.Option("--min-size", help="Smallest side, pixels.")] = 1024,
+    phash_threshold: Annotated[int, typer.Option(
+        "--phash-threshold", help="Near-duplicate distance, bits of 64.")] = 6,
+    shard_size: Annotated[int, typer.Option("--shard-size", help="Samples per tar.")] = 1000,
+    min_rating: Annotated[float, typer.Option("--min-rating", help="For --from-ratings.")]
+    = 4.0,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Processes (default: all cores); ignored with SLEEVE_QUEUE=celery.")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The stats as JSON.")] = False,
+) -> None:
+    """Build a deduplicated, captioned training set: WebDataset shards + Parquet manifest."""
+    from collections import Counter
+
+    from sleeve.dataset.build import build_locally, build_on_celery
+    from sleeve.dataset.items import BuildOptions, SourceItem
+    from sleeve.dataset.sources import MetadataError, from_images, read_metadata
+    from sleeve.dataset.sources import from_ratings as rated
+
+    with bad_input_exits():
+        _dataset_inputs(from_ratings, images, meta, urls)
+        if min_size < 1 or shard_size < 1 or not 0 <= phash_threshold <= 64:
+            raise BadInput("--min-size and --shard-size must be positive, --phash-threshold 0–64")
+        if workers is not None and workers < 1:
+            raise BadInput("--workers must be at least 1")
+        if out_dir.exists() and not out_dir.is_dir():
+            raise BadInput(f"--out: {out_dir} exists and is not a directory")
+        try:
+            metadata = read_metadata(meta) if meta is not None else None
+        except MetadataError as exc:
+            raise BadInput(str(exc)) from exc
+    settings = get_settings()
+    options = BuildOptions(min_size=min_size, phash_threshold=phash_threshold,
+                           shard_size=shard_size, storage_url=settings.storage_url)
+    failed_downloads: Counter[str] = Counter()
+    items: list[SourceItem]
+    with configuration_errors_exit():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if images is not None:
+            items = from_images(images, metadata)
+        elif urls is not None:
+            items = _download(urls, out_dir, failed_downloads)
+        else:
+            from sleeve.db.engine import make_engine, make_session_factory, transaction
+
+            with transaction(make_session_factory(make_engine(settings.database_url))) as s:
+                items = rated(s, min_rating)
+    with _progress(err) as progress:
+        task = progress.add_task("Validating, hashing, captioning", total=len(items))
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+
+        with configuration_errors_exit():
+            if settings.queue == "celery":
+                from sleeve.jobs.celery_app import make_celery, queue_name
+
+                stats = build_on_celery(make_celery(settings), queue_name(settings, "cpu"),
+                                        items, out_dir, options, advance, failed_downloads)
+            else:
+                stats = build_locally(items, out_dir, options, workers, advance,
+                                      failed_downloads)
+    if as_json:
+        sys.stdout.write(json.dumps(stats, ensure_ascii=False) + "\n")
+        return
+    out.print(f"kept {stats['kept']} of {stats['inputs']} images in {stats['shards']} shards; "
+              f"{stats['duplicates']} near-duplicates (≤ {phash_threshold} bits) removed",
+              highlight=False)
+    for reason, count in stats["rejected"].items():
+        out.print(f"  rejected, {reason}: {count}", highlight=False)
+    out.print(f"manifest: {out_dir / 'manifest.parquet'}", highlight=False)
+
+
+def _download(urls: Path, out_dir: Path, failed: Any) -> list[Any]:
+    from sleeve.dataset.download import DownloadOptions, download, read_url_list
+
+    with bad_input_exits():
+        try:
+            entries = read_url_list(urls)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadInput(str(exc)) from exc
+    with _progress(err) as progress:
+        task = progress.add_task("Downloading", total=len(entries))
+        items, failures = download(entries, out_dir / "downloads", DownloadOptions(),
+                                   lambda _fetched: progress.advance(task))
+    failed.update(f"download: {reason}" for reason in failures.values())
+    return items
+
+
 def main() -> None:
     """The console entry point: usage errors in one line, exit code 2, like every bad input."""
     try:

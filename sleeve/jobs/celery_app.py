@@ -12,6 +12,7 @@ import logging
 import threading
 import weakref
 from functools import cache
+from typing import Any
 
 from celery import Celery, Task
 from celery.schedules import crontab
@@ -27,6 +28,8 @@ from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
 
 TASK_NAME = "sleeve.run_job"
 SCHEDULED_TASK_NAME = "sleeve.scheduled"
+DATASET_CHUNK_TASK = "sleeve.dataset.chunk"
+DATASET_MERGE_TASK = "sleeve.dataset.merge"
 log = logging.getLogger("sleeve.jobs")
 
 
@@ -63,7 +66,25 @@ def make_celery(settings: Settings) -> Celery:
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
     app.task(name=SCHEDULED_TASK_NAME, bind=True, ignore_result=False)(run_scheduled_task)
+    # A chord needs its parts' results: these two keep theirs (in the result backend).
+    app.task(name=DATASET_CHUNK_TASK, ignore_result=False, acks_late=True)(dataset_chunk)
+    app.task(name=DATASET_MERGE_TASK, ignore_result=False, acks_late=True)(dataset_merge)
     return app
+
+
+def dataset_chunk(items: list[dict[str, Any]], options: dict[str, Any],
+                  staging: str) -> list[dict[str, Any]]:
+    # Imported here: the dataset extra (imagehash, pyarrow) is only needed by workers using it.
+    from sleeve.dataset.process import process_chunk
+
+    return process_chunk(items, options, staging)
+
+
+def dataset_merge(results: list[list[dict[str, Any]]], out: str, options: dict[str, Any],
+                  rejected_before: dict[str, int]) -> dict[str, Any]:
+    from sleeve.dataset.build import merge_results
+
+    return merge_results(results, out, options, rejected_before)
 
 
 def result_backend(settings: Settings) -> str | None:
