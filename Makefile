@@ -77,7 +77,7 @@ $(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
 # wheel instead of resolving a CUDA build for diffusers' sake.
 $(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[server,diffusion,dev]'
+	$(BIN)/pip install -q -e '.[server,diffusion,dataset,dev]'
 	touch $@ $(VENV)/.run-installed
 
 contact-sheet: fonts $(VENV)/.run-installed

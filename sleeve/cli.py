@@ -602,7 +602,10 @@ def dataset_build(
     """Build a deduplicated, captioned training set: WebDataset shards + Parquet manifest."""
     from collections import Counter
 
-    from sleeve.dataset.build import build_locally, build_on_celery
+    try:
+        from sleeve.dataset.build import build_locally, build_on_celery
+    except ImportError as exc:
+        fail(f"sleeve dataset needs the dataset extra (pip install 'sleeve[dataset]'): {exc}")
     from sleeve.dataset.items import BuildOptions, SourceItem
     from sleeve.dataset.sources import MetadataError, from_images, read_metadata
     from sleeve.dataset.sources import from_ratings as rated
