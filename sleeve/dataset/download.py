@@ -186,6 +186,10 @@ def download(entries: list[tuple[str, dict[str, str]]], directory: Path,
     downloader = Downloader(directory, options, on_done)
     before = downloader.done_before()
     todo = [url for url, _ in entries if url not in before]
+    if on_done is not None:  # what an earlier run finished counts as done for the progress bar
+        for url, _ in entries:
+            if url in before:
+                on_done(Fetched(url, before[url]["ok"], before[url]["reason"], True))
     fetched = asyncio.run(downloader.run(todo)) if todo else []
     outcome = {u: (e["ok"], e["reason"]) for u, e in before.items()}
     outcome.update({f.url: (f.ok, f.reason) for f in fetched})

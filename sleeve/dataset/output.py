@@ -28,6 +28,11 @@ SCHEMA = pa.schema([
 ])
 
 
+def _popcount(values: np.ndarray) -> np.ndarray:
+    """Set bits per uint64 (``np.bitwise_count`` needs NumPy 2)."""
+    return np.unpackbits(values.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
+
+
 def near_duplicates(records: Sequence[dict[str, Any]], threshold: int) -> dict[str, str]:
     """Duplicate key → the kept key it repeats. Of a group the largest image is kept (then the
     largest file, the least compressed), then the first key: the answer does not depend on
@@ -39,7 +44,7 @@ def near_duplicates(records: Sequence[dict[str, Any]], threshold: int) -> dict[s
     kept_hashes = np.empty(0, dtype=np.uint64)
     for i, value in enumerate(hashes):
         if kept_hashes.size:
-            distance = np.bitwise_count(np.bitwise_xor(kept_hashes, value))
+            distance = _popcount(np.bitwise_xor(kept_hashes, value))
             nearest = int(np.argmin(distance))
             if int(distance[nearest]) <= threshold:
                 dupes[ordered[i]["key"]] = ordered[kept_idx[nearest]]["key"]

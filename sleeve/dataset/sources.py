@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sleeve.dataset.items import SourceItem
+from sleeve.db.models import Cover
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
 META_FIELDS = ("title", "artist", "album", "genre", "lyrics", "caption", "style")
@@ -64,8 +65,6 @@ def from_images(directory: Path, meta: dict[str, dict[str, str]] | None = None
 
 def from_ratings(session: Session, min_rating: float = 4.0) -> list[SourceItem]:
     """Covers people rated well: the training set for the next fine-tune."""
-    from sleeve.db.models import Cover
-
     covers = session.scalars(select(Cover).where(
         Cover.rating_count > 0, Cover.rating_avg >= min_rating).order_by(Cover.id))
     return [SourceItem(f"cover:{c.id}", "blob", c.blob_key, {
