@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -148,6 +149,7 @@ def test_slack_summary_retries_429_and_5xx(settings: Settings, fake_slack: FakeS
 
 def test_slack_down_never_fails_the_report(settings: Settings, fake_slack: FakeSlack,
                                            caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="sleeve.report")
     until = _until(8)
     fake_slack.answers = [500] * 10
     ctx = _slack_ctx(settings, fake_slack.url)
