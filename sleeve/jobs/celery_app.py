@@ -169,7 +169,10 @@ class CeleryQueue:
         self._sweeper: threading.Thread | None = None
 
     def submit(self, job_id: str, queue: str) -> None:
-        self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue))
+        # ignore_result: without it send_task subscribes to the result backend (which, when it
+        # is the unreachable broker, would hold the request through its connection retries).
+        self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue),
+                           ignore_result=True)
 
     def start(self) -> None:
         self._stop.clear()
