@@ -107,6 +107,7 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Set
     get_settings.cache_clear()
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_well_rated_covers_become_a_training_set(cli_env: Settings, tmp_path: Path) -> None:
     from datetime import UTC, datetime
 

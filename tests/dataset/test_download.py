@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import threading
 import time
 from collections import Counter
@@ -67,7 +68,7 @@ def _handler(host: ImageHost) -> type[BaseHTTPRequestHandler]:
                 time.sleep(0.05)
                 self._send(200, jpeg(picture(int(path.split("/")[2].split(".")[0]), SIZE)))
             elif path == "/slow.jpg":
-                time.sleep(1.5)
+                time.sleep(2.5)
                 self._send(200, jpeg(picture(999, SIZE)))
             elif path == "/flaky.jpg" and host.hits[path] == 1:
                 self._send(503, b"busy", "text/plain")
@@ -111,7 +112,7 @@ def image_host() -> Iterator[ImageHost]:
     server.server_close()
 
 
-OPTIONS = DownloadOptions(concurrency=8, per_host=2, host_interval_s=0.08, timeout_s=0.5,
+OPTIONS = DownloadOptions(concurrency=8, per_host=2, host_interval_s=0.08, timeout_s=1.0,
                           max_bytes=1_000_000, retries=2, backoff_s=0.05)
 
 
@@ -133,8 +134,10 @@ def test_downloads_are_bounded_polite_and_resumable(image_host: ImageHost,
     assert hits["/slow.jpg"] == 3 and hits["/missing.jpg"] == 1  # timeouts retried, 404 not
     assert image_host.most_active <= OPTIONS.per_host  # one host: its limit holds
     gaps = [b - a for a, b in zip(image_host.starts, image_host.starts[1:], strict=False)]
-    # Measured where requests arrive: connection set-up adds jitter to the client's spacing.
-    assert min(gaps) >= OPTIONS.host_interval_s * 0.5
+    # Measured where requests arrive: connection set-up (and a busy machine) adds jitter to the
+    # client's spacing, so the typical gap is checked strictly and the smallest loosely.
+    assert statistics.median(gaps) >= OPTIONS.host_interval_s
+    assert min(gaps) >= OPTIONS.host_interval_s * 0.25
 
     # Resume: nothing fetched or failed for good is asked again; the timeout is retried.
     before = Counter(hits)

@@ -80,6 +80,7 @@ def test_a_failing_task_is_recorded_and_the_next_runs(settings: Settings) -> Non
     assert runs[0].details["error"] == "RuntimeError: the model registry is unreachable"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_weekly_report_is_the_first_scheduled_task(settings: Settings) -> None:
     ctx = JobContext.from_settings(settings.model_copy(update={"report_cron": "0 8 * * mon"}))
     (weekly,) = scheduled_tasks(ctx.settings)
@@ -97,6 +98,7 @@ def test_weekly_report_is_the_first_scheduled_task(settings: Settings) -> None:
     assert run.details["slack"] == "off"
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_celery_beat_runs_the_same_tasks(settings: Settings) -> None:
     from celery.contrib.testing.worker import start_worker
 
@@ -127,3 +129,12 @@ def test_celery_beat_runs_the_same_tasks(settings: Settings) -> None:
     with transaction(ctx.sessions) as session:
         run = session.get(Run, run_id)
         assert run is not None and run.trigger == "beat" and run.outcome == "succeeded"
+
+
+def test_sleeve_serve_runs_the_schedule_unless_celery_beat_does(settings: Settings) -> None:
+    from sleeve.api.server import embedded_scheduler
+
+    scheduler = embedded_scheduler(settings)
+    assert scheduler is not None and [t.name for t in scheduler.tasks] == ["weekly-report"]
+    assert embedded_scheduler(settings.model_copy(update={"queue": "celery"})) is None
+    assert embedded_scheduler(settings.model_copy(update={"scheduler_enabled": False})) is None

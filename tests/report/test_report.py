@@ -26,6 +26,8 @@ from tests.report.conftest import FakeSlack
 from tests.report.seed import seed_week
 from tests.service.fixtures import new_admin, new_user
 
+# Behaviour that does not depend on the database runs on SQLite only (keeps the suite short).
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 ARTIFACTS = Path(os.environ.get("SLEEVE_TEST_ARTIFACTS", "test-artifacts")) / "report"
 
 
@@ -70,6 +72,7 @@ def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
     get_settings.cache_clear()
 
 
+@SQLITE_ONLY
 def test_cli_writes_a_self_contained_page_and_readable_charts(
         settings: Settings, cli_env: None, tmp_path: Path) -> None:
     until = _until(2)
@@ -94,6 +97,7 @@ def test_cli_writes_a_self_contained_page_and_readable_charts(
         (ARTIFACTS / png.name).write_bytes(png.read_bytes())
 
 
+@SQLITE_ONLY
 def test_cli_rejects_bad_dates(cli_env: None) -> None:
     result = CliRunner().invoke(app, ["report", "--since", "last week"])
     assert result.exit_code == 2
@@ -130,6 +134,7 @@ def _slack_ctx(settings: Settings, url: str, **extra: object) -> JobContext:
         **extra}))
 
 
+@SQLITE_ONLY
 def test_slack_summary_retries_429_and_5xx(settings: Settings, fake_slack: FakeSlack) -> None:
     until = _until(6)
     seed_week(settings, until)
@@ -147,6 +152,7 @@ def test_slack_summary_retries_429_and_5xx(settings: Settings, fake_slack: FakeS
     assert "Best cover" in text and "Covers" in text and "+50 %" in text
 
 
+@SQLITE_ONLY
 def test_slack_down_never_fails_the_report(settings: Settings, fake_slack: FakeSlack,
                                            caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="sleeve.report")
