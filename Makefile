@@ -89,7 +89,7 @@ $(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
 # wheel instead of resolving a CUDA build for diffusers' sake.
 $(VENV)/.test-installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[server,diffusion,audio,dev]'
+	$(BIN)/pip install -q -e '.[server,diffusion,audio,dataset,dev]'
 	touch $@ $(VENV)/.run-installed
 
 contact-sheet: fonts $(VENV)/.run-installed

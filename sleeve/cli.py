@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, NoReturn, get_type_hints
 
@@ -653,13 +654,16 @@ def serve(
 def worker(
     queues: Annotated[str, typer.Option("--queues", help="Comma-separated: cpu,gpu.")] = "cpu,gpu",
     migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
+    beat: Annotated[bool, typer.Option(
+        "--beat", help="Also run Celery beat (the weekly report); in one worker only.")] = False,
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     settings = _start("worker", migrate)
     from sleeve.api.server import run_worker
 
     with configuration_errors_exit():
-        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), settings)
+        run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), settings,
+                   beat=beat)
 
 
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -752,6 +756,193 @@ def options(
                                           callback=_print_version, is_eager=True)] = False,
 ) -> None:
     """Sleeve: album covers from a song brief."""
+
+
+def _day(value: str | None, option: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(value), time.min, tzinfo=UTC)
+    except ValueError as exc:
+        raise BadInput(f"{option} must be a date like 2026-11-30, got {value!r}") from exc
+
+
+def report_period(since: str | None, until: str | None,
+                  today: date | None = None) -> tuple[datetime, datetime]:
+    """[since, until + 1 day): both dates inclusive; by default the 7 days up to today."""
+    end_day = _day(until, "--until")
+    start = _day(since, "--since")
+    end = (end_day if end_day is not None else datetime.combine(
+        today or datetime.now(UTC).date(), time.min, tzinfo=UTC)) + timedelta(days=1)
+    start = start if start is not None else end - timedelta(days=7)
+    if start >= end:
+        raise BadInput("--since must not be after --until")
+    return start, end
+
+
+@app.command()
+def report(
+    since: Annotated[str | None, typer.Option("--since", help="First day (UTC), YYYY-MM-DD.")]
+    = None,
+    until: Annotated[str | None, typer.Option(
+        "--until", help="Last day (UTC, inclusive); default today.")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Also write report.html and the charts here.")] = None,
+    to_slack: Annotated[bool, typer.Option(
+        "--slack", help="Post the summary to SLEEVE_SLACK_WEBHOOK_URL.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="The numbers as JSON.")] = False,
+) -> None:
+    """Build the report (charts, HTML page) from the database, store it, optionally post it."""
+    from sleeve.files import write_atomic
+    from sleeve.jobs.context import JobContext
+    from sleeve.service.reports import make_report
+
+    with bad_input_exits():
+        start, end = report_period(since, until)
+        if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+            raise BadInput(f"--out: {out_dir} exists and is not a directory")
+    settings = get_settings()
+    if to_slack and settings.slack_webhook_url is None:
+        fail("--slack needs SLEEVE_SLACK_WEBHOOK_URL")
+    with configuration_errors_exit():
+        built = make_report(JobContext.from_settings(settings), start, end, to_slack)
+        if out_dir is not None:
+            write_atomic(out_dir / "report.html", built.html.encode())
+            for name, png in built.charts.items():
+                write_atomic(out_dir / f"{name}.png", png)
+    if as_json:
+        payload = {"id": built.id, "slack": built.slack, **built.data.to_json()}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        return
+    table = Table("", "this period", "previous", box=None)
+    for name, pair in built.data.headline().items():
+        table.add_row(name.replace("_", " "), f"{pair.current:g}", f"{pair.previous:g}")
+    out.print(table)
+    out.print(f"report {built.id}" + (f" → {out_dir / 'report.html'}" if out_dir else "")
+              + (f"; Slack: {built.slack}" if to_slack else ""), highlight=False)
+    if to_slack and built.slack != "sent":
+        err.print(f"[yellow]warning:[/] Slack: {built.slack}", highlight=False)
+
+
+dataset_app = typer.Typer(help="Training sets for fine-tuning.", no_args_is_help=True)
+app.add_typer(dataset_app, name="dataset")
+
+
+def _dataset_inputs(from_ratings: bool, images: Path | None, meta: Path | None,
+                    urls: Path | None) -> None:
+    if sum((from_ratings, images is not None, urls is not None)) != 1:
+        raise BadInput("give exactly one of --from-ratings, --images DIR or --urls FILE")
+    if meta is not None and images is None:
+        raise BadInput("--meta goes with --images")
+    if images is not None and not images.is_dir():
+        raise BadInput(f"--images: {images} is not a directory")
+    for path, option in ((meta, "--meta"), (urls, "--urls")):
+        if path is not None and not path.is_file():
+            raise BadInput(f"{option}: {path} does not exist")
+
+
+@dataset_app.command("build")
+def dataset_build(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for shards and manifest.")],
+    from_ratings: Annotated[bool, typer.Option(
+        "--from-ratings", help="Covers rated at least --min-rating.")] = False,
+    images: Annotated[Path | None, typer.Option("--images", help="A directory of images.")]
+    = None,
+    meta: Annotated[Path | None, typer.Option(
+        "--meta", help="CSV or JSON Lines with a 'file' column and title, artist, genre…")]
+    = None,
+    urls: Annotated[Path | None, typer.Option(
+        "--urls", help="Image URLs, one a line (or JSON Lines with 'url').")] = None,
+    min_size: Annotated[int, typer.Option("--min-size", help="Smallest side, pixels.")] = 1024,
+    phash_threshold: Annotated[int, typer.Option(
+        "--phash-threshold", help="Near-duplicate distance, bits of 64.")] = 6,
+    shard_size: Annotated[int, typer.Option("--shard-size", help="Samples per tar.")] = 1000,
+    min_rating: Annotated[float, typer.Option("--min-rating", help="For --from-ratings.")]
+    = 4.0,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", help="Processes (default: all cores); ignored with SLEEVE_QUEUE=celery.")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The stats as JSON.")] = False,
+) -> None:
+    """Build a deduplicated, captioned training set: WebDataset shards + Parquet manifest."""
+    from collections import Counter
+
+    try:
+        from sleeve.dataset.build import build_locally, build_on_celery
+    except ImportError as exc:
+        fail(f"sleeve dataset needs the dataset extra (pip install 'sleeve[dataset]'): {exc}")
+    from sleeve.dataset.items import BuildOptions, SourceItem
+    from sleeve.dataset.sources import MetadataError, from_images, read_metadata
+    from sleeve.dataset.sources import from_ratings as rated
+
+    with bad_input_exits():
+        _dataset_inputs(from_ratings, images, meta, urls)
+        if min_size < 1 or shard_size < 1 or not 0 <= phash_threshold <= 64:
+            raise BadInput("--min-size and --shard-size must be positive, --phash-threshold 0–64")
+        if workers is not None and workers < 1:
+            raise BadInput("--workers must be at least 1")
+        if out_dir.exists() and not out_dir.is_dir():
+            raise BadInput(f"--out: {out_dir} exists and is not a directory")
+        try:
+            metadata = read_metadata(meta) if meta is not None else None
+        except MetadataError as exc:
+            raise BadInput(str(exc)) from exc
+    settings = get_settings()
+    options = BuildOptions(min_size=min_size, phash_threshold=phash_threshold,
+                           shard_size=shard_size, storage_url=settings.storage_url)
+    failed_downloads: Counter[str] = Counter()
+    items: list[SourceItem]
+    with configuration_errors_exit():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        if images is not None:
+            items = from_images(images, metadata)
+        elif urls is not None:
+            items = _download(urls, out_dir, failed_downloads)
+        else:
+            from sleeve.db.engine import make_engine, make_session_factory, transaction
+
+            with transaction(make_session_factory(make_engine(settings.database_url))) as s:
+                items = rated(s, min_rating)
+    with _progress(err) as progress:
+        task = progress.add_task("Validating, hashing, captioning", total=len(items))
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+
+        with configuration_errors_exit():
+            if settings.queue == "celery":
+                from sleeve.jobs.celery_app import make_celery, queue_name
+
+                stats = build_on_celery(make_celery(settings), queue_name(settings, "cpu"),
+                                        items, out_dir, options, advance, failed_downloads)
+            else:
+                stats = build_locally(items, out_dir, options, workers, advance,
+                                      failed_downloads)
+    if as_json:
+        sys.stdout.write(json.dumps(stats, ensure_ascii=False) + "\n")
+        return
+    out.print(f"kept {stats['kept']} of {stats['inputs']} images in {stats['shards']} shards; "
+              f"{stats['duplicates']} near-duplicates (≤ {phash_threshold} bits) removed",
+              highlight=False)
+    for reason, count in stats["rejected"].items():
+        out.print(f"  rejected, {reason}: {count}", highlight=False)
+    out.print(f"manifest: {out_dir / 'manifest.parquet'}", highlight=False)
+
+
+def _download(urls: Path, out_dir: Path, failed: Any) -> list[Any]:
+    from sleeve.dataset.download import DownloadOptions, download, read_url_list
+
+    with bad_input_exits():
+        try:
+            entries = read_url_list(urls)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise BadInput(str(exc)) from exc
+    with _progress(err) as progress:
+        task = progress.add_task("Downloading", total=len(entries))
+        items, failures = download(entries, out_dir / "downloads", DownloadOptions(),
+                                   lambda _fetched: progress.advance(task))
+    failed.update(f"download: {reason}" for reason in failures.values())
+    return items
 
 
 def main() -> None:

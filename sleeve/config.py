@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     llm_breaker_failures: int = Field(default=3, ge=1)
     llm_breaker_cooldown_s: float = Field(default=60.0, gt=0)
     slack_webhook_url: SecretStr | None = None
+    # Retries on 429 (after Retry-After) and 5xx / connection errors (exponential backoff).
+    slack_retries: int = Field(default=3, ge=0, le=10)
+    slack_backoff_s: float = Field(default=0.5, ge=0)
+    # Scheduled tasks (crontab, UTC), run inside `sleeve serve` or by Celery beat.
+    scheduler_enabled: bool = True
+    report_cron: str = "0 8 * * mon"
     # Promoted fine-tunes (LoRA weights) are copied here from the blob store before use:
     # diffusers loads weights from a local path.
     model_cache_dir: str = "./sleeve-data/models"
@@ -98,6 +104,8 @@ class Settings(BaseSettings):
     log_format: str = Field(default="auto", pattern="^(auto|json|text)$")
     # Prefix for the Celery queue names (`cpu`, `gpu`), to share one broker between deployments.
     celery_queue_prefix: str = ""
+    # Where Celery keeps task results (dataset chords need them); empty: the broker, if Redis.
+    celery_result_backend: str = ""
     # Comma-separated e-mails of the accounts allowed to promote models.
     admin_emails: str = ""
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.

@@ -28,6 +28,8 @@ from sleeve.api.routes import (
     me,
     models,
     oauth,
+    reports,
+    runs,
     subjects,
 )
 from sleeve.api.uploads import MULTIPART_OVERHEAD
@@ -71,7 +73,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.metrics_registry = app_registry(services)
     app.state.oauth = load_providers(settings)
     install_problem_handlers(app)
-    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, check, health):
+    for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, check, runs,
+                   reports, health):
         app.include_router(module.router)
     _mount_web(app)
     if app.state.oauth.names():

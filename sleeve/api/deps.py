@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from sleeve.service import accounts
+from sleeve.service import accounts, models
 from sleeve.service.context import Services
 from sleeve.service.errors import Forbidden, Unauthorized
 
@@ -82,3 +82,13 @@ async def current_user(
 
 UserDep = Annotated[CurrentUser, Depends(current_user)]
 MaybeUserDep = Annotated[CurrentUser | None, Depends(optional_user)]
+
+
+async def admin_user(user: UserDep, services: ServicesDep) -> CurrentUser:
+    """The calling user, who must be an administrator (403 otherwise)."""
+    if not models.is_admin(services, user.email):
+        raise Forbidden("only administrators may do this")
+    return user
+
+
+AdminDep = Annotated[CurrentUser, Depends(admin_user)]

@@ -21,6 +21,7 @@ from sleeve.config import Settings, get_settings
 from sleeve.db.migrate import upgrade_database
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
+from sleeve.jobs.schedule import EmbeddedScheduler, scheduled_tasks
 
 __all__ = ["run_worker", "serve", "upgrade_database"]
 
@@ -40,12 +41,26 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
     # Request handlers hop between the event loop and worker threads; with the default 5 ms
     # GIL switch interval a hop can wait that long behind a busy thread (a render, say).
     sys.setswitchinterval(0.001)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=10)
+    scheduler = embedded_scheduler(settings)
+    if scheduler is not None:
+        scheduler.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
+                    timeout_graceful_shutdown=10)
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
+def embedded_scheduler(settings: Settings) -> EmbeddedScheduler | None:
+    """The scheduled tasks run inside the server, unless Celery beat runs them."""
+    if settings.queue == "celery" or not settings.scheduler_enabled:
+        return None
+    return EmbeddedScheduler(JobContext.from_settings(settings), scheduled_tasks(settings))
 
 
 def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
-               settings: Settings | None = None) -> None:
+               settings: Settings | None = None, beat: bool = False) -> None:
     """A worker without the API: Celery with ``SLEEVE_QUEUE=celery``, else DB-polling threads."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
@@ -54,7 +69,7 @@ def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
     if settings.queue == "celery":
         from sleeve.jobs.celery_app import run_celery_worker
 
-        run_celery_worker(settings, queues)
+        run_celery_worker(settings, queues, beat)
         return
     from sleeve.jobs.local import LocalQueue
 

@@ -224,3 +224,43 @@ class ModelVersion(Base):
     artifact_key: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = _created()
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Run(Base):
+    """One run of a scheduled or manual task (weekly report, retrain, rating-drop check).
+
+    ``slot`` is the scheduled time a run fills; unique per kind, so when several schedulers
+    share one database only the first to insert the row runs the task. Manual runs have none.
+    """
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        UniqueConstraint("kind", "slot", name="uq_runs_kind_slot"),
+        Index("ix_runs_kind_started", "kind", "started_at"),
+    )
+
+    id: Mapped[str] = _id()
+    kind: Mapped[str] = mapped_column(String(50), nullable=False)
+    slot: Mapped[str | None] = mapped_column(String(40))
+    trigger: Mapped[str] = mapped_column(String(16), default="manual", nullable=False)
+    outcome: Mapped[str] = mapped_column(String(16), default="running", nullable=False)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Report(Base):
+    """A built report: its numbers here, its HTML page and charts in the blob store."""
+
+    __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_created", "created_at"),)
+
+    id: Mapped[str] = _id()
+    run_id: Mapped[str | None] = mapped_column(ID, ForeignKey("runs.id", ondelete="SET NULL"))
+    since: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    until: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
+    html_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    chart_keys: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    slack: Mapped[str] = mapped_column(String(16), default="off", nullable=False)
+    created_at: Mapped[datetime] = _created()

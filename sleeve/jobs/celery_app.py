@@ -12,8 +12,10 @@ import logging
 import threading
 import weakref
 from functools import cache
+from typing import Any
 
 from celery import Celery, Task
+from celery.schedules import crontab
 from kombu import Queue
 
 from sleeve.config import Settings, get_settings
@@ -22,8 +24,12 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
+from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
 
 TASK_NAME = "sleeve.run_job"
+SCHEDULED_TASK_NAME = "sleeve.scheduled"
+DATASET_CHUNK_TASK = "sleeve.dataset.chunk"
+DATASET_MERGE_TASK = "sleeve.dataset.merge"
 log = logging.getLogger("sleeve.jobs")
 
 
@@ -50,13 +56,64 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_timeout=2,
         # Longer than any job, so a slow job is not redelivered while still running.
         broker_transport_options={"visibility_timeout": int(settings.job_timeout_s * 2) + 60},
+        result_backend=result_backend(settings),
+        beat_schedule=beat_schedule(settings),
+        timezone="UTC",
     )
 
     _settings[app] = settings
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
+    app.task(name=SCHEDULED_TASK_NAME, bind=True, ignore_result=False)(run_scheduled_task)
+    # A chord needs its parts' results: these two keep theirs (in the result backend).
+    app.task(name=DATASET_CHUNK_TASK, ignore_result=False, acks_late=True)(dataset_chunk)
+    app.task(name=DATASET_MERGE_TASK, ignore_result=False, acks_late=True)(dataset_merge)
     return app
+
+
+def dataset_chunk(items: list[dict[str, Any]], options: dict[str, Any],
+                  staging: str) -> list[dict[str, Any]]:
+    # Imported here: the dataset extra (imagehash, pyarrow) is only needed by workers using it.
+    from sleeve.dataset.process import process_chunk
+
+    return process_chunk(items, options, staging)
+
+
+def dataset_merge(results: list[list[dict[str, Any]]], out: str, options: dict[str, Any],
+                  rejected_before: dict[str, int]) -> dict[str, Any]:
+    from sleeve.dataset.build import merge_results
+
+    return merge_results(results, out, options, rejected_before)
+
+
+def result_backend(settings: Settings) -> str | None:
+    if settings.celery_result_backend:
+        return settings.celery_result_backend
+    return settings.broker_url if settings.broker_url.startswith("redis") else None
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, object]]:
+    """``celery beat`` sends each scheduled task to the cpu queue at its crontab times."""
+    schedule: dict[str, dict[str, object]] = {}
+    for task in scheduled_tasks(settings):
+        minute, hour, day, month, day_of_week = task.cron.split()
+        schedule[task.name] = {
+            "task": SCHEDULED_TASK_NAME, "args": [task.name],
+            "schedule": crontab(minute=minute, hour=hour, day_of_month=day,
+                                month_of_year=month, day_of_week=day_of_week),
+            "options": {"queue": queue_name(settings, CPU_QUEUE)},
+        }
+    return schedule
+
+
+def run_scheduled_task(task: Task, name: str) -> str | None:
+    ctx = _context(task.app)
+    found: dict[str, ScheduledTask] = {t.name: t for t in scheduled_tasks(ctx.settings)}
+    if name not in found:
+        log.error("no scheduled task %s", name)
+        return None
+    return run_scheduled(ctx, found[name], "beat")
 
 
 _settings: weakref.WeakKeyDictionary[Celery, Settings] = weakref.WeakKeyDictionary()
@@ -112,7 +169,10 @@ class CeleryQueue:
         self._sweeper: threading.Thread | None = None
 
     def submit(self, job_id: str, queue: str) -> None:
-        self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue))
+        # ignore_result: without it send_task subscribes to the result backend (which, when it
+        # is the unreachable broker, would hold the request through its connection retries).
+        self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue),
+                           ignore_result=True)
 
     def start(self) -> None:
         self._stop.clear()
@@ -147,11 +207,12 @@ class CeleryQueue:
             connection.ensure_connection(max_retries=1, timeout=2)
 
 
-def run_celery_worker(settings: Settings, queues: tuple[str, ...]) -> None:
+def run_celery_worker(settings: Settings, queues: tuple[str, ...], beat: bool = False) -> None:
+    """A Celery worker; with ``beat`` it also sends the scheduled tasks (run one such worker)."""
     app = make_celery(settings)
     names = ",".join(queue_name(settings, q) for q in queues)
     app.worker_main(["worker", "--queues", names, "--concurrency", str(settings.concurrency),
-                     "--loglevel", settings.log_level.lower()])
+                     "--loglevel", settings.log_level.lower(), *(["--beat"] if beat else [])])
 
 
 def __getattr__(name: str) -> Celery:

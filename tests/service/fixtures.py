@@ -150,3 +150,16 @@ def finished_job(client: TestClient, headers: dict[str, str], **body: Any) -> di
     job = wait_for_job(client, created.json()["id"], headers)
     assert job["state"] == "succeeded", job
     return job
+
+
+def new_admin(make_client: Callable[..., TestClient],
+              **overrides: Any) -> tuple[TestClient, dict[str, str]]:
+    """A client and the bearer headers of an administrator (the one place tests make admins)."""
+    email = f"admin{uuid.uuid4().hex[:10]}@example.com"
+    client = make_client(admin_emails=email, **overrides)
+    password = "correct horse battery"
+    assert client.post("/v1/auth/register",
+                       json={"email": email, "password": password}).status_code == 201
+    login = client.post("/v1/auth/login", json={"email": email, "password": password})
+    client.cookies.clear()
+    return client, {"Authorization": f"Bearer {login.json()['access_token']}"}

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_motion_jobs"
-down_revision = "0002_job_audio"
+down_revision = "0004_runs_reports"
 branch_labels = None
 depends_on = None
 
