@@ -22,27 +22,26 @@ def check_cover(data: bytes, title: str | None = None, artist: str | None = None
                 limits: IntakeLimits = FILE_LIMITS) -> CheckReport:
     """The store-rule report for the image ``data``; raises PhotoRejected if it is unusable.
 
-    With ``title`` and ``artist``, the words on the cover must be theirs."""
+    With ``title`` and ``artist`` (both or neither), the words on the cover must be theirs."""
+    if (title is None) != (artist is None):
+        raise ValueError("give title and artist together")
     photo = open_photo(data, limits)
     image = photo.image
     width, height = image.size
-    transparent = "transparency" in image.info
     visible = _flatten(image)
-    with_metadata = title is not None and artist is not None
-    metadata = f"{title} {artist}" if with_metadata else ""
+    metadata = f"{title} {artist}" if title is not None else ""
     words = read_words(visible, rules.metadata_scripts(metadata))
     findings = [
         *rules.shape(width, height),
         *rules.dimensions(width, height),
         *rules.file_format(photo.format),
-        *rules.color_mode(image.mode, transparent),
+        *rules.color_mode(image.mode, "transparency" in image.info),
         *rules.file_size(photo.byte_size),
         *rules.text_margin(words, width, height),
         *rules.forbidden_text(words, metadata),
         *rules.qr_codes(find_qr_codes(visible)),
     ]
-    if with_metadata:
-        assert title is not None and artist is not None
+    if title is not None and artist is not None:
         findings += rules.metadata_text(words, title, artist)
     return CheckReport(width=width, height=height, format=photo.format, mode=image.mode,
                        byte_size=photo.byte_size, findings=tuple(findings),

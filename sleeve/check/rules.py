@@ -31,10 +31,12 @@ _TLDS = (
     "com|net|org|io|co|kr|jp|ru|me|fm|ly|tv|app|music|xyz|info|biz|de|uk|fr|be|to|gg|us|eu|"
     "link|site|online|store|shop|live"
 )
+# Most specific first: text one pattern reported is not reported again by a later one (an
+# e-mail address is not also a web address).
 FORBIDDEN_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
     ("a web address", re.compile(
         rf"(?i)(?:https?://\S+|www\.\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{_TLDS})\b\S*)")),
-    ("an e-mail address", re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")),
     ("a social handle", re.compile(r"(?<![\w@])@[\w.]{2,}")),
     ("a price", re.compile(
         r"(?i)(?:[$€£¥₩]\s?\d|\d+(?:[.,]\d+)?\s?(?:usd|eur|gbp|krw|jpy|원|円|₽|руб)\b)")),
@@ -109,10 +111,13 @@ def forbidden_text(words: Sequence[Word], allowed: str = "") -> list[Finding]:
     allowed_folded = allowed.casefold()
     for line in _lines(words):
         text, spans = _joined(line)
+        reported: list[tuple[int, int]] = []
         for what, pattern in FORBIDDEN_PATTERNS:
             for match in pattern.finditer(text):
-                if match.group(0).casefold() in allowed_folded:
+                if match.group(0).casefold() in allowed_folded or any(
+                        start < match.end() and match.start() < end for start, end in reported):
                     continue
+                reported.append(match.span())
                 findings.append(Finding("forbidden-text", "fail",
                                         f"“{match.group(0)}” looks like {what}",
                                         _span_box(spans, match.start(), match.end())))

@@ -11,7 +11,8 @@ import segno
 from PIL import Image
 
 from sleeve.check import check_cover
-from sleeve.check.rules import MAX_BYTES, partial_ratio
+from sleeve.check.ocr import Word
+from sleeve.check.rules import MAX_BYTES, forbidden_text, partial_ratio
 from sleeve.photos import PhotoRejected
 from tests.check.conftest import SIDE, draw_text, encode
 
@@ -129,3 +130,26 @@ def test_unusable_files_are_rejected_before_any_rule(data: bytes, kind: str) -> 
     with pytest.raises(PhotoRejected) as caught:
         check_cover(data)
     assert caught.value.kind == kind
+
+
+def _words(*texts: str) -> list[Word]:
+    """Words on one line, 100 px apart, as OCR would box them."""
+    return [Word(text, 95.0, (100 + 120 * i, 700, 200 + 120 * i, 760))
+            for i, text in enumerate(texts)]
+
+
+@pytest.mark.parametrize(("texts", "what"), [
+    (("mail:", "luna@vale.kr"), "e-mail address"),
+    (("₩15,000",), "price"),
+    (("https://luna.fm/new",), "web address"),
+    (("Limited", "Edition"), "advertising"),
+    (("무료",), "advertising"),
+])
+def test_forbidden_text_rules_on_read_words(texts: tuple[str, ...], what: str) -> None:
+    (finding,) = forbidden_text(_words(*texts))
+    assert what in finding.reason and finding.box is not None
+
+
+def test_a_band_may_print_its_own_name_even_when_it_is_an_advertising_word() -> None:
+    assert forbidden_text(_words("Free", "Spirits"), allowed="Wild Ride Free Spirits") == []
+    assert forbidden_text(_words("Free", "Spirits")) != []
