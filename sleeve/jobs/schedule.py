@@ -103,7 +103,8 @@ class EmbeddedScheduler:
         self._scheduler = BackgroundScheduler(timezone=UTC)
         for task in self.tasks:
             self._scheduler.add_job(
-                self._fire, task.trigger(), args=[task], id=task.name, coalesce=True,
+                self._fire, task.trigger(), args=[task], id=task.name, name=task.name,
+                coalesce=True,
                 max_instances=1, misfire_grace_time=int(MISFIRE_GRACE.total_seconds()))
 
     def _fire(self, task: ScheduledTask) -> None:

@@ -68,7 +68,8 @@ class ModelEvent(Frozen):
     id: str
     kind: str
     version: str
-    state: str
+    state: str  # the version's state now
+    action: str  # "promoted", or "rolled back" when an older version came back
     at: datetime
 
 
@@ -171,9 +172,9 @@ def _period(session: Session, since: datetime, until: datetime) -> Period:
     failed = [j for j in finished if j.state == "failed"]
     best = sorted((c for c in covers if c.is_public and c.rating_count > 0),
                   key=lambda c: (-c.rating_avg, -c.rating_count, c.id))[:BEST_COVERS]
-    promoted = session.scalars(select(ModelVersion).where(
+    promoted = list(session.scalars(select(ModelVersion).where(
         ModelVersion.promoted_at >= since, ModelVersion.promoted_at < until)
-        .order_by(ModelVersion.promoted_at))
+        .order_by(ModelVersion.promoted_at)))
     return Period(
         since=since, until=until,
         jobs_per_day=_per_day((j.created_at for j in jobs), since, until),
@@ -195,8 +196,18 @@ def _period(session: Session, since: datetime, until: datetime) -> Period:
             genre=c.genre, style=c.style, rating_avg=round(c.rating_avg, 2),
             rating_count=c.rating_count, blob_key=c.blob_key) for c in best],
         model_events=[ModelEvent(id=m.id, kind=m.kind, version=m.version, state=m.state,
-                                 at=m.promoted_at) for m in promoted if m.promoted_at],
+                                 action=_action(session, m), at=m.promoted_at)
+                      for m in promoted if m.promoted_at],
     )
+
+
+def _action(session: Session, model: ModelVersion) -> str:
+    """Rolling back is promoting again a version older than one already promoted before."""
+    newer = session.scalar(select(ModelVersion.id).where(
+        ModelVersion.kind == model.kind, ModelVersion.created_at > model.created_at,
+        ModelVersion.promoted_at.is_not(None), ModelVersion.promoted_at <= model.promoted_at
+    ).limit(1))
+    return "rolled back" if newer else "promoted"
 
 
 def _monday(day: date) -> date:

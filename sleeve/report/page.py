@@ -94,10 +94,11 @@ def render_page(data: ReportData, charts: Mapping[str, bytes],
                    else f'<p class="muted">Best public cover of the previous period: '
                         f"{best_before:.2f} ★.</p>")
     events = "".join(
-        f"<tr><td>{escape(e.kind)}</td><td>{escape(e.version)}</td><td>{escape(e.state)}</td>"
-        f"<td>{e.at:%Y-%m-%d %H:%M} UTC</td></tr>" for e in c.model_events)
-    events_table = (f"<table><tr><th>kind</th><th>version</th><th>state now</th>"
-                    f"<th>promoted</th></tr>{events}</table>" if events
+        f"<tr><td>{escape(e.kind)}</td><td>{escape(e.version)}</td><td>{escape(e.action)}</td>"
+        f"<td>{e.at:%Y-%m-%d %H:%M} UTC</td><td>{escape(e.state)}</td></tr>"
+        for e in c.model_events)
+    events_table = (f"<table><tr><th>kind</th><th>version</th><th>what</th><th>when</th>"
+                    f"<th>state now</th></tr>{events}</table>" if events
                     else '<p class="muted">No model or policy versions promoted.</p>')
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

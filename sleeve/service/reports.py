@@ -1,4 +1,4 @@
-"""Reports and runs as the API and CLI see them (administrators only over HTTP)."""
+"""Stored reports as the API and CLI see them (administrators only over HTTP)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sleeve.db.engine import transaction
-from sleeve.db.models import Report, Run
+from sleeve.db.models import Report
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.reports import BuiltReport, build_report
 from sleeve.jobs.runs import recorded_run
@@ -38,17 +38,6 @@ class ReportView(View):
                    html_url=f"/v1/reports/{row.id}?format=html",
                    charts=[key.rsplit("/", 1)[-1].removesuffix(".png") for key in row.chart_keys],
                    data=row.data)
-
-
-class RunView(View):
-    id: str
-    kind: str
-    slot: str | None
-    trigger: str
-    outcome: str
-    details: dict[str, Any]
-    started_at: datetime
-    finished_at: datetime | None
 
 
 def make_report(ctx: JobContext, since: datetime, until: datetime,
@@ -81,11 +70,3 @@ def get_report(services: Services, report_id: str) -> ReportView:
 
 def report_html(services: Services, report_id: str) -> bytes:
     return services.store.get(_report(services, report_id).html_key)
-
-
-def list_runs(services: Services, kind: str | None = None, limit: int = 50) -> list[RunView]:
-    query = select(Run).order_by(Run.started_at.desc(), Run.id).limit(limit)
-    if kind:
-        query = query.where(Run.kind == kind)
-    with transaction(services.sessions) as session:
-        return [RunView.of(run) for run in session.scalars(query)]

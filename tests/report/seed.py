@@ -97,6 +97,13 @@ def seed_week(settings: Settings, until: datetime, *, scale: int = 1) -> dict[st
                                 best[0], 0):
                             best = (cover.rating_avg, cover.id)
         seeded["current"].best_cover = best[1]
-        session.add(ModelVersion(kind="style-policy", version=f"v{until:%Y%m%d}",
-                                 state="promoted", promoted_at=until - timedelta(days=2)))
+        # v1 promoted, v2 promoted over it, then v1 back: a promotion and a rollback this week.
+        kind = f"policy-{uuid.uuid4().hex[:6]}"
+        old = ModelVersion(kind=kind, version="v1", state="promoted",
+                           created_at=until - timedelta(days=30),
+                           promoted_at=until - timedelta(days=1))
+        new = ModelVersion(kind=kind, version="v2", state="retired",
+                           created_at=until - timedelta(days=5),
+                           promoted_at=until - timedelta(days=3))
+        session.add_all([old, new])
     return seeded

@@ -21,7 +21,8 @@ from sleeve.db.engine import transaction
 from sleeve.jobs.context import JobContext
 from sleeve.report.metrics import collect
 from sleeve.service.context import Services
-from sleeve.service.reports import list_runs, make_report
+from sleeve.service.reports import make_report
+from sleeve.service.runs import list_runs
 from tests.report.conftest import FakeSlack
 from tests.report.seed import seed_week
 from tests.service.fixtures import new_admin, new_user
@@ -57,7 +58,8 @@ def test_numbers_add_up_for_both_periods(settings: Settings) -> None:
                                       "font missing for text"}
     ratings = [b.rating_avg for b in c.best_covers]
     assert ratings == sorted(ratings, reverse=True)
-    assert [e.kind for e in c.model_events] == ["style-policy"]
+    assert [(e.version, e.action) for e in c.model_events] == [("v2", "promoted"),
+                                                                ("v1", "rolled back")]
     assert data.previous.model_events == []
     assert data.rating_trend_per_week is not None and data.rating_trend_per_week > 0
     assert json.loads(json.dumps(data.to_json()))["headline"]["jobs"]["current"] == 12

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from sleeve.api.deps import AdminDep, ServicesDep
-from sleeve.service import reports
-from sleeve.service.reports import RunView
+from sleeve.service import runs
+from sleeve.service.runs import RunView
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
 
@@ -19,4 +19,4 @@ def list_runs(
     kind: Annotated[str | None, Query(max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RunView]:
-    return reports.list_runs(services, kind, limit)
+    return runs.list_runs(services, kind, limit)
