@@ -74,6 +74,16 @@ def get_preset(name: str) -> MotionPreset:
                          f"{', '.join(PRESET_NAMES)}") from None
 
 
+def without_type(plan: CoverPlan) -> CoverPlan:
+    """The plan for a loop with no type (Spotify Canvas): the player lays the track's title
+    and its controls over the lower part of the screen, so that is where the art stays calm,
+    whatever corner the cover's own type took."""
+    if plan.type_layout.anchor == "bottom":
+        return plan
+    layout = plan.type_layout.model_copy(update={"name": "bottom-center", "anchor": "bottom"})
+    return plan.model_copy(update={"type_layout": layout})
+
+
 def loop_art(plan: CoverPlan, seed: int, width: int, height: int, t: float) -> Image.Image:
     """The art (no type) at loop phase ``t``, ``width``×``height``."""
     return render_framed(plan, seed, width, height, t)
@@ -106,6 +116,8 @@ def frames(plan: CoverPlan, seed: int, preset: MotionPreset, seconds: float, *,
     work = (max(32, round(width * preset.work)), max(32, round(height * preset.work)))
     n = preset.frame_count(seconds)
     step = preset.step if n % preset.step == 0 else 1
+    if not preset.text:
+        plan = without_type(plan)
     text: TypesetResult | None = None
     for i, art in enumerate(_drawn(plan, seed, work, n, step)):
         pixels = art if art.dtype == np.uint8 else np.clip(art + 0.5, 0, 255).astype(np.uint8)

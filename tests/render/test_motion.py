@@ -14,6 +14,7 @@ from sleeve.pipeline import render_plan
 from sleeve.render.artwork import render_artwork
 from sleeve.render.motion import PRESETS, frames, get_preset, loop_art
 from sleeve.render.styles import STYLE_NAMES
+from sleeve.render.typeset import typeset
 from sleeve.render.video import encode_mp4
 from tests.render.conftest import build_plan
 
@@ -75,6 +76,13 @@ def test_apple_first_frame_works_as_the_still_cover() -> None:
     a = np.asarray(Image.fromarray(first).resize(small, Image.Resampling.BOX), dtype=int)
     b = np.asarray(still.resize(small, Image.Resampling.BOX), dtype=int)
     assert np.abs(a - b).mean() < 3.0
+
+
+def test_type_laid_on_the_same_art_is_the_typeset_cover() -> None:
+    """Loops lay the still cover's type on every frame: on frame 0's art it is the cover."""
+    art = loop_art(build_plan(style="nebula"), 3, 256, 256, 0.0)
+    set_once = typeset(art, build_plan(style="nebula"))
+    assert np.array_equal(np.asarray(set_once.lay_on(art)), np.asarray(set_once.image))
 
 
 def test_presets_keep_the_store_limits() -> None:
