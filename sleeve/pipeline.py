@@ -64,11 +64,13 @@ def direct(
     count: int,
     seed: int,
     style: str | None = None,
+    styles: Sequence[str] | None = None,
     settings: Settings | None = None,
 ) -> list[CoverPlan]:
     """The art direction for ``count`` covers: local analysis, refined by the LLM when one is
-    configured. The LLM can only improve plans; when it fails each plan records why."""
-    plans = plan_covers(brief, count=count, seed=seed, style=style)
+    configured. The LLM can only improve plans; when it fails each plan records why.
+    ``styles``: one per cover, chosen by the style policy (``sleeve.jobs.policies``)."""
+    plans = plan_covers(brief, count=count, seed=seed, style=style, styles=styles)
     refined, _fallback = refine_plans(brief, plans, settings or get_settings())
     return refined
 
