@@ -24,6 +24,7 @@ from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
 
 TASK_NAME = "sleeve.run_job"
+TRAIN_TASK_NAME = "sleeve.train_lora"
 log = logging.getLogger("sleeve.jobs")
 
 
@@ -56,6 +57,7 @@ def make_celery(settings: Settings) -> Celery:
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
+    app.task(name=TRAIN_TASK_NAME, bind=True, acks_late=True)(train_lora_task)
     return app
 
 
@@ -89,6 +91,18 @@ def run_job_task(task: Task, job_id: str) -> str | None:
     finally:
         stop.set()
         beat.join(1)
+
+
+def train_lora_task(task: Task, model_id: str) -> str:
+    """A queued LoRA version (sleeve.jobs.training): the claim makes redelivery harmless."""
+    from sleeve.jobs.training import run_lora_training
+
+    return run_lora_training(_context(task.app), model_id).outcome
+
+
+def send_training(settings: Settings, model_id: str) -> None:
+    make_celery(settings).send_task(TRAIN_TASK_NAME, args=[model_id],
+                                    queue=queue_name(settings, GPU_QUEUE))
 
 
 def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:
