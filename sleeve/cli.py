@@ -490,6 +490,10 @@ def db_upgrade() -> None:
     out.print("database is up to date")
 
 
+# `retrain` and `models …` live in their own module; importing it registers them on `app`.
+import sleeve.cli_models  # noqa: E402,F401
+
+
 def main() -> None:
     """The console entry point: usage errors in one line, exit code 2, like every bad input."""
     try:

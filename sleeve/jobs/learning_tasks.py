@@ -28,7 +28,7 @@ from sleeve.jobs.canary import canary_check
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import retrain_policy
 from sleeve.jobs.training import request_lora_training
-from sleeve.learn.trigger import DropThresholds, rating_drop
+from sleeve.learn.trigger import DropCheck, DropThresholds, rating_drop
 
 log = logging.getLogger("sleeve.jobs")
 SCHEDULE = "schedule"
@@ -66,14 +66,20 @@ def _ratings(ctx: JobContext, since: datetime, until: datetime) -> list[float]:
             select(Review.rating).where(Review.updated_at >= since, Review.updated_at < until))]
 
 
-def rating_drop_check(ctx: JobContext, notify: Notifier | None = None,
-                      now: datetime | None = None) -> dict[str, Any]:
+def drop_check(ctx: JobContext, now: datetime | None = None) -> DropCheck:
+    """The last ``recent_days`` of ratings against the ``baseline_days`` before them."""
     now = now or utcnow()
     limits = thresholds(ctx)
     split = now - timedelta(days=limits.recent_days)
-    check = rating_drop(_ratings(ctx, split, now),
-                        _ratings(ctx, split - timedelta(days=limits.baseline_days), split),
-                        limits)
+    return rating_drop(_ratings(ctx, split, now),
+                       _ratings(ctx, split - timedelta(days=limits.baseline_days), split),
+                       limits)
+
+
+def rating_drop_check(ctx: JobContext, notify: Notifier | None = None,
+                      now: datetime | None = None) -> dict[str, Any]:
+    limits = thresholds(ctx)
+    check = drop_check(ctx, now)
     result: dict[str, Any] = {"task": "rating_drop_check", "check": check.as_dict(),
                               "promoted": []}
     if not check.triggered:
