@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
+from pydantic import ValidationError
 from sqlalchemy import CursorResult, select, update
 
 from sleeve.core.plan import CoverPlan
@@ -26,6 +27,8 @@ from sleeve.jobs import registry
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import RetrainResult, new_version
 from sleeve.pipeline import render_plan
+from sleeve.render.artwork import MIN_SIZE
+from sleeve.storage import BlobNotFoundError
 
 log = logging.getLogger("sleeve.jobs")
 LORA_KIND = "lora"
@@ -54,10 +57,30 @@ def training_image(ctx: JobContext, cover: Cover, resolution: int) -> Image.Imag
     as the finished master, lettering included."""
     if cover.engine == "procedural":
         plan = CoverPlan.model_validate(cover.plan)
-        return render_plan(plan, cover.seed, size=resolution, text=False,
-                           settings=ctx.settings).image
-    with Image.open(io.BytesIO(ctx.store.get(cover.blob_key))) as master:
-        return master.convert("RGB").resize((resolution, resolution), Image.Resampling.LANCZOS)
+        art = render_plan(plan, cover.seed, size=max(MIN_SIZE, resolution), text=False,
+                          settings=ctx.settings).image
+    else:
+        with Image.open(io.BytesIO(ctx.store.get(cover.blob_key))) as master:
+            art = master.convert("RGB")
+    return art if art.width == resolution else art.resize(
+        (resolution, resolution), Image.Resampling.LANCZOS)
+
+
+def training_set(ctx: JobContext, resolution: int) -> tuple[list[Any], int]:
+    """(image, prompt) pairs of the well-rated covers, and how many could not be used (a
+    master gone from the store, a plan from an older Sleeve)."""
+    from sleeve.diffusion.train_lora import TrainingExample
+
+    examples, skipped = [], 0
+    for cover in rated_covers(ctx):
+        try:
+            image = training_image(ctx, cover, resolution)
+        except (BlobNotFoundError, ValidationError, ValueError):
+            log.warning("cover left out of LoRA training", extra={"cover_id": cover.id})
+            skipped += 1
+            continue
+        examples.append(TrainingExample(image, str(cover.plan.get("prompt", ""))))
+    return examples, skipped
 
 
 def request_lora_training(ctx: JobContext, *, actor: str = registry.SYSTEM,
@@ -127,7 +150,7 @@ def run_lora_training(ctx: JobContext, model_id: str) -> RetrainResult:
 
 
 def _train(ctx: JobContext, model_id: str) -> dict[str, Any]:
-    from sleeve.diffusion.train_lora import LoraTraining, TrainingExample, train_lora
+    from sleeve.diffusion.train_lora import LoraTraining, train_lora
 
     settings = ctx.settings
     assert settings.sdxl_model
@@ -135,13 +158,12 @@ def _train(ctx: JobContext, model_id: str) -> dict[str, Any]:
                            learning_rate=settings.lora_learning_rate,
                            resolution=settings.sdxl_resolution, device=settings.sdxl_device,
                            dtype=settings.sdxl_dtype)
-    examples = [TrainingExample(training_image(ctx, c, options.resolution),
-                                str(c.plan.get("prompt", "")))
-                for c in rated_covers(ctx)]
+    examples, skipped = training_set(ctx, options.resolution)
     with tempfile.TemporaryDirectory(prefix="sleeve-lora-") as tmp:
         result = train_lora(settings.sdxl_model, examples, Path(tmp), options)
         ctx.store.put(lora_key(model_id), result.path.read_bytes())
-    return {"examples": len(examples), "steps": options.steps, "rank": options.rank,
+    return {"examples": len(examples), "skipped": skipped, "steps": options.steps,
+            "rank": options.rank,
             "final_loss": round(result.losses[-1], 5),
             "eval_loss_before": round(result.eval_loss_before, 5),
             "eval_loss_after": round(result.eval_loss_after, 5)}
