@@ -1,7 +1,7 @@
 """Retraining the style policy from every logged rating, behind the off-policy gate.
 
-A candidate is fitted from the table prior and all logged ratings of policy-chosen covers
-(fixed styles are left out), then judged by off-policy evaluation on the same logs against
+A candidate is fitted from the table prior and all logged ratings of policy-chosen procedural
+covers (fixed styles are left out), then judged by off-policy evaluation on the same logs against
 the live policy. It is promoted only when the lower bound of its doubly-robust interval is
 not below the live policy's DR estimate — or when forced, which is recorded with who and why.
 """
@@ -38,12 +38,13 @@ class RetrainResult:
 
 
 def logged_ratings(ctx: JobContext) -> list[LoggedRating]:
-    """Every rating of a cover whose style a policy chose."""
+    """Every rating of a procedural cover whose style a policy chose. (Diffusion jobs follow
+    the policy too, but their ratings also judge the LoRA: they are left to the canary.)"""
     with transaction(ctx.sessions) as session:
         rows = session.execute(
             select(Review.rating, Cover.choice)
             .join(Cover, Cover.id == Review.cover_id)
-            .where(Cover.choice.is_not(None))
+            .where(Cover.choice.is_not(None), Cover.engine == "procedural")
             .order_by(Review.created_at, Review.id)
         ).all()
     logs: list[LoggedRating] = []

@@ -44,8 +44,11 @@ def _events(sessions: SessionFactory, model_id: str) -> list[tuple[str, str, dic
             .order_by(ModelEvent.created_at))]
 
 
-def test_fixed_styles_are_left_out_of_learning(covers: CoverFactory, ctx: JobContext) -> None:
+def test_fixed_styles_and_diffusion_covers_are_left_out_of_learning(
+    covers: CoverFactory, ctx: JobContext,
+) -> None:
     covers.cover(style="riso", family=FAMILY, mood="bright", fixed=True, rating=5)
+    covers.cover(style="riso", family=FAMILY, mood="bright", engine="diffusion", rating=1)
     covers.cover(style="riso", family=FAMILY, mood="bright", propensity=0.2, rating=4)
     mine = [log for log in logged_ratings(ctx) if log.mood == "bright" and log.family == FAMILY]
     assert [(log.style, log.propensity, log.rating) for log in mine] == [("riso", 0.2, 4.0)]
