@@ -161,3 +161,20 @@ def test_a_rating_drop_retrains_now_and_alerts(covers: CoverFactory, ctx: JobCon
     assert check["recent_mean"] == 3.0 and check["baseline_mean"] == 5.0
     assert fired["policy"]["outcome"] in {"promoted", "rejected", "skipped"}
     assert len(alerts) == 1 and "fell to 3.00" in alerts[0]
+
+
+def test_a_training_request_is_claimed_once_and_a_failure_is_recorded(
+    ctx: JobContext, sessions: SessionFactory,
+) -> None:
+    from sleeve.jobs.training import QUEUED, run_lora_training
+
+    with transaction(sessions) as session:
+        model_id = registry.register(session, "lora", "t1", state=QUEUED).id
+    # No SDXL model is configured here, so training fails; the version records why.
+    failed = run_lora_training(ctx, model_id)
+    assert failed.outcome == "failed"
+    with transaction(sessions) as session:
+        assert session.get(ModelVersion, model_id).state == "failed"
+    assert _events(sessions, model_id)[-1][0] == "fail"
+    # A redelivered message finds nothing queued.
+    assert run_lora_training(ctx, model_id).outcome == "skipped"
