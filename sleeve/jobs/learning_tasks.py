@@ -14,8 +14,10 @@ Both return a JSON-able dict: what ran, what it promoted, and why.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -96,3 +98,23 @@ def rating_drop_check(ctx: JobContext, notify: Notifier | None = None,
     else:
         notify(message)
     return result
+
+
+@dataclass(frozen=True)
+class ScheduledTask:
+    """A task for the scheduler: its name (the lock and run-record key), when it runs (cron,
+    UTC) and what it runs."""
+
+    name: str
+    cron: str
+    run: Callable[[JobContext], dict[str, Any]]
+
+
+def learning_schedule(notify: Notifier | None = None) -> tuple[ScheduledTask, ...]:
+    """The learning loop's entries for the scheduler: weekly retrain (Monday 03:00 UTC) and
+    the daily rating-drop check (04:00 UTC), which alerts through ``notify``."""
+    return (
+        ScheduledTask("weekly_retrain", "0 3 * * mon", weekly_retrain),
+        ScheduledTask("rating_drop_check", "0 4 * * *",
+                      functools.partial(rating_drop_check, notify=notify)),
+    )

@@ -178,3 +178,13 @@ def test_a_training_request_is_claimed_once_and_a_failure_is_recorded(
     assert _events(sessions, model_id)[-1][0] == "fail"
     # A redelivered message finds nothing queued.
     assert run_lora_training(ctx, model_id).outcome == "skipped"
+
+
+def test_the_schedule_names_both_tasks_and_passes_the_notifier(ctx: JobContext) -> None:
+    from sleeve.jobs.learning_tasks import learning_schedule
+
+    alerts: list[str] = []
+    weekly, daily = learning_schedule(alerts.append)
+    assert (weekly.name, weekly.cron) == ("weekly_retrain", "0 3 * * mon")
+    assert (daily.name, daily.cron) == ("rating_drop_check", "0 4 * * *")
+    assert daily.run(ctx)["task"] == "rating_drop_check" and alerts == []
