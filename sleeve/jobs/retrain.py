@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sleeve.core.styles import STYLE_NAMES
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Review
 from sleeve.db.types import new_id, utcnow
@@ -52,6 +53,8 @@ def logged_ratings(ctx: JobContext) -> list[LoggedRating]:
         if not choice or choice.get("fixed", True):
             continue
         bucket, action = choice["bucket"], choice["action"]
+        if action["style"] not in STYLE_NAMES:  # a style a later Sleeve dropped
+            continue
         logs.append(LoggedRating(bucket["genre_family"], bucket["mood"], action["style"],
                                  float(choice["propensity"]), float(rating)))
     return logs
