@@ -17,6 +17,7 @@ from sleeve.db.models import ModelEvent, ModelVersion
 from sleeve.jobs import registry
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import RetrainResult, retrain_policy
+from sleeve.jobs.training import request_lora_training
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, Forbidden, Invalid, NotFound
 from sleeve.service.ownership import find
@@ -125,7 +126,5 @@ def retrain(services: Services, kind: str, *, force: bool = False, reason: str =
     if kind == "policy":
         return retrain_policy(ctx, force=force, reason=reason, actor=actor)
     if kind == "lora":
-        from sleeve.jobs.training import request_lora_training
-
         return request_lora_training(ctx, actor=actor, reason=reason)
     raise Invalid(f"kind: choose one of {', '.join(RETRAIN_KINDS)}")
