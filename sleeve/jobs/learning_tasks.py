@@ -14,12 +14,10 @@ Both return a JSON-able dict: what ran, what it promoted, and why.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -100,21 +98,19 @@ def rating_drop_check(ctx: JobContext, notify: Notifier | None = None,
     return result
 
 
-@dataclass(frozen=True)
-class ScheduledTask:
-    """A task for the scheduler: its name (the lock and run-record key), when it runs (cron,
-    UTC) and what it runs."""
+class RunDetails(Protocol):
+    """The scheduler's record of a run in progress (``sleeve.jobs.runs.RunRecord``): what a
+    task puts in ``details`` is stored with the run."""
 
-    name: str
-    cron: str
-    run: Callable[[JobContext], dict[str, Any]]
+    details: dict[str, Any]
 
 
-def learning_schedule(notify: Notifier | None = None) -> tuple[ScheduledTask, ...]:
-    """The learning loop's entries for the scheduler: weekly retrain (Monday 03:00 UTC) and
-    the daily rating-drop check (04:00 UTC), which alerts through ``notify``."""
-    return (
-        ScheduledTask("weekly_retrain", "0 3 * * mon", weekly_retrain),
-        ScheduledTask("rating_drop_check", "0 4 * * *",
-                      functools.partial(rating_drop_check, notify=notify)),
-    )
+def scheduled_weekly_retrain(ctx: JobContext, run: RunDetails, slot: datetime) -> None:
+    """``weekly_retrain`` in the scheduler's action shape ``(ctx, run, slot)``."""
+    run.details.update(weekly_retrain(ctx))
+
+
+def scheduled_rating_drop_check(ctx: JobContext, run: RunDetails, slot: datetime,
+                                notify: Notifier | None = None) -> None:
+    """``rating_drop_check`` at the scheduled time, in the scheduler's action shape."""
+    run.details.update(rating_drop_check(ctx, notify, now=slot))

@@ -3,7 +3,9 @@ tasks, on ratings written straight into the database."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
@@ -180,11 +182,16 @@ def test_a_training_request_is_claimed_once_and_a_failure_is_recorded(
     assert run_lora_training(ctx, model_id).outcome == "skipped"
 
 
-def test_the_schedule_names_both_tasks_and_passes_the_notifier(ctx: JobContext) -> None:
-    from sleeve.jobs.learning_tasks import learning_schedule
+def test_the_scheduler_actions_store_their_report_on_the_run(ctx: JobContext) -> None:
+    from sleeve.jobs.learning_tasks import scheduled_rating_drop_check, scheduled_weekly_retrain
 
-    alerts: list[str] = []
-    weekly, daily = learning_schedule(alerts.append)
-    assert (weekly.name, weekly.cron) == ("weekly_retrain", "0 3 * * mon")
-    assert (daily.name, daily.cron) == ("rating_drop_check", "0 4 * * *")
-    assert daily.run(ctx)["task"] == "rating_drop_check" and alerts == []
+    @dataclass
+    class Run:
+        details: dict[str, Any] = field(default_factory=dict)
+
+    weekly, daily = Run(), Run()
+    scheduled_weekly_retrain(ctx, weekly, utcnow())
+    assert weekly.details["task"] == "weekly_retrain" and "promoted" in weekly.details
+    scheduled_rating_drop_check(ctx, daily, utcnow() + timedelta(days=7300))
+    assert daily.details["task"] == "rating_drop_check"
+    assert daily.details["check"]["recent_n"] == 0
