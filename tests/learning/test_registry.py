@@ -16,7 +16,7 @@ from sleeve.cli import app
 from sleeve.config import Settings, get_settings
 from sleeve.db.engine import SessionFactory, transaction
 from sleeve.db.models import ModelEvent, ModelVersion
-from tests.learning.conftest import admin_email_of, make_admin, new_user
+from tests.learning.conftest import admin_email_of, new_admin, new_user
 
 runner = CliRunner()
 
@@ -42,7 +42,7 @@ def _events(sessions: SessionFactory, model_id: str) -> list[ModelEvent]:
 def test_admins_promote_and_roll_back_others_are_refused(
     make_client: Callable[..., TestClient], sessions: SessionFactory,
 ) -> None:
-    client, admin = make_admin(make_client)
+    client, admin = new_admin(make_client)
     kind = f"lora-{uuid.uuid4().hex[:6]}"
     first, second = _versions(sessions, kind, "candidate", "candidate")
     someone = new_user(client)
