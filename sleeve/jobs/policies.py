@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sleeve.core.art_direction import analyze
 from sleeve.core.brief import Brief
 from sleeve.core.palette import family_for_palette
+from sleeve.core.plan import Mood
 from sleeve.db.engine import transaction
 from sleeve.db.models import ModelVersion
 from sleeve.jobs.context import JobContext
@@ -94,11 +95,13 @@ class Decision:
 
 
 def decide_styles(ctx: JobContext, brief: Brief, count: int, seed: int,
-                  style: str | None) -> Decision:
+                  style: str | None, mood: Mood | None = None) -> Decision:
     """The styles for a job's covers: the user's, else the current policy's draw (seeded by
-    the job's seed and the brief, so a resumed job draws the same)."""
+    the job's seed and the brief, so a resumed job draws the same). ``mood``: the mood the
+    plans will have when something besides the brief moves it (a track's audio features);
+    by default the brief's own."""
     analysis = analyze(brief)
-    family, mood = analysis.genre_family, analysis.mood
+    family, mood = analysis.genre_family, mood or analysis.mood
     palette_family = family_for_palette(family, mood)
     if style is not None:
         return Decision(None, "fixed", family, mood.label, palette_family,
