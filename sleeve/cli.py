@@ -945,6 +945,10 @@ def _download(urls: Path, out_dir: Path, failed: Any) -> list[Any]:
     return items
 
 
+# `retrain` and `models …` live in their own module; importing it registers them on `app`.
+import sleeve.cli_models  # noqa: E402,F401
+
+
 def main() -> None:
     """The console entry point: usage errors in one line, exit code 2, like every bad input."""
     try:

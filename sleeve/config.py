@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     # Scheduled tasks (crontab, UTC), run inside `sleeve serve` or by Celery beat.
     scheduler_enabled: bool = True
     report_cron: str = "0 8 * * mon"
+    # The weekly retrain of the style policy and LoRA, and the daily rating-drop check (UTC).
+    retrain_cron: str = "0 3 * * mon"
+    drop_check_cron: str = "0 4 * * *"
     # Promoted fine-tunes (LoRA weights) are copied here from the blob store before use:
     # diffusers loads weights from a local path.
     model_cache_dir: str = "./sleeve-data/models"
@@ -108,6 +111,20 @@ class Settings(BaseSettings):
     celery_result_backend: str = ""
     # Comma-separated e-mails of the accounts allowed to promote models.
     admin_emails: str = ""
+    # Learning from ratings (docs/learning.md): the style policy's share of uniform
+    # exploration, the LoRA canary, the rating-drop trigger and LoRA training.
+    policy_floor: float = Field(default=0.1, ge=0.0, le=1.0)
+    canary_share: float = Field(default=0.1, ge=0.0, le=1.0)
+    canary_min_ratings: int = Field(default=50, ge=1)
+    canary_confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
+    drop_threshold: float = Field(default=0.5, gt=0.0)
+    drop_min_ratings: int = Field(default=30, ge=1)
+    drop_recent_days: int = Field(default=7, ge=1)
+    drop_baseline_days: int = Field(default=28, ge=1)
+    lora_min_covers: int = Field(default=20, ge=1)
+    lora_steps: int = Field(default=500, ge=1)
+    lora_rank: int = Field(default=8, ge=1, le=256)
+    lora_learning_rate: float = Field(default=1e-4, gt=0.0)
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 

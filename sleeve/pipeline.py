@@ -64,13 +64,15 @@ def direct(
     count: int,
     seed: int,
     style: str | None = None,
+    styles: Sequence[str] | None = None,
     settings: Settings | None = None,
     audio: AudioFeatures | None = None,
 ) -> list[CoverPlan]:
     """The art direction for ``count`` covers: local analysis (with the track's ``audio``
     features when given), refined by the LLM when one is configured. The LLM can only improve
-    plans; when it fails each plan records why."""
-    plans = plan_covers(brief, count=count, seed=seed, style=style, audio=audio)
+    plans; when it fails each plan records why. ``styles``: one per cover, chosen by the style
+    policy (``sleeve.jobs.policies``)."""
+    plans = plan_covers(brief, count=count, seed=seed, style=style, audio=audio, styles=styles)
     refined, _fallback = refine_plans(brief, plans, settings or get_settings())
     return refined
 

@@ -131,15 +131,19 @@ def plan_covers(
     style: str | None = None,
     policy: StylePolicy = DEFAULT_POLICY,
     audio: AudioFeatures | None = None,
+    styles: Sequence[str] | None = None,
 ) -> list[CoverPlan]:
     """``count`` plans for ``brief``; cover *i*'s own choices come from seed ``seed + i``.
 
     Styles are drawn for the batch at once (from ``seed``) so its covers differ; ``style``
-    forces one style for all. ``audio``, the track's features, moves the mood before anything
-    is chosen from it. Same arguments, same plans.
+    forces one style for all; ``styles`` gives each cover its own (a learnt policy's draw,
+    sleeve.learn). ``audio``, the track's features, moves the mood before anything is chosen
+    from it. Same arguments, same plans.
     """
     if not 1 <= count <= MAX_PLANS:
         raise ValueError(f"count must be between 1 and {MAX_PLANS}, got {count}")
+    if styles is not None and len(styles) != count:
+        raise ValueError(f"styles: expected {count}, got {len(styles)}")
     forced = _resolve_style(style)
     analysis = analyze(brief)
     family, mood = analysis.genre_family, analysis.mood
@@ -148,13 +152,15 @@ def plan_covers(
     # The brief is part of every seed: two ballads at seed 1 should not get the same covers.
     key = int(brief.digest()[:16], 16)
     if forced:
-        styles = [forced] * count
+        chosen = [forced] * count
+    elif styles is not None:
+        chosen = [check_style(s) for s in styles]
     else:
-        styles = choose_styles(policy, family, mood, count, _rng(seed, _STYLE_STREAM, key))
+        chosen = choose_styles(policy, family, mood, count, _rng(seed, _STYLE_STREAM, key))
     tones = dict(analysis.tones)
     palettes = palette_order(family, mood, tones, _rng(seed, _PALETTE_STREAM, key))
     plans: list[CoverPlan] = []
-    for index, cover_style in enumerate(styles):
+    for index, cover_style in enumerate(chosen):
         rng = _rng(seed + index, _COVER_STREAM, key)
         palette = palettes[index % len(palettes)]
         motifs = cover_motifs(analysis.drawn_motifs, index)

@@ -177,6 +177,9 @@ class Cover(Base):
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
     model_version_id: Mapped[str | None] = mapped_column(ID, ForeignKey("model_versions.id"))
+    # How the style was chosen (policy version, context bucket, action, propensity): the log
+    # off-policy evaluation learns from. None for covers made before policies were logged.
+    choice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     blob_key: Mapped[str] = mapped_column(String(300), nullable=False)
     digest: Mapped[str] = mapped_column(String(64), nullable=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
@@ -217,8 +220,9 @@ class ModelVersion(Base):
     __tablename__ = "model_versions"
 
     id: Mapped[str] = _id()
-    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # style-policy | lora | ...
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # policy | lora | ...
     version: Mapped[str] = mapped_column(String(100), nullable=False)
+    # training → candidate → canary (LoRA) → promoted → retired; rejected by a gate; failed.
     state: Mapped[str] = mapped_column(String(16), default="candidate", nullable=False)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     artifact_key: Mapped[str | None] = mapped_column(String(300))
@@ -263,4 +267,21 @@ class Report(Base):
     html_key: Mapped[str] = mapped_column(String(300), nullable=False)
     chart_keys: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
     slack: Mapped[str] = mapped_column(String(16), default="off", nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class ModelEvent(Base):
+    """Every promotion, rollback, retirement and registration, with the metrics behind it."""
+
+    __tablename__ = "model_events"
+
+    id: Mapped[str] = _id()
+    model_version_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("model_versions.id", ondelete="CASCADE")
+    )
+    kind: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor: Mapped[str] = mapped_column(String(320), nullable=False)  # an e-mail or "system"
+    reason: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
     created_at: Mapped[datetime] = _created()

@@ -1,4 +1,5 @@
-"""The fine-tunes a job renders with: the promoted LoRA of the model registry, by version.
+"""The fine-tunes a job renders with: the promoted LoRA of the model registry, by version —
+or, for a share of jobs (``SLEEVE_CANARY_SHARE``), the LoRA in canary.
 
 Only the diffusion engine takes adapters. The registry row names a blob (``artifact_key``)
 holding ``.safetensors`` weights; they are copied to a local cache once per version, because
@@ -7,10 +8,12 @@ diffusers loads LoRA weights from a path.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sleeve.db.engine import transaction
 from sleeve.db.models import ModelVersion
@@ -20,6 +23,7 @@ from sleeve.jobs.context import JobContext
 
 LORA_KIND = "lora"
 PROMOTED = "promoted"
+CANARY = "canary"
 
 
 @dataclass(frozen=True)
@@ -33,16 +37,20 @@ class Adapters:
 NONE = Adapters()
 
 
-def adapters_for(ctx: JobContext, engine: str) -> Adapters:
+def in_canary(job_id: str, share: float) -> bool:
+    """Whether a job renders with the canary: a stable hash of its id, so a resumed job keeps
+    its side."""
+    draw = int(hashlib.sha256(job_id.encode()).hexdigest()[:8], 16) / 16**8
+    return draw < share
+
+
+def adapters_for(ctx: JobContext, engine: str, job_id: str = "") -> Adapters:
     if engine != "diffusion":
         return NONE
+    state = CANARY if job_id and in_canary(job_id, ctx.settings.canary_share) else PROMOTED
     with transaction(ctx.sessions) as session:
-        model = session.scalars(
-            select(ModelVersion)
-            .where(ModelVersion.kind == LORA_KIND, ModelVersion.state == PROMOTED)
-            .order_by(ModelVersion.promoted_at.desc())
-            .limit(1)
-        ).first()
+        model = _latest(session, state) if state == CANARY else None
+        model = model or _latest(session, PROMOTED)
         if model is None or not model.artifact_key:
             return NONE
         model_id, version, key = model.id, model.version, model.artifact_key
@@ -51,3 +59,13 @@ def adapters_for(ctx: JobContext, engine: str) -> Adapters:
         write_atomic(path, ctx.store.get(key))
     lora = LoraVersion(name="sleeve", version=version, path=str(path))
     return Adapters(model_version_id=model_id, loras=(lora,))
+
+
+def _latest(session: Session, state: str) -> ModelVersion | None:
+    order = ModelVersion.promoted_at if state == PROMOTED else ModelVersion.created_at
+    return session.scalars(
+        select(ModelVersion)
+        .where(ModelVersion.kind == LORA_KIND, ModelVersion.state == state)
+        .order_by(order.desc())
+        .limit(1)
+    ).first()

@@ -30,6 +30,7 @@ TASK_NAME = "sleeve.run_job"
 SCHEDULED_TASK_NAME = "sleeve.scheduled"
 DATASET_CHUNK_TASK = "sleeve.dataset.chunk"
 DATASET_MERGE_TASK = "sleeve.dataset.merge"
+TRAIN_TASK_NAME = "sleeve.train_lora"
 log = logging.getLogger("sleeve.jobs")
 
 
@@ -69,6 +70,7 @@ def make_celery(settings: Settings) -> Celery:
     # A chord needs its parts' results: these two keep theirs (in the result backend).
     app.task(name=DATASET_CHUNK_TASK, ignore_result=False, acks_late=True)(dataset_chunk)
     app.task(name=DATASET_MERGE_TASK, ignore_result=False, acks_late=True)(dataset_merge)
+    app.task(name=TRAIN_TASK_NAME, bind=True, acks_late=True)(train_lora_task)
     return app
 
 
@@ -146,6 +148,18 @@ def run_job_task(task: Task, job_id: str) -> str | None:
     finally:
         stop.set()
         beat.join(1)
+
+
+def train_lora_task(task: Task, model_id: str) -> str:
+    """A queued LoRA version (sleeve.jobs.training): the claim makes redelivery harmless."""
+    from sleeve.jobs.training import run_lora_training
+
+    return run_lora_training(_context(task.app), model_id).outcome
+
+
+def send_training(settings: Settings, model_id: str) -> None:
+    make_celery(settings).send_task(TRAIN_TASK_NAME, args=[model_id],
+                                    queue=queue_name(settings, GPU_QUEUE))
 
 
 def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:

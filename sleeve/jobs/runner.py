@@ -30,6 +30,7 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.adapters import Adapters, adapters_for
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
+from sleeve.jobs.policies import Decision, decide_styles
 from sleeve.pipeline import direct, render_plan
 
 log = logging.getLogger("sleeve.jobs")
@@ -112,7 +113,7 @@ def record_progress(ctx: JobContext, job_id: str, value: int) -> None:
 
 
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
-                 stored: int, adapters: Adapters) -> None:
+                 stored: int, adapters: Adapters, decision: Decision) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
     seed = work.seed + position
 
@@ -138,6 +139,7 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
                 plan=plan.model_dump(mode="json"), blob_key=master_key(cover_id),
                 digest=hashlib.sha256(data).hexdigest(),
                 model_version_id=adapters.model_version_id,
+                choice=decision.log(position),
             ))
             job = session.get(Job, work.job_id)
             assert job is not None
@@ -164,15 +166,16 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
                     f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
     started = time.monotonic()
     try:
+        decision = decide_styles(ctx, work.brief, work.count, work.seed, work.style, work.audio)
         plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
-                       settings=ctx.settings, audio=work.audio)
-        adapters = adapters_for(ctx, work.engine)
+                       styles=decision.styles, settings=ctx.settings, audio=work.audio)
+        adapters = adapters_for(ctx, work.engine, work.job_id)
         stored = len(work.done)
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
             check_still_wanted(ctx, work.job_id, started)
-            _store_cover(ctx, work, position, plan, stored, adapters)
+            _store_cover(ctx, work, position, plan, stored, adapters, decision)
             stored += 1
         return end(ctx, job_id, lifecycle.SUCCEEDED, None)
     except JobStopped as stop:

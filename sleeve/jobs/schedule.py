@@ -52,6 +52,10 @@ def _fields(cron: str) -> list[str]:
 def scheduled_tasks(settings: Settings) -> tuple[ScheduledTask, ...]:
     return (
         ScheduledTask("weekly-report", settings.report_cron, "sleeve.jobs.reports:scheduled"),
+        ScheduledTask("weekly-retrain", settings.retrain_cron,
+                      "sleeve.jobs.learning_tasks:scheduled_weekly_retrain"),
+        ScheduledTask("rating-drop-check", settings.drop_check_cron,
+                      "sleeve.jobs.learning_tasks:scheduled_rating_drop_check"),
     )
 
 

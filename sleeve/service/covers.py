@@ -30,7 +30,7 @@ from sleeve.service.context import Services
 from sleeve.service.cursor import decode_cursor, encode_cursor
 from sleeve.service.errors import Invalid, NotFound
 from sleeve.service.ownership import find, get_owned
-from sleeve.service.views import CoverDetailView, CoverView, Page, ReviewView
+from sleeve.service.views import ChoiceView, CoverDetailView, CoverView, Page, ReviewView
 from sleeve.storage import BlobNotFoundError
 
 ImageFormat = Literal["jpeg", "png"]
@@ -61,9 +61,11 @@ def get_cover(services: Services, user_id: str | None, cover_id: str) -> CoverDe
         cover = visible(session, user_id, cover_id)
         mine = session.scalar(select(Review).where(
             Review.cover_id == cover.id, Review.user_id == user_id)) if user_id else None
+        owner = user_id is not None and cover.user_id == user_id
         return CoverDetailView(
             **CoverView.of(cover).model_dump(), plan=cover.plan, brief_id=cover.brief_id,
             my_review=ReviewView.of(mine) if mine else None,
+            choice=ChoiceView.model_validate(cover.choice) if owner and cover.choice else None,
         )
 
 

@@ -1,8 +1,8 @@
-"""The model registry as the API sees it: list versions, promote one (admins only).
+"""The model registry as the API and CLI see it: list versions and their events; promote,
+roll back and retrain (admins only over HTTP; the CLI acts with database access).
 
-Promotion is one transaction: the promoted version of that kind (if any) is retired and the
-new one promoted, so exactly one version per kind is live. Rolling back is promoting an
-older version again.
+State changes live in ``sleeve.jobs.registry`` (scheduled tasks use them too); every one
+is recorded as an event with the metrics that justified it.
 """
 
 from __future__ import annotations
@@ -10,17 +10,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from sleeve.db.engine import transaction
-from sleeve.db.models import ModelVersion
-from sleeve.db.types import utcnow
+from sleeve.db.models import ModelEvent, ModelVersion
+from sleeve.jobs import registry
+from sleeve.jobs.context import JobContext
+from sleeve.jobs.retrain import RetrainResult, retrain_policy
+from sleeve.jobs.training import request_lora_training
 from sleeve.service.context import Services
-from sleeve.service.errors import Conflict, Forbidden, NotFound
+from sleeve.service.errors import Conflict, Forbidden, Invalid, NotFound
 from sleeve.service.ownership import find
 from sleeve.service.views import View
 
-PROMOTABLE = frozenset({"candidate", "evaluated", "retired"})
+PROMOTABLE = registry.PROMOTABLE
+RETRAIN_KINDS = ("policy", "lora")
 
 
 class ModelView(View):
@@ -33,9 +37,28 @@ class ModelView(View):
     promoted_at: datetime | None
 
 
+class ModelEventView(View):
+    id: str
+    model_version_id: str | None
+    kind: str
+    action: str
+    actor: str
+    reason: str
+    metrics: dict[str, Any]
+    created_at: datetime
+
+
 def is_admin(services: Services, email: str | None) -> bool:
     admins = {e.strip().lower() for e in services.settings.admin_emails.split(",") if e.strip()}
     return email is not None and email.lower() in admins
+
+
+def require_admin(services: Services, email: str | None) -> str:
+    """The admin's e-mail (the actor recorded on events); Forbidden for anyone else."""
+    if not is_admin(services, email):
+        raise Forbidden("only administrators (SLEEVE_ADMIN_EMAILS) may change models")
+    assert email is not None
+    return email
 
 
 def list_models(services: Services, kind: str | None = None) -> list[ModelView]:
@@ -46,23 +69,62 @@ def list_models(services: Services, kind: str | None = None) -> list[ModelView]:
         return [ModelView.of(m) for m in session.scalars(query)]
 
 
-def promote(services: Services, email: str | None, model_id: str) -> ModelView:
-    if not is_admin(services, email):
-        raise Forbidden("only administrators (SLEEVE_ADMIN_EMAILS) may promote models")
+def list_events(services: Services, model_id: str | None = None,
+                kind: str | None = None) -> list[ModelEventView]:
+    query = select(ModelEvent).order_by(ModelEvent.created_at.desc(), ModelEvent.id)
+    if model_id:
+        query = query.where(ModelEvent.model_version_id == model_id)
+    if kind:
+        query = query.where(ModelEvent.kind == kind)
     with transaction(services.sessions) as session:
-        model = find(session, ModelVersion, model_id)
-        if model is None:
-            raise NotFound(f"no model {model_id}")
-        if model.state == "promoted":
-            return ModelView.of(model)
-        if model.state not in PROMOTABLE:
-            raise Conflict(f"a {model.state} model cannot be promoted")
-        session.execute(
-            update(ModelVersion)
-            .where(ModelVersion.kind == model.kind, ModelVersion.state == "promoted")
-            .values(state="retired")
-            .execution_options(synchronize_session=False)
-        )
-        model.state, model.promoted_at = "promoted", utcnow()
-        session.flush()
+        return [ModelEventView.of(e) for e in session.scalars(query.limit(500))]
+
+
+def _model(session: Any, model_id: str) -> ModelVersion:
+    model = find(session, ModelVersion, model_id)
+    if model is None:
+        raise NotFound(f"no model {model_id}")
+    return model
+
+
+def promote_as(services: Services, actor: str, model_id: str, reason: str = "") -> ModelView:
+    """Promote by hand (CLI, or an admin over HTTP): the event names who and why."""
+    with transaction(services.sessions) as session:
+        model = _model(session, model_id)
+        try:
+            registry.promote(session, model, actor, reason or "promoted by hand",
+                             {"by_hand": True})
+        except registry.RegistryError as exc:
+            raise Conflict(str(exc)) from exc
         return ModelView.of(model)
+
+
+def rollback_as(services: Services, actor: str, model_id: str, reason: str = "") -> ModelView:
+    """Take the live version out and bring back the one before it; returns the rolled-back
+    version."""
+    with transaction(services.sessions) as session:
+        model = _model(session, model_id)
+        try:
+            registry.rollback(session, model, actor, reason or "rolled back by hand")
+        except registry.RegistryError as exc:
+            raise Conflict(str(exc)) from exc
+        return ModelView.of(model)
+
+
+def promote(services: Services, email: str | None, model_id: str, reason: str = "") -> ModelView:
+    return promote_as(services, require_admin(services, email), model_id, reason)
+
+
+def rollback(services: Services, email: str | None, model_id: str, reason: str = "") -> ModelView:
+    return rollback_as(services, require_admin(services, email), model_id, reason)
+
+
+def retrain(services: Services, kind: str, *, force: bool = False, reason: str = "",
+            actor: str = registry.SYSTEM) -> RetrainResult:
+    """``policy``: fit, evaluate, promote behind the gate. ``lora``: train a candidate."""
+    ctx = JobContext(services.sessions, services.store, services.settings)
+    if kind == "policy":
+        return retrain_policy(ctx, force=force, reason=reason, actor=actor)
+    if kind == "lora":
+        return request_lora_training(ctx, actor=actor, reason=reason)
+    raise Invalid(f"kind: choose one of {', '.join(RETRAIN_KINDS)}")

@@ -80,10 +80,33 @@ class ReviewView(View):
     updated_at: datetime
 
 
+class ChoiceBucket(View):
+    genre_family: str
+    mood: str
+
+
+class ChoiceAction(View):
+    style: str
+    palette_family: str
+
+
+class ChoiceView(View):
+    """How the cover's style was chosen: the log off-policy evaluation learns from."""
+
+    policy_id: str | None = Field(description="The registry id of the policy; null: the table.")
+    policy_version: str = Field(description="`fixed` when the user named the style.")
+    bucket: ChoiceBucket
+    action: ChoiceAction
+    propensity: float = Field(ge=0.0, le=1.0, description="P(this style at this position).")
+    fixed: bool = Field(description="The user fixed the style; not used for learning.")
+
+
 class CoverDetailView(CoverView):
     plan: dict[str, Any]
     brief_id: str
     my_review: ReviewView | None = None
+    choice: ChoiceView | None = Field(
+        default=None, description="The logged style decision; shown to the owner only.")
 
 
 class MotionView(View):
