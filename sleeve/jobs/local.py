@@ -222,11 +222,22 @@ def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Share
             continue
         slot.value = job_id.encode()
         try:
-            run_job(ctx, job_id)
+            run_job(ctx, job_id, between_covers=lambda: _serve_variants(ctx))
         except Exception:  # run_job records failures itself; this is a last resort
             log.exception("worker error", extra={"job_id": job_id})
         finally:
             slot.value = b""
+
+
+def _serve_variants(ctx: JobContext, most: int = 4) -> None:
+    """Between a job's covers: make a few waiting variants (someone's request waits on each)."""
+    for _ in range(most):
+        try:
+            if variants.run_next_variant(ctx) is None:
+                return
+        except Exception:
+            log.exception("could not make a variant")
+            return
 
 
 def _heartbeat(ctx: JobContext, slot: Any, shared: _Shared) -> None:

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -151,8 +152,12 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
             ctx.store.delete(key)
 
 
-def run_job(ctx: JobContext, job_id: str) -> str | None:
-    """Run a job this worker has claimed; returns its final state (None if not runnable)."""
+def run_job(ctx: JobContext, job_id: str,
+            between_covers: Callable[[], object] | None = None) -> str | None:
+    """Run a job this worker has claimed; returns its final state (None if not runnable).
+
+    ``between_covers`` runs before each cover: a worker serves short waiting work there (image
+    variants someone is waiting for) instead of only after the whole job."""
     work = _load(ctx, job_id)
     if work is None:
         return None
@@ -168,6 +173,8 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
+            if between_covers is not None:
+                between_covers()
             _check_still_wanted(ctx, work, started)
             _store_cover(ctx, work, position, plan, stored, adapters)
             stored += 1

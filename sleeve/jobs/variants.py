@@ -1,11 +1,12 @@
 """Cover variants: the images of a cover other than its master, made by workers.
 
-The master (JPEG at the job's size) and the web page's card (``AT_JOB_TIME``) are made with
-the cover. Any other size or format is asked for by a request, which stores a ``queued`` row
-(unique per cover, size and format, so concurrent requests share one) and hands its id to the
-queue; a worker claims the row with a conditional UPDATE, so a variant is rendered once,
-however many requests and queue messages ask for it. A worker that dies mid-render leaves the
-row ``running``; once its claim is older than the lease another worker may claim it.
+The master (JPEG at the job's size) and the sizes the web page shows (``AT_JOB_TIME``) are
+made with the cover. Any other size or format is asked for by a request, which stores a
+``queued`` row (unique per cover, size and format, so concurrent requests share one) and hands
+its id to the queue; a worker claims the row with a conditional UPDATE, so a variant is
+rendered once, however many requests and queue messages ask for it. A worker that dies
+mid-render leaves the row ``running``; once its claim is older than the lease another worker
+may claim it. Local workers also make waiting variants between the covers of a long job.
 
 ``png`` of a procedural cover is rendered again from its stored plan and seed, which gives the
 original pixels bit for bit (no JPEG artefacts, and a smaller PNG than one of the decoded
@@ -37,8 +38,10 @@ from sleeve.render.export import CoverMetadata, ImageFormat, encode
 log = logging.getLogger("sleeve.jobs")
 
 EXTENSIONS: Final[dict[str, str]] = {"jpeg": "jpg", "png": "png"}
-# Made with every cover: the web page's cards ask for 512 px JPEGs.
-AT_JOB_TIME: Final[tuple[tuple[int, ImageFormat], ...]] = ((512, "jpeg"),)
+# Made with every cover, largest first, each from the one before: the sizes the web page shows
+# (the cover at 1024, cards at 512, the job's other covers at 128), so it never waits.
+AT_JOB_TIME: Final[tuple[tuple[int, ImageFormat], ...]] = (
+    (1024, "jpeg"), (512, "jpeg"), (128, "jpeg"))
 MAX_ATTEMPTS: Final = 3
 
 
@@ -51,14 +54,16 @@ def job_time_variants(rendered: Rendered, cover_id: str, size: int
     """The variants made with a cover (only those smaller than it), as finished rows."""
     now = utcnow()
     made = []
+    image = rendered.image
     for variant_size, fmt in AT_JOB_TIME:
         if variant_size >= size:
             continue
+        image = image.resize((variant_size, variant_size), Image.Resampling.LANCZOS)
         row = CoverVariant(
             id=new_id(), cover_id=cover_id, size=variant_size, format=fmt,
             state=lifecycle.SUCCEEDED, blob_key=variant_key(cover_id, variant_size, fmt),
             attempts=1, created_at=now, claimed_at=now, finished_at=now)
-        made.append((row, rendered.encode(fmt, variant_size)))
+        made.append((row, encode(image, fmt, rendered.metadata())))
     return made
 
 

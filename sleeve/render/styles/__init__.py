@@ -1,6 +1,7 @@
 """Procedural styles. Each style is a module here exposing
 
     DESCRIPTION: str
+    GRAIN: float  (optional: the film grain of the finish; ``texture.GRAIN`` when absent)
     def render(plan: CoverPlan, rng: numpy.random.Generator, size: int) -> numpy.ndarray
 
 returning float32 RGB in [0, 1], shape (size, size, 3), sRGB-encoded. A style is pure: the
@@ -18,13 +19,15 @@ import numpy as np
 
 from sleeve.core.plan import CoverPlan
 from sleeve.core.styles import STYLE_NAMES, UnknownStyleError, check_style
+from sleeve.render.texture import GRAIN
 
 
 class StyleRenderer(Protocol):
     def __call__(self, plan: CoverPlan, rng: np.random.Generator, size: int) -> np.ndarray: ...
 
 
-__all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style"]
+__all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style",
+           "grain_of"]
 
 
 @cache
@@ -38,3 +41,10 @@ def describe(name: str) -> str:
     get_style(name)
     module = importlib.import_module(f"{__name__}.{name}")
     return str(getattr(module, "DESCRIPTION", ""))
+
+
+def grain_of(name: str) -> float:
+    """The film grain the finish gives this style's artwork."""
+    get_style(name)
+    module = importlib.import_module(f"{__name__}.{name}")
+    return float(getattr(module, "GRAIN", GRAIN))
