@@ -8,10 +8,10 @@ Choices, measured on a grainy 3000² cover (DESIGN.md "Measured facts"):
   (red on black is the classic case), and the grain is luminance-only, so 4:2:0 saves only
   ~5% (3.1 vs 3.3 MB, far under the 10 MB store limit; ~40 ms).
 - PNG is lossless (the pixels as rendered) and held to the stores' 10 MB: zlib level 1 first
-  (~0.5–1.3 s at 3000²); a cover that comes out over the limit is encoded again at level 6, which
-  is 10% smaller on the busiest art (flow-field lines: 11.7 → 10.5 MB) for ~4× the time. Level
-  9 and per-row filter search gain ~1% more for another 4×. What keeps PNGs small is the grain
-  in clumps (``render.texture``), which the filters predict.
+  (~0.5–1.3 s at 3000²); a cover that comes out within 10% of the limit is encoded again at
+  level 6, which is ~10% smaller on the busiest art (flow-field lines: 11.7 → 10.5 MB) for ~4×
+  the time. Level 9 and a per-row filter search gain ~1% more for another 4×. What keeps PNGs
+  small is the grain in clumps (``render.texture``), which PNG's filters predict.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ JPEG_SUBSAMPLING = 0  # 4:4:4
 PNG_COMPRESS_LEVEL = 1
 PNG_COMPRESS_LEVEL_OVER_LIMIT = 6
 STORE_LIMIT_BYTES = 10_000_000  # the usual music-store limit on an artwork file
+_PNG_RETRY_BYTES = STORE_LIMIT_BYTES * 9 // 10
 THUMBNAIL_SIZE = 600
 
 # EXIF tag numbers (TIFF 6.0 / Exif 2.3).
@@ -93,7 +94,7 @@ def encode(image: Image.Image, fmt: ImageFormat, metadata: CoverMetadata) -> byt
     out = io.BytesIO()
     if fmt == "png":
         _save_png(rgb, out, metadata, PNG_COMPRESS_LEVEL)
-        if out.tell() >= STORE_LIMIT_BYTES:
+        if out.tell() >= _PNG_RETRY_BYTES:
             out = io.BytesIO()
             _save_png(rgb, out, metadata, PNG_COMPRESS_LEVEL_OVER_LIMIT)
     else:
