@@ -121,13 +121,13 @@ def run_variant(ctx: JobContext, variant_id: str) -> str | None:
     return _render_claimed(ctx, variant_id)
 
 
-def _render_claimed(ctx: JobContext, variant_id: str) -> str:
+def _render_claimed(ctx: JobContext, variant_id: str) -> str | None:
     with transaction(ctx.sessions) as session:
         variant = session.get(CoverVariant, variant_id)
-        assert variant is not None
-        cover = session.get(Cover, variant.cover_id)
-        assert cover is not None
+        cover = session.get(Cover, variant.cover_id) if variant is not None else None
         session.expunge_all()
+    if variant is None or cover is None:
+        return None  # deleted with its cover (the owner deleted the account) meanwhile
     try:
         data = variant_bytes(ctx, cover, variant.size, variant.format)  # type: ignore[arg-type]
         ctx.store.put(variant.blob_key, data)
