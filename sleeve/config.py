@@ -84,9 +84,14 @@ class Settings(BaseSettings):
     # diffusers loads weights from a local path.
     model_cache_dir: str = "./sleeve-data/models"
     # Service (HTTP API, jobs, accounts).
-    # Run the embedded queue's worker threads inside `sleeve serve`; off for an API-only process
+    # Run the embedded queue's worker processes beside `sleeve serve`; off for an API-only process
     # whose jobs are run elsewhere (another process with workers, or the benchmark).
     embedded_worker: bool = True
+    # Niceness of the embedded queue's worker processes: renders yield the CPU to the API.
+    worker_nice: int = Field(default=10, ge=0, le=19)
+    # How long a request for an image variant (another size or format) waits for the worker
+    # that makes it before answering 202 with Retry-After.
+    variant_wait_s: float = Field(default=10.0, ge=0, le=60)
     # A running job whose heartbeat is older than this is assumed dead and queued again.
     job_lease_s: float = Field(default=30.0, gt=0)
     job_poll_s: float = Field(default=1.0, gt=0)

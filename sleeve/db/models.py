@@ -189,6 +189,34 @@ class Cover(Base):
     created_at: Mapped[datetime] = _created()
 
 
+class CoverVariant(Base):
+    """An image of a cover other than its master (another size or format), made by a worker.
+
+    The row is the render's state (one per cover, size and format: concurrent requests for one
+    variant find the same row, and only the worker that claims it renders).
+    """
+
+    __tablename__ = "cover_variants"
+    __table_args__ = (
+        UniqueConstraint("cover_id", "size", "format", name="uq_cover_variants_cover_size_format"),
+        Index("ix_cover_variants_state_created", "state", "created_at"),
+    )
+
+    id: Mapped[str] = _id()
+    cover_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("covers.id", ondelete="CASCADE"), nullable=False
+    )
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    format: Mapped[str] = mapped_column(String(8), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
+    blob_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _created()
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class Review(Base):
     __tablename__ = "reviews"
     __table_args__ = (UniqueConstraint("cover_id", "user_id", name="uq_reviews_cover_user"),)

@@ -1,9 +1,10 @@
 """The Celery backend: the scale-out queue (Redis or RabbitMQ broker).
 
-A message carries only a job id; the task claims the job in the database and re-reads
-everything from there. ``acks_late`` with ``reject_on_worker_lost`` means a worker killed
-mid-job leaves its message to be delivered again; the claim then succeeds once the dead
-worker's lease has expired. Jobs go to the ``cpu`` or ``gpu`` queue by engine.
+A message carries only a job id (or a cover variant's id); the task claims the job in the
+database and re-reads everything from there. ``acks_late`` with ``reject_on_worker_lost``
+means a worker killed mid-job leaves its message to be delivered again; the claim then
+succeeds once the dead worker's lease has expired. Jobs go to the ``cpu`` or ``gpu`` queue by
+engine; image variants to ``cpu``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from kombu import Queue
 
 from sleeve.config import Settings, get_settings
 from sleeve.db.engine import transaction
-from sleeve.jobs import lifecycle
+from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
@@ -31,6 +32,7 @@ SCHEDULED_TASK_NAME = "sleeve.scheduled"
 DATASET_CHUNK_TASK = "sleeve.dataset.chunk"
 DATASET_MERGE_TASK = "sleeve.dataset.merge"
 TRAIN_TASK_NAME = "sleeve.train_lora"
+VARIANT_TASK_NAME = "sleeve.render_variant"
 log = logging.getLogger("sleeve.jobs")
 
 
@@ -71,6 +73,7 @@ def make_celery(settings: Settings) -> Celery:
     app.task(name=DATASET_CHUNK_TASK, ignore_result=False, acks_late=True)(dataset_chunk)
     app.task(name=DATASET_MERGE_TASK, ignore_result=False, acks_late=True)(dataset_merge)
     app.task(name=TRAIN_TASK_NAME, bind=True, acks_late=True)(train_lora_task)
+    app.task(name=VARIANT_TASK_NAME, bind=True, acks_late=True)(render_variant_task)
     return app
 
 
@@ -162,6 +165,11 @@ def send_training(settings: Settings, model_id: str) -> None:
                                     queue=queue_name(settings, GPU_QUEUE))
 
 
+def render_variant_task(task: Task, variant_id: str) -> str | None:
+    # A duplicate message (a resend by the sweeper) finds the variant claimed and does nothing.
+    return variants.run_variant(_context(task.app), variant_id)
+
+
 def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:
     while not stop.wait(max(0.1, ctx.settings.job_lease_s / 3)):
         with transaction(ctx.sessions) as session:
@@ -188,6 +196,10 @@ class CeleryQueue:
         self.app.send_task(TASK_NAME, args=[job_id], queue=queue_name(self.settings, queue),
                            ignore_result=True)
 
+    def submit_variant(self, variant_id: str) -> None:
+        self.app.send_task(VARIANT_TASK_NAME, args=[variant_id],
+                           queue=queue_name(self.settings, CPU_QUEUE))
+
     def start(self) -> None:
         self._stop.clear()
         self._sweeper = threading.Thread(target=self._sweep_forever, name="sleeve-sweeper",
@@ -208,11 +220,22 @@ class CeleryQueue:
             self.submit(job_id, queue)
         return len(lost)
 
+    def sweep_variants(self, ctx: JobContext) -> int:
+        """Re-sends image variants waiting longer than a lease (their message lost, or their
+        worker dead) once; returns how many."""
+        lease = self.settings.job_lease_s
+        with transaction(ctx.sessions) as session:
+            lost = variants.orphan_variants(session, lease, lease)
+        for variant_id in lost:
+            self.submit_variant(variant_id)
+        return len(lost)
+
     def _sweep_forever(self) -> None:
         ctx = JobContext.from_settings(self.settings)
         while not self._stop.wait(self.settings.job_lease_s):
             try:
                 self.sweep(ctx)
+                self.sweep_variants(ctx)
             except Exception:
                 log.exception("sweeping for lost jobs failed")
 

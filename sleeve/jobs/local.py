@@ -1,23 +1,63 @@
-"""The embedded queue: worker threads that take jobs from the database.
+"""The embedded queue: worker processes beside the API that take work from the database.
 
-Nothing lives only in memory: ``submit`` just wakes a thread, and threads claim queued jobs
-from the DB. Jobs left ``running`` by a killed process are re-queued once their heartbeat is
-older than the lease, on start-up and then periodically, so every job finishes eventually.
+Renders never run in the API's process: each worker is a process of its own (forked from a
+forkserver that has already imported the renderer, so starting one takes milliseconds), at a
+lower CPU priority, so the API's threads get the cores first when both want them. A process
+holds no state that matters: ``submit`` only wakes a worker, and workers claim queued image
+variants and jobs from the DB. The supervisor (a thread of the owning process) restarts a
+worker that dies and hands the job it held back at once; jobs left ``running`` by a killed
+server are re-queued once their heartbeat is older than the lease, on start-up and then
+periodically, so every job finishes eventually. Workers die with the process that owns them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
+import multiprocessing
+import os
+import signal
 import threading
-from collections.abc import Callable
+import time
+from dataclasses import dataclass
+from multiprocessing.context import ForkServerProcess
+from multiprocessing.synchronize import Semaphore
+from typing import Any, Final
 
+from sleeve.config import Settings
 from sleeve.db.engine import transaction
-from sleeve.jobs import lifecycle
+from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
 
 log = logging.getLogger("sleeve.jobs")
+
+_MP = multiprocessing.get_context("forkserver")
+# The forkserver imports the renderer once; every worker forked from it starts warm.
+_MP.set_forkserver_preload([__name__])
+_ID_BYTES: Final = 32  # new_id(): 32 hex characters
+_PR_SET_PDEATHSIG: Final = 1
+SUPERVISE_S: Final = 0.2  # how often the supervisor looks for dead workers
+RESTART_BACKOFF_S: Final = 1.0  # a worker that keeps dying is restarted at most this often
+
+
+@dataclass(frozen=True)
+class _Shared:
+    """What the supervisor and its workers share: a slot per worker naming the job it runs,
+    a counter of pending wake-ups and the stop flag.
+
+    Slots and flag are lock-free shared memory: a worker killed while holding a lock would
+    hang the supervisor for ever (a torn read of a slot only names no job).
+    """
+
+    slots: tuple[Any, ...]  # ctypes char[32] each
+    wake: Semaphore
+    stop: Any  # ctypes c_bool
+
+    def stopping(self) -> bool:
+        return bool(self.stop.value)
 
 
 class LocalQueue:
@@ -26,26 +66,37 @@ class LocalQueue:
         self.ctx = ctx
         self.concurrency = concurrency
         self.queues = queues
-        self._wake = threading.Condition()
-        self._pending = 0
-        self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-        self._running: set[str] = set()
-        self._lock = threading.Lock()
+        self._shared: _Shared | None = None
+        self._workers: list[ForkServerProcess | None] = []
+        self._started_at: list[float] = []
+        self._supervisor: threading.Thread | None = None
+        self._stopping = threading.Event()
 
     @property
     def lease_s(self) -> float:
         return self.ctx.settings.job_lease_s
 
     def submit(self, job_id: str, queue: str) -> None:
-        with self._wake:
-            self._pending += 1
-            self._wake.notify()
+        self._wake_one()
+
+    def submit_variant(self, variant_id: str) -> None:
+        self._wake_one()
+
+    def _wake_one(self) -> None:
+        if self._shared is not None:
+            self._shared.wake.release()
 
     def ping(self) -> None:
-        dead = [t.name for t in self._threads if not t.is_alive()]
-        if dead:
-            raise RuntimeError(f"worker threads died: {', '.join(dead)}")
+        if self.concurrency == 0:
+            return
+        if self._supervisor is None or not self._supervisor.is_alive():
+            raise RuntimeError("the worker supervisor is not running")
+        if not any(p is not None and p.is_alive() for p in self._workers):
+            raise RuntimeError("no worker process is running")
+
+    def worker_pids(self) -> list[int]:
+        """The live worker processes (for tests and operators)."""
+        return [p.pid for p in self._workers if p is not None and p.is_alive() and p.pid]
 
     def start(self) -> None:
         if self.concurrency == 0:
@@ -54,24 +105,51 @@ class LocalQueue:
             requeued = lifecycle.requeue_stale(session, self.lease_s)
         if requeued:
             log.info("re-queued jobs left running by a stopped worker", extra={"count": requeued})
+        self._stopping.clear()
+        self._shared = _Shared(
+            slots=tuple(_MP.Array("c", _ID_BYTES, lock=False) for _ in range(self.concurrency)),
+            wake=_MP.Semaphore(0), stop=_MP.Value("b", 0, lock=False))
+        self._workers = [None] * self.concurrency
+        self._started_at = [0.0] * self.concurrency
         for index in range(self.concurrency):
-            self._spawn(f"sleeve-worker-{index}", self._work)
-        self._spawn("sleeve-heartbeat", self._heartbeat)
+            self._spawn(index)
+        self._supervisor = threading.Thread(target=self._supervise, name="sleeve-supervisor",
+                                            daemon=True)
+        self._supervisor.start()
 
-    def _spawn(self, name: str, target: Callable[[], None]) -> None:
-        thread = threading.Thread(target=target, name=name, daemon=True)
-        thread.start()
-        self._threads.append(thread)
+    def _spawn(self, index: int) -> None:
+        assert self._shared is not None
+        self._shared.slots[index].value = b""
+        process = _MP.Process(
+            target=work, name=f"sleeve-worker-{index}", daemon=True,
+            args=(self.ctx.settings, self.queues, index, self._shared),
+        )
+        process.start()
+        self._workers[index] = process
+        self._started_at[index] = time.monotonic()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        with self._wake:
-            self._wake.notify_all()
-        for thread in self._threads:
-            thread.join(timeout)
-        self._threads.clear()
-        with self._lock:
-            unfinished = sorted(self._running)
+    def stop(self, timeout: float = 2.0) -> None:
+        shared = self._shared
+        if shared is None:
+            return
+        self._stopping.set()
+        if self._supervisor is not None:
+            self._supervisor.join(timeout)
+        shared.stop.value = 1
+        for _ in self._workers:
+            shared.wake.release()
+        deadline = time.monotonic() + timeout
+        for process in self._workers:
+            if process is not None:
+                process.join(max(0.0, deadline - time.monotonic()))
+        for process in self._workers:
+            if process is not None and process.is_alive():
+                process.kill()  # mid-job: its covers so far are stored; the rest resumes later
+                process.join(5)
+        unfinished = sorted(job for job in (self._slot(i) for i in range(len(self._workers)))
+                            if job)
+        self._workers = []
+        self._shared = None
         if unfinished:
             # A clean shutdown hands its unfinished jobs back now rather than after the lease;
             # covers already stored are kept and the next run resumes after them.
@@ -79,43 +157,106 @@ class LocalQueue:
                 lifecycle.release(session, unfinished)
             log.info("handed back unfinished jobs", extra={"count": len(unfinished)})
 
-    def _claim(self) -> str | None:
-        with self._lock:
-            mine = frozenset(self._running)
-        with transaction(self.ctx.sessions) as session:
-            return lifecycle.claim_next(session, self.lease_s, self.queues, mine)
+    def _slot(self, index: int) -> str:
+        assert self._shared is not None
+        return self._shared.slots[index].value.decode()
 
-    def _work(self) -> None:
-        while not self._stop.is_set():
+    def _supervise(self) -> None:
+        next_sweep = 0.0
+        while not self._stopping.wait(SUPERVISE_S):
             try:
-                job_id = self._claim()
+                for index, process in enumerate(self._workers):
+                    if process is not None and not process.is_alive():
+                        self._replace(index, process)
+                if time.monotonic() >= next_sweep:
+                    next_sweep = time.monotonic() + max(0.1, self.lease_s / 3)
+                    with transaction(self.ctx.sessions) as session:
+                        lifecycle.requeue_stale(session, self.lease_s)
             except Exception:
-                log.exception("could not claim a job")
-                job_id = None
-            if job_id is None:
-                with self._wake:
-                    if self._pending == 0 and not self._stop.is_set():
-                        self._wake.wait(self.ctx.settings.job_poll_s)
-                    self._pending = max(0, self._pending - 1)
+                log.exception("supervising the workers failed")
+
+    def _replace(self, index: int, dead: ForkServerProcess) -> None:
+        """A worker died (killed, out of memory): hand its job back now and start another."""
+        if time.monotonic() - self._started_at[index] < RESTART_BACKOFF_S:
+            return
+        job_id = self._slot(index)
+        log.warning("worker process died; starting another",
+                    extra={"pid": dead.pid, "exitcode": dead.exitcode, "job_id": job_id or None})
+        dead.join(0)
+        if job_id:
+            with transaction(self.ctx.sessions) as session:
+                lifecycle.release(session, [job_id])
+        self._spawn(index)
+        self._wake_one()
+
+
+# --- inside a worker process ---------------------------------------------------------------
+
+def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Shared) -> None:
+    """A worker process's life: claim image variants first (they are short and someone is
+    waiting for each), then jobs; sleep until woken or the poll interval passes."""
+    _die_with_parent()
+    os.nice(settings.worker_nice)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the owner, which stops us
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=settings.log_level)
+    ctx = JobContext.from_settings(settings)
+    slot = shared.slots[index]
+    beat = threading.Thread(target=_heartbeat, args=(ctx, slot, shared), daemon=True)
+    beat.start()
+    while not shared.stopping():
+        try:
+            if variants.run_next_variant(ctx) is not None:
                 continue
-            with self._lock:
-                self._running.add(job_id)
-            try:
-                run_job(self.ctx, job_id)
-            except Exception:  # run_job records failures itself; this is a last resort
-                log.exception("worker error", extra={"job_id": job_id})
-            finally:
-                with self._lock:
-                    self._running.discard(job_id)
+            siblings = frozenset(s.value.decode() for s in shared.slots if s.value)
+            with transaction(ctx.sessions) as session:
+                job_id = lifecycle.claim_next(session, ctx.settings.job_lease_s, queues,
+                                              siblings)
+        except Exception:
+            log.exception("could not claim work")
+            job_id = None
+        if job_id is None:
+            shared.wake.acquire(timeout=ctx.settings.job_poll_s)
+            while shared.wake.acquire(block=False):  # wake-ups that piled up while busy
+                pass
+            continue
+        slot.value = job_id.encode()
+        try:
+            run_job(ctx, job_id, between_covers=lambda: _serve_variants(ctx))
+        except Exception:  # run_job records failures itself; this is a last resort
+            log.exception("worker error", extra={"job_id": job_id})
+        finally:
+            slot.value = b""
 
-    def _heartbeat(self) -> None:
-        interval = max(0.1, self.lease_s / 3)
-        while not self._stop.wait(interval):
-            try:
-                with self._lock:
-                    running = sorted(self._running)
-                with transaction(self.ctx.sessions) as session:
-                    lifecycle.heartbeat(session, running)
-                    lifecycle.requeue_stale(session, self.lease_s)
-            except Exception:
-                log.exception("heartbeat failed")
+
+def _serve_variants(ctx: JobContext, most: int = 4) -> None:
+    """Between a job's covers: make a few waiting variants (someone's request waits on each)."""
+    for _ in range(most):
+        try:
+            if variants.run_next_variant(ctx) is None:
+                return
+        except Exception:
+            log.exception("could not make a variant")
+            return
+
+
+def _heartbeat(ctx: JobContext, slot: Any, shared: _Shared) -> None:
+    interval = max(0.1, ctx.settings.job_lease_s / 3)
+    while not shared.stopping():
+        time.sleep(interval)
+        job_id = slot.value.decode()
+        if not job_id:
+            continue
+        try:
+            with transaction(ctx.sessions) as session:
+                lifecycle.heartbeat(session, [job_id])
+        except Exception:
+            log.exception("heartbeat failed")
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent (the forkserver, which exits with
+    the process that owns the queue) dies, so a killed server leaves no rendering orphans."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -18,6 +18,9 @@ class JobQueue(Protocol):
     def submit(self, job_id: str, queue: str) -> None:
         """Called after the job row is committed; must not block on rendering."""
 
+    def submit_variant(self, variant_id: str) -> None:
+        """Called after a queued cover-variant row is committed (see ``jobs.variants``)."""
+
     def start(self) -> None: ...
 
     def stop(self) -> None: ...

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -26,7 +27,7 @@ from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job
 from sleeve.db.types import new_id
-from sleeve.jobs import lifecycle
+from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.adapters import Adapters, adapters_for
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
@@ -126,10 +127,13 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
     cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
                         loras=adapters.loras, settings=ctx.settings)
     data = cover.encode("jpeg")
+    cover_id = new_id()
+    extra = variants.job_time_variants(cover, cover_id, work.size)
     seconds = time.perf_counter() - t0
     RENDER_SECONDS.labels(work.engine).observe(seconds)
-    cover_id = new_id()
     ctx.store.put(master_key(cover_id), data)
+    for variant, variant_data in extra:
+        ctx.store.put(variant.blob_key, variant_data)
     try:
         with transaction(ctx.sessions) as session:
             session.add(Cover(
@@ -141,17 +145,24 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
                 model_version_id=adapters.model_version_id,
                 choice=decision.log(position),
             ))
+            session.flush()  # the cover row before its variants' (foreign key)
+            session.add_all(variant for variant, _ in extra)
             job = session.get(Job, work.job_id)
             assert job is not None
             job.progress = max(job.progress, percent(stored + 1, work.count))
             job.render_seconds += seconds
     except IntegrityError:
         # Another worker stored this position first (a lease expired under a slow render).
-        ctx.store.delete(master_key(cover_id))
+        for key in [master_key(cover_id), *(variant.blob_key for variant, _ in extra)]:
+            ctx.store.delete(key)
 
 
-def run_job(ctx: JobContext, job_id: str) -> str | None:
-    """Run a job this worker has claimed; returns its final state (None if not runnable)."""
+def run_job(ctx: JobContext, job_id: str,
+            between_covers: Callable[[], object] | None = None) -> str | None:
+    """Run a job this worker has claimed; returns its final state (None if not runnable).
+
+    ``between_covers`` runs before each cover: a worker serves short waiting work there (image
+    variants someone is waiting for) instead of only after the whole job."""
     with transaction(ctx.sessions) as session:
         kind = session.scalar(select(Job.kind).where(Job.id == job_id))
     if kind == "motion":
@@ -174,6 +185,8 @@ def run_job(ctx: JobContext, job_id: str) -> str | None:
         for position, plan in enumerate(plans):
             if position in work.done:
                 continue
+            if between_covers is not None:
+                between_covers()
             check_still_wanted(ctx, work.job_id, started)
             _store_cover(ctx, work, position, plan, stored, adapters, decision)
             stored += 1

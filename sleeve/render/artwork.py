@@ -9,7 +9,7 @@ from PIL import Image
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render.frame import frame_for
-from sleeve.render.styles import get_style
+from sleeve.render.styles import get_style, grain_of
 from sleeve.render.texture import finish
 
 MIN_SIZE = 256
@@ -28,7 +28,8 @@ def render_artwork(plan: CoverPlan, seed: int, size: int) -> Image.Image:
     rgb = style(plan, rng_for(seed, "style", plan.style), size)
     if rgb.shape != (size, size, 3):
         raise RuntimeError(f"style {plan.style} returned shape {rgb.shape}, expected {size}²×3")
-    pixels = finish(np.asarray(rgb, dtype=np.float32), rng_for(seed, "grain"))
+    pixels = finish(np.asarray(rgb, dtype=np.float32), rng_for(seed, "grain"),
+                    grain_of(plan.style))
     return Image.fromarray(pixels, "RGB")
 
 

@@ -7,8 +7,11 @@ Choices, measured on a grainy 3000² cover (DESIGN.md "Measured facts"):
 - JPEG at quality 92 with 4:4:4 chroma: subsampling 4:2:0 smears the edges of coloured type
   (red on black is the classic case), and the grain is luminance-only, so 4:2:0 saves only
   ~5% (3.1 vs 3.3 MB, far under the 10 MB store limit; ~40 ms).
-- PNG at zlib level 1: on grain the deeper levels find nothing more — level 6 made a *larger*
-  file (5.8 vs 5.3 MB) in 3× the time (1.1 s vs 0.33 s), so level 1 it is.
+- PNG is lossless (the pixels as rendered) and held to the stores' 10 MB: zlib level 1 first
+  (~0.5–1.3 s at 3000²); a cover that comes out within 10% of the limit is encoded again at
+  level 6, which is ~10% smaller on the busiest art (flow-field lines: 11.7 → 10.5 MB) for ~4×
+  the time. Level 9 and a per-row filter search gain ~1% more for another 4×. What keeps PNGs
+  small is the grain in clumps (``render.texture``), which PNG's filters predict.
 """
 
 from __future__ import annotations
@@ -33,6 +36,9 @@ FORMATS: tuple[ImageFormat, ...] = ("png", "jpeg")
 JPEG_QUALITY = 92
 JPEG_SUBSAMPLING = 0  # 4:4:4
 PNG_COMPRESS_LEVEL = 1
+PNG_COMPRESS_LEVEL_OVER_LIMIT = 6
+STORE_LIMIT_BYTES = 10_000_000  # the usual music-store limit on an artwork file
+_PNG_RETRY_BYTES = STORE_LIMIT_BYTES * 9 // 10
 THUMBNAIL_SIZE = 600
 
 # EXIF tag numbers (TIFF 6.0 / Exif 2.3).
@@ -87,13 +93,20 @@ def encode(image: Image.Image, fmt: ImageFormat, metadata: CoverMetadata) -> byt
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     out = io.BytesIO()
     if fmt == "png":
-        rgb.save(out, "PNG", compress_level=PNG_COMPRESS_LEVEL, icc_profile=srgb_profile(),
-                 pnginfo=_png_info(metadata))
+        _save_png(rgb, out, metadata, PNG_COMPRESS_LEVEL)
+        if out.tell() >= _PNG_RETRY_BYTES:
+            out = io.BytesIO()
+            _save_png(rgb, out, metadata, PNG_COMPRESS_LEVEL_OVER_LIMIT)
     else:
         rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling=JPEG_SUBSAMPLING,
                  icc_profile=srgb_profile(), exif=_exif(metadata).tobytes(),
                  xmp=_xmp(metadata))
     return out.getvalue()
+
+
+def _save_png(rgb: Image.Image, out: io.BytesIO, metadata: CoverMetadata, level: int) -> None:
+    rgb.save(out, "PNG", compress_level=level, icc_profile=srgb_profile(),
+             pnginfo=_png_info(metadata))
 
 
 def thumbnail(image: Image.Image, size: int = THUMBNAIL_SIZE) -> Image.Image:

@@ -1,42 +1,39 @@
-"""Use cases for covers: read, publish, images and their cached variants, reviews, gallery.
+"""Use cases for covers: read, publish, images and their variants, reviews, gallery.
 
 Masters are stored as JPEG q92 at the job's size (a 3000² PNG master is ~10 MB and takes
-~3.7 s to encode; see DESIGN.md). Variants are made on first request and cached in the blob
-store. ``format=png`` of a procedural cover is rendered again from its stored plan and seed,
-which gives the original pixels bit for bit (no JPEG artefacts, and a smaller PNG than one of
-the decoded JPEG); a diffusion cover's PNG is made from its master, since re-rendering would
-need the GPU and the exact weights again.
+~3.7 s to encode; see DESIGN.md). No request renders: any other size or format is a variant
+made by a worker (``sleeve.jobs.variants``); a request for one that is not made yet queues it
+(once, however many ask) and waits a little for it, then answers "come back later".
 """
 
 from __future__ import annotations
 
-import io
+import asyncio
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from PIL import Image
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, bindparam, func, select, tuple_, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
-from sleeve.db.models import Cover, Review
-from sleeve.db.types import utcnow
-from sleeve.pipeline import render_plan
-from sleeve.render.export import CoverMetadata, encode
+from sleeve.db.models import Cover, CoverVariant, Review
+from sleeve.db.types import new_id, utcnow
+from sleeve.jobs import lifecycle, variants
 from sleeve.service.context import Services
 from sleeve.service.cursor import decode_cursor, encode_cursor
-from sleeve.service.errors import Invalid, NotFound
+from sleeve.service.errors import Invalid, NotFound, Unavailable
 from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import ChoiceView, CoverDetailView, CoverView, Page, ReviewView
-from sleeve.storage import BlobNotFoundError
 
+log = logging.getLogger("sleeve.service")
 ImageFormat = Literal["jpeg", "png"]
 VARIANT_SIZES = (64, 128, 256, 512, 600, 1024, 1500, 2048, 3000)
 MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png"}
-EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
 MAX_COMMENT = 2000
 MAX_PAGE = 100
 
@@ -46,6 +43,13 @@ class ImageBlob:
     data: bytes
     media_type: str
     etag: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The variant is queued or being made: ask again after ``retry_after_s``."""
+
+    retry_after_s: int
 
 
 def visible(session: Session, user_id: str | None, cover_id: str) -> Cover:
@@ -92,29 +96,81 @@ def image_lookup(services: Services, user_id: str | None, cover_id: str, size: i
     return cover, size, image_etag(cover.digest, size, fmt)
 
 
-def cover_image(services: Services, cover: Cover, size: int, fmt: ImageFormat) -> ImageBlob:
+def cover_image(services: Services, cover: Cover, size: int, fmt: ImageFormat
+                ) -> ImageBlob | Pending:
+    """The image if it is made; otherwise its variant is queued (once) and Pending returned."""
     etag = image_etag(cover.digest, size, fmt)
     if size == cover.size and fmt == "jpeg":
         return ImageBlob(services.store.get(cover.blob_key), MEDIA_TYPES[fmt], etag)
-    key = f"covers/{cover.id}/{size}.{EXTENSIONS[fmt]}"
+    variant = _variant(services, cover.id, size, fmt)
+    if variant.state == lifecycle.SUCCEEDED:
+        return ImageBlob(services.store.get(variant.blob_key), MEDIA_TYPES[fmt], etag)
+    if variant.state == lifecycle.FAILED:
+        _retry(services, variant)
+    return Pending(retry_after_s=1)
+
+
+async def wait_for_image(services: Services, cover: Cover, size: int, fmt: ImageFormat
+                         ) -> ImageBlob | Pending:
+    """``cover_image``, waiting up to ``variant_wait_s`` for a worker to make the variant."""
+    deadline = time.monotonic() + services.settings.variant_wait_s
+    delay = 0.02
+    while True:
+        found = await asyncio.to_thread(cover_image, services, cover, size, fmt)
+        if isinstance(found, ImageBlob) or time.monotonic() + delay > deadline:
+            return found
+        await asyncio.sleep(delay)
+        delay = min(0.25, delay * 1.5)
+
+
+_VARIANT = select(CoverVariant).where(
+    CoverVariant.cover_id == bindparam("cover_id"), CoverVariant.size == bindparam("size"),
+    CoverVariant.format == bindparam("fmt"))
+
+
+def _variant(services: Services, cover_id: str, size: int, fmt: ImageFormat) -> CoverVariant:
+    """The variant's row; a new one is queued and handed to the workers. Of concurrent first
+    requests only one inserts (the unique constraint turns the others away)."""
+    params = {"cover_id": cover_id, "size": size, "fmt": fmt}
+    with transaction(services.sessions) as session:
+        found = session.scalar(_VARIANT, params)
+    if found is not None:
+        return found
+    row = CoverVariant(id=new_id(), cover_id=cover_id, size=size, format=fmt,
+                       state=lifecycle.QUEUED, attempts=0, created_at=utcnow(),
+                       blob_key=variants.variant_key(cover_id, size, fmt))
     try:
-        return ImageBlob(services.store.get(key), MEDIA_TYPES[fmt], etag)
-    except BlobNotFoundError:
-        pass
-    if fmt == "png" and cover.engine == "procedural":
-        plan = CoverPlan.model_validate(cover.plan)
-        image = render_plan(plan, cover.seed, size=cover.size, settings=services.settings).image
-    else:
-        with Image.open(io.BytesIO(services.store.get(cover.blob_key))) as master:
-            image = master.convert("RGB")
-    if size != image.width:
-        image = image.resize((size, size), Image.Resampling.LANCZOS)
-    data = encode(image, fmt, CoverMetadata(
-        title=str(cover.plan.get("title", "")), artist=str(cover.plan.get("artist", "")),
-        seed=cover.seed, engine=cover.engine, style=cover.style,
-    ))
-    services.store.put(key, data)
-    return ImageBlob(data, MEDIA_TYPES[fmt], etag)
+        with transaction(services.sessions) as session:
+            session.add(row)
+    except IntegrityError:
+        with transaction(services.sessions) as session:
+            found = session.scalar(_VARIANT, params)
+        assert found is not None
+        return found
+    _hand_over(services, row.id)
+    return row
+
+
+def _retry(services: Services, variant: CoverVariant) -> None:
+    """A failed variant is queued again, a few times; then it is reported as unavailable."""
+    if variant.attempts >= variants.MAX_ATTEMPTS:
+        raise Unavailable(f"this image could not be made: {variant.error or 'unknown error'}")
+    with transaction(services.sessions) as session:
+        again = session.execute(
+            update(CoverVariant)
+            .where(CoverVariant.id == variant.id, CoverVariant.state == lifecycle.FAILED)
+            .values(state=lifecycle.QUEUED)
+            .execution_options(synchronize_session=False))
+    if getattr(again, "rowcount", 0):
+        _hand_over(services, variant.id)
+
+
+def _hand_over(services: Services, variant_id: str) -> None:
+    try:
+        services.queue.submit_variant(variant_id)
+    except Exception:
+        # The row is stored: local workers poll for it, the Celery sweeper re-sends it.
+        log.exception("could not hand the variant to the queue", extra={"variant_id": variant_id})
 
 
 def review_cover(services: Services, user_id: str, cover_id: str, rating: int,

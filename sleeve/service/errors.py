@@ -41,6 +41,10 @@ class Invalid(ServiceError, status=422, title="Invalid request"):
     pass
 
 
+class Unavailable(ServiceError, status=503, title="Service unavailable"):
+    pass
+
+
 class RateLimited(ServiceError, status=429, title="Too many requests"):
     def __init__(self, detail: str, retry_after_s: int) -> None:
         super().__init__(detail)
@@ -52,8 +56,4 @@ class TooLarge(ServiceError, status=413, title="Content too large"):
 
 
 class Unsupported(ServiceError, status=415, title="Unsupported media type"):
-    pass
-
-
-class Unavailable(ServiceError, status=503, title="Service unavailable"):
     pass

@@ -11,11 +11,11 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from sleeve.config import Settings
 from sleeve.db.engine import transaction
-from sleeve.db.models import Job
+from sleeve.db.models import CoverVariant, Job
 from sleeve.db.types import utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.celery_app import TASK_NAME, CeleryQueue, make_celery, queue_name
@@ -85,3 +85,26 @@ def test_lost_jobs_are_swept_back(make_client: Callable[..., TestClient],
                       queues=[queue_name(celery_settings, "cpu")]):
         for job_id in ids:
             assert wait_for_job(down, job_id, auth, timeout=60)["state"] == "succeeded"
+
+
+def test_image_variants_are_made_by_a_celery_worker_once(
+    make_client: Callable[..., TestClient], celery_settings: Settings
+) -> None:
+    overrides = {k: getattr(celery_settings, k) for k in (
+        "queue", "broker_url", "job_lease_s", "celery_queue_prefix")}
+    client = make_client(**overrides)
+    auth = new_user(client)
+    app = make_celery(celery_settings)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                      queues=[queue_name(celery_settings, "cpu")]):
+        job = client.post("/v1/jobs", json=job_body(count=1), headers=auth).json()
+        cover = wait_for_job(client, job["id"], auth, timeout=60)["covers"][0]
+        url, params = cover["image_url"], {"size": 128, "format": "png"}
+        first = client.get(url, params=params, headers=auth)
+        assert first.status_code == 200 and first.headers["content-type"] == "image/png"
+        assert client.get(url, params=params, headers=auth).content == first.content
+    ctx = JobContext.from_settings(celery_settings)
+    with transaction(ctx.sessions) as session:
+        [row] = session.scalars(select(CoverVariant).where(
+            CoverVariant.cover_id == cover["id"], CoverVariant.format == "png")).all()
+        assert row.state == lifecycle.SUCCEEDED and row.attempts == 1

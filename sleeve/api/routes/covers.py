@@ -1,12 +1,13 @@
-"""``/v1/covers``: a cover, its image (cached variants, ETag/304), publishing, reviews."""
+"""``/v1/covers``: a cover, its image (variants made by workers, ETag/304), publishing, reviews."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from sleeve.api.deps import MaybeUserDep, ServicesDep, UserDep
 from sleeve.service import covers, kit, motion
@@ -40,22 +41,33 @@ def update_cover(cover_id: str, body: CoverUpdate, user: UserDep,
 @router.get(
     "/{cover_id}/image",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, 304: {}},
+    responses={
+        200: {"content": {"image/jpeg": {}, "image/png": {}}},
+        202: {"description": "The image is being made by a worker: ask again after "
+                             "Retry-After seconds.",
+              "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+        304: {},
+    },
 )
-def cover_image(
+async def cover_image(
     cover_id: str, request: Request, user: MaybeUserDep, services: ServicesDep,
     size: Annotated[int | None, Query(ge=16, le=4096)] = None,
     format: Annotated[ImageFormat, Query()] = "jpeg",
 ) -> Response:
-    cover, size, etag = covers.image_lookup(services, user.id if user else None, cover_id,
-                                            size, format)
+    cover, pixels, etag = await run_in_threadpool(
+        covers.image_lookup, services, user.id if user else None, cover_id, size, format)
     # Public covers may sit in shared caches; private ones only in the owner's browser.
     headers = {"ETag": etag, "Cache-Control": (
         "public, max-age=86400" if cover.is_public else "private, max-age=86400")}
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
-    blob = covers.cover_image(services, cover, size, format)
-    return Response(blob.data, media_type=blob.media_type, headers=headers)
+    found = await covers.wait_for_image(services, cover, pixels, format)
+    if isinstance(found, covers.Pending):
+        return JSONResponse({"state": "pending", "retry_after_s": found.retry_after_s},
+                            status_code=status.HTTP_202_ACCEPTED,
+                            headers={"Retry-After": str(found.retry_after_s),
+                                     "Cache-Control": "no-store"})
+    return Response(found.data, media_type=found.media_type, headers=headers)
 
 
 @router.get(

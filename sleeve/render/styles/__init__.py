@@ -1,6 +1,7 @@
 """Procedural styles. Each style is a module here exposing
 
     DESCRIPTION: str
+    GRAIN: float  (optional: the film grain of the finish; ``texture.GRAIN`` when absent)
     def render(plan: CoverPlan, rng: numpy.random.Generator, size: int,
                frame: Frame = FULL) -> numpy.ndarray
 
@@ -23,6 +24,7 @@ import numpy as np
 from sleeve.core.plan import CoverPlan
 from sleeve.core.styles import STYLE_NAMES, UnknownStyleError, check_style
 from sleeve.render.frame import FULL, Frame
+from sleeve.render.texture import GRAIN
 
 
 class StyleRenderer(Protocol):
@@ -30,7 +32,8 @@ class StyleRenderer(Protocol):
                  frame: Frame = FULL) -> np.ndarray: ...
 
 
-__all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style"]
+__all__ = ["STYLE_NAMES", "StyleRenderer", "UnknownStyleError", "describe", "get_style",
+           "grain_of"]
 
 
 @cache
@@ -44,3 +47,10 @@ def describe(name: str) -> str:
     get_style(name)
     module = importlib.import_module(f"{__name__}.{name}")
     return str(getattr(module, "DESCRIPTION", ""))
+
+
+def grain_of(name: str) -> float:
+    """The film grain the finish gives this style's artwork."""
+    get_style(name)
+    module = importlib.import_module(f"{__name__}.{name}")
+    return float(getattr(module, "GRAIN", GRAIN))

@@ -1,0 +1,60 @@
+"""The embedded queue renders in worker processes at a lower priority, and replaces one that
+dies: a job whose worker is SIGKILLed still finishes, each cover stored once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from sleeve.jobs.local import LocalQueue
+from tests.service.fixtures import job_body, new_user, wait_for_job
+
+
+def _queue(client: TestClient) -> LocalQueue:
+    queue = client.app.state.services.queue  # type: ignore[attr-defined]
+    assert isinstance(queue, LocalQueue)
+    return queue
+
+
+def _live_pids(queue: LocalQueue, count: int, timeout: float = 20.0) -> list[int]:
+    deadline = time.monotonic() + timeout
+    while len(pids := queue.worker_pids()) < count:
+        assert time.monotonic() < deadline, pids
+        time.sleep(0.05)
+    return pids
+
+
+def test_workers_are_processes_at_lower_priority(make_client: Callable[..., TestClient]) -> None:
+    queue = _queue(make_client(concurrency=2))
+    pids = _live_pids(queue, 2)
+    assert os.getpid() not in pids
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    # The child sets its niceness as it starts; give it a moment.
+    deadline = time.monotonic() + 10
+    while not all(os.getpriority(os.PRIO_PROCESS, pid) >= own + 10 for pid in pids):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
+def test_a_killed_worker_is_replaced_and_its_job_finishes(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(concurrency=1)
+    queue = _queue(client)
+    auth = new_user(client)
+    job_id = client.post("/v1/jobs", json=job_body(count=3, size=768), headers=auth).json()["id"]
+    deadline = time.monotonic() + 60
+    while client.get(f"/v1/jobs/{job_id}", headers=auth).json()["state"] != "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    [victim] = _live_pids(queue, 1)
+    os.kill(victim, signal.SIGKILL)
+    job = wait_for_job(client, job_id, auth, timeout=90)
+    assert job["state"] == "succeeded", job
+    assert [c["position"] for c in job["covers"]] == [0, 1, 2]
+    [replacement] = _live_pids(queue, 1)
+    assert replacement != victim
