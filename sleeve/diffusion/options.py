@@ -30,6 +30,7 @@ class DiffusionOptions:
     vae_tiling: bool = True
     lcm_lora: str | None = None
     turbo: bool = False
+    turbo_resolution: int = TURBO_RESOLUTION
     upscale: str = "lanczos"
     upscaler: str | None = None
     upscaler_steps: int = 20
@@ -91,7 +92,7 @@ class DiffusionOptions:
     @property
     def render_resolution(self) -> int:
         """The size the model draws at (the upscaler does the rest)."""
-        return min(self.resolution, TURBO_RESOLUTION) if self.turbo else self.resolution
+        return min(self.resolution, self.turbo_resolution) if self.turbo else self.resolution
 
     @property
     def cfg(self) -> float:
