@@ -102,40 +102,12 @@ def tiny_fp16_fix_vae(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_upscaler(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny Stable Diffusion ×4 upscaler with random weights (the layout of
-    stabilityai/stable-diffusion-x4-upscaler at toy widths)."""
+    stabilityai/stable-diffusion-x4-upscaler at toy widths), built as the benchmark builds it."""
     import torch
-    from diffusers import (
-        AutoencoderKL,
-        DDIMScheduler,
-        DDPMScheduler,
-        StableDiffusionUpscalePipeline,
-        UNet2DConditionModel,
-    )
-    from transformers import CLIPTextConfig, CLIPTextModel
 
-    from sleeve.diffusion.architecture import byte_tokenizer
+    from bench.sdxl_random import TINY_UPSCALER, upscaler_pipeline
 
     work = tmp_path_factory.mktemp("tiny-upscaler")
     torch.manual_seed(3)
-    unet = UNet2DConditionModel(
-        sample_size=32, in_channels=7, out_channels=4, layers_per_block=1,
-        block_out_channels=(8, 16), norm_num_groups=4,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"), attention_head_dim=4,
-        cross_attention_dim=32, use_linear_projection=True, num_class_embeds=1000,
-    )
-    # Three VAE levels: two downsamplings, so latents are the low-res image's size and the
-    # decoder draws ×4.
-    vae = AutoencoderKL(
-        in_channels=3, out_channels=3, latent_channels=4, block_out_channels=(8, 8, 16),
-        layers_per_block=1, norm_num_groups=4, scaling_factor=0.08333,
-        down_block_types=("DownEncoderBlock2D",) * 3, up_block_types=("UpDecoderBlock2D",) * 3,
-    )
-    ids: dict[str, Any] = {"bos_token_id": 0, "eos_token_id": 1, "pad_token_id": 1}
-    text_encoder = CLIPTextModel(CLIPTextConfig(**TINY.text_encoder, **ids))
-    pipe = StableDiffusionUpscalePipeline(
-        vae=vae, text_encoder=text_encoder, tokenizer=byte_tokenizer(work / "vocab"), unet=unet,
-        low_res_scheduler=DDPMScheduler(), scheduler=DDIMScheduler(), max_noise_level=350,
-    )
-    pipe.save_pretrained(work / "model")
+    upscaler_pipeline(TINY_UPSCALER, work).save_pretrained(work / "model")
     return work / "model"
