@@ -214,6 +214,13 @@ class DiffusionEngine:
                     raise
                 raise self._out_of_memory() from exc
 
+    def runtime(self) -> dict[str, str]:
+        """Where and how the loaded weights run (loads them if needed)."""
+        with self._lock:
+            parts = self._load()
+        return {"device": parts.device, "dtype": str(parts.dtype).removeprefix("torch."),
+                "offload": parts.offload}
+
     def unload_loras(self) -> None:
         """Remove every job LoRA from the weights (they reload on next use)."""
         with self._lock:

@@ -42,3 +42,16 @@ def test_offload_setting_is_read_and_cpu_never_offloads(make_engine: EngineFacto
     options = DiffusionOptions.from_settings(Settings(sdxl_model="m", sdxl_offload="model"))
     assert options.offload == "model"
     assert make_engine(offload="model")._load().offload == "none"  # no GPU to offload from
+
+
+@pytest.mark.parametrize(("bf16", "expected"), [(True, "bfloat16"), (False, "float16")])
+def test_auto_precision_is_bf16_where_the_gpu_supports_it(
+    bf16: bool, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    from sleeve.diffusion.device import resolve_dtype
+
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: bf16)
+    assert resolve_dtype("auto", "cuda") == getattr(torch, expected)
+    assert resolve_dtype("auto", "cpu") == torch.float32
