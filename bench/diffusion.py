@@ -43,7 +43,7 @@ import torch
 from sdxl_random import RandomModels, build, progress
 
 from sleeve.core.plan import CoverPlan
-from sleeve.diffusion.device import device_name, pick_device
+from sleeve.diffusion.device import DeviceUnavailableError, device_name, pick_device
 from sleeve.diffusion.engine import DiffusionEngine
 from sleeve.diffusion.options import DiffusionOptions
 
@@ -236,7 +236,12 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown modes {', '.join(unknown)}; choose from {', '.join(MODES)}")
 
-    device = "cpu" if args.smoke else pick_device(args.device)
+    try:
+        device = "cpu" if args.smoke else pick_device(args.device)
+    except DeviceUnavailableError as exc:
+        parser.error(str(exc))
+    if args.full_size and device == "cpu":
+        parser.error("--full-size builds 3.5 B parameters: run it on a GPU (or use --smoke)")
     size = args.size or (64 if args.smoke else 1024)
     reps = args.reps or (1 if args.smoke else 2)
     report: dict[str, Any] = {

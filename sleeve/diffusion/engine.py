@@ -208,7 +208,9 @@ class DiffusionEngine:
         with self._lock:
             try:
                 parts = self._load()  # loading can run out of memory too
-                return self._job(parts, plan, seed, size, tuple(loras))
+                art = self._job(parts, plan, seed, size, tuple(loras))
+                self._state = "ready"  # a render that works clears a failed warm-up
+                return art
             except Exception as exc:
                 if not _is_out_of_memory(exc):
                     raise
