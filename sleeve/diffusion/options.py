@@ -77,6 +77,8 @@ class DiffusionOptions:
             # sample it with a full-step model, undoing the fast path and its speed.
             return (f"SLEEVE_SDXL_REFINER cannot be combined with {self.fast_path}: the "
                     "refiner is not distilled for few-step sampling; unset one of them")
+        if self.refiner and self.steps < 2:
+            return "SLEEVE_SDXL_REFINER needs SLEEVE_SDXL_STEPS ≥ 2 (a step for each model)"
         return None
 
     @property

@@ -71,3 +71,8 @@ def test_karras_refiner_split_is_by_step_count(
     engine.render(PLAN, seed=4, size=64)
     assert (len(base), len(refiner)) == (16, 4)
     assert done == list(range(1, 21))  # one progress count across both models
+
+
+def test_a_refiner_needs_a_step_for_each_model() -> None:
+    assert "STEPS ≥ 2" in (DiffusionOptions(model="m", refiner="r", steps=1).conflict() or "")
+    assert DiffusionOptions(model="m", refiner="r", steps=2).conflict() is None
