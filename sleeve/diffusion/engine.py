@@ -17,7 +17,8 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -130,6 +131,19 @@ class WarmUp:
     warm_up_s: float  # the first render: compilation, kernel selection, allocator growth
 
 
+@contextmanager
+def _restored_on_failure(parts: _Loaded) -> Iterator[None]:
+    """Whatever fails inside, ``parts`` are left as they were; no job adapter stays active."""
+    before = parts.state()
+    try:
+        yield
+    except BaseException:
+        restore(parts.pipes, before, offloaded=parts.offload != "none")
+        raise
+    finally:
+        parts.adapters.deactivate()  # a job's LoRAs are active for that job only
+
+
 def _is_out_of_memory(exc: BaseException) -> bool:
     import torch
 
@@ -185,7 +199,8 @@ class DiffusionEngine:
                 start = time.perf_counter()
                 parts = self._load()
                 loaded = time.perf_counter()
-                self._text_to_image(parts, WARM_UP_PROMPT, None, 0, hook=None)
+                with _restored_on_failure(parts):
+                    self._text_to_image(parts, WARM_UP_PROMPT, None, 0, hook=None)
                 self._sync(parts.device)
                 done = time.perf_counter()
             except Exception as exc:
@@ -233,17 +248,11 @@ class DiffusionEngine:
 
     def _job(self, parts: _Loaded, plan: CoverPlan, seed: int, size: int,
              loras: tuple[LoraVersion, ...]) -> Image.Image:
-        before = parts.state()
-        try:
+        with _restored_on_failure(parts):
             parts.adapters.activate(loras)
             art = self._text_to_image(parts, plan.prompt, plan.negative_prompt or None, seed,
                                       hook=self.on_step)
             return self._resize(parts, plan, seed, art, size)
-        except BaseException:
-            restore(parts.pipes, before, offloaded=parts.offload != "none")
-            raise
-        finally:
-            parts.adapters.deactivate()  # a job's LoRAs are active for that job only
 
     def _out_of_memory(self) -> EngineOutOfMemoryError:
         o, parts = self.options, self._parts
