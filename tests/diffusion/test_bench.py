@@ -8,6 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from sleeve.diffusion.architecture import TINY
+from sleeve.diffusion.loader import locate
+from tests.diffusion.conftest import EngineFactory
+from tests.render.conftest import build_plan
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -34,3 +41,25 @@ def test_benchmark_smoke_runs_every_mode_through_the_engine(tmp_path: Path) -> N
     assert turbo["render_size"] < turbo["size"] and turbo["s_per_image_without_upscale"] > 0
     assert report["targets"] == {"steps_30_s": 1.5, "steps_4_s": 0.3, "reserved_gb": 12.0}
     assert set(report["against_targets"]) == set(modes)
+
+
+def test_full_size_weights_are_saved_as_the_hub_lays_them_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_engine: EngineFactory
+) -> None:
+    """The ``--full-size`` build path (fp16 variants, an SDXL img2img refiner, the fp16-fix
+    VAE, LCM-LoRA, ×4 upscaler) at toy widths: what the GPU run loads, the engine loads."""
+    from bench import sdxl_random
+
+    monkeypatch.setattr(sdxl_random, "SDXL_BASE", TINY)
+    monkeypatch.setattr(sdxl_random, "SDXL_REFINER_UNET", sdxl_random.TINY_REFINER_UNET)
+    monkeypatch.setattr(sdxl_random, "X4_UPSCALER", sdxl_random.TINY_UPSCALER)
+    models = sdxl_random.build(tmp_path / "full", full=True)
+    assert sorted(p.name for p in (models.base / "unet").iterdir()) == [
+        "config.json", "diffusion_pytorch_model.fp16.safetensors"]
+    refiner = locate(str(models.refiner), role="refiner")
+    assert refiner.pipeline_class == "StableDiffusionXLImg2ImgPipeline" and refiner.has_fp16
+    engine = make_engine(model=str(models.base), refiner=str(models.refiner),
+                         vae=str(models.vae), upscaler=str(models.upscaler), upscaler_steps=1)
+    assert engine.render(build_plan(), seed=1, size=96).size == (96, 96)
+    assert make_engine(model=str(models.base), lcm_lora=str(models.lcm_lora)).render(
+        build_plan(), seed=1, size=64).size == (64, 64)
