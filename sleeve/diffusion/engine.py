@@ -302,10 +302,16 @@ class DiffusionEngine:
                 text_encoder_2=pipe.text_encoder_2, vae=pipe.vae,
             )
             refiner.scheduler = make_scheduler(o.sampler, refiner.scheduler.config)
-        offload = self._offload(device, [p for p in (pipe, refiner) if p is not None])
-        for p in (pipe, refiner):
-            if p is not None:
-                self._place(p, device, offload)
+        upscaler = None
+        if o.upscaler:
+            upscaler = LearnedUpscaler.load(
+                locate_upscaler(o.upscaler, allow_download=download), dtype=dtype,
+                steps=o.upscaler_steps, allow_download=download,
+            )
+        placed = [p for p in (pipe, refiner, upscaler.pipe if upscaler else None) if p is not None]
+        offload = self._offload(device, placed)
+        for p in placed:
+            self._place(p, device, offload)
         if o.vae_tiling:
             pipe.vae.enable_tiling()
             pipe.vae.enable_slicing()
@@ -313,12 +319,6 @@ class DiffusionEngine:
             for p in (pipe, refiner):
                 if p is not None:
                     self._compile(p.unet, device)
-        upscaler = None
-        if o.upscaler:
-            upscaler = LearnedUpscaler.load(
-                locate_upscaler(o.upscaler, allow_download=download), dtype=dtype,
-                device=device, steps=o.upscaler_steps, allow_download=download,
-            )
         return _Loaded(pipe, refiner, AdapterSet(pipe), device, dtype, offload, upscaler)
 
     def _offload(self, device: str, pipes: list[Any]) -> Offload:

@@ -72,8 +72,9 @@ class LearnedUpscaler:
     overlap: int = 32
 
     @classmethod
-    def load(cls, source: ModelSource, *, dtype: Any, device: str, steps: int,
+    def load(cls, source: ModelSource, *, dtype: Any, steps: int,
              allow_download: bool = False) -> LearnedUpscaler:
+        """Loaded on the host; the engine places it (on the GPU, or offloaded with the rest)."""
         from diffusers import StableDiffusionUpscalePipeline
 
         half = str(dtype) in {"torch.float16", "torch.bfloat16"}
@@ -85,8 +86,6 @@ class LearnedUpscaler:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise NotSDXLError(f"could not load the upscaler from {source.location}: {exc}") \
                 from exc
-        pipe.to(device)
-        pipe.set_progress_bar_config(disable=True)
         return cls(pipe, steps)
 
     def __call__(self, image: Image.Image, size: int, prompt: str, seed: int) -> Image.Image:

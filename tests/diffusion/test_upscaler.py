@@ -18,8 +18,7 @@ from tests.render.conftest import build_plan
 
 
 def test_tiles_are_enlarged_four_times_and_blended(tiny_upscaler: Path) -> None:
-    upscaler = LearnedUpscaler.load(locate_upscaler(str(tiny_upscaler)), dtype=None,
-                                    device="cpu", steps=1)
+    upscaler = LearnedUpscaler.load(locate_upscaler(str(tiny_upscaler)), dtype=None, steps=1)
     upscaler.tile, upscaler.overlap = 24, 8  # 2 × 2 overlapping tiles of a 40² image
     calls: list[tuple[int, ...]] = []
     upscaler.pipe.unet.register_forward_pre_hook(lambda m, a: calls.append(tuple(a[0].shape)))
