@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     # Artwork is rendered at this square size, then upscaled to the cover size.
     sdxl_resolution: int = Field(default=1024, ge=64, le=2048)
     sdxl_compile: bool = False
+    # No CUDA graphs by default: graphs recorded in one worker thread break in another
+    # (PyTorch #123177), and max-autotune's graphs would be used from every job thread.
+    sdxl_compile_mode: str = Field(default="max-autotune-no-cudagraphs",
+                                   pattern="^(default|max-autotune-no-cudagraphs)$")
+    # A replacement VAE (e.g. madebyollin/sdxl-vae-fp16-fix): decodes in fp16, no fp32 upcast.
+    sdxl_vae: str | None = None
+    # none: all weights on the GPU; model: one model at a time (12–16 GB cards); sequential:
+    # layer by layer (slowest, smallest). Unset: chosen from free GPU memory at load.
+    sdxl_offload: str | None = Field(default=None, pattern="^(none|model|sequential)$")
     # VAE tiling/slicing: decode a 1024² latent in pieces so it fits small GPUs.
     sdxl_vae_tiling: bool = True
     # Fast paths (1–4 steps): an LCM-LoRA file/directory for the base model, or a Turbo model.
@@ -66,6 +75,11 @@ class Settings(BaseSettings):
     sdxl_upscale: str = Field(default="lanczos", pattern="^(lanczos|tiled-img2img)$")
     # Hub ids are only read from the local Hugging Face cache unless this is set.
     sdxl_allow_download: bool = False
+    # A learned ×4 upscaler (a diffusers StableDiffusionUpscalePipeline directory or cached hub
+    # id, e.g. stabilityai/stable-diffusion-x4-upscaler), run in overlapping tiles; unset:
+    # Lanczos (SLEEVE_SDXL_UPSCALE).
+    upscaler_model: str | None = None
+    upscaler_steps: int = Field(default=20, ge=1, le=100)
     llm_retries: int = Field(default=2, ge=0, le=10)
     # The LLM circuit opens after this many failed calls in a row and stays open for cooldown.
     llm_breaker_failures: int = Field(default=3, ge=1)

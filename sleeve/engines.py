@@ -7,6 +7,7 @@ inputs: same plan, seed and size → same pixels.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
@@ -30,6 +31,7 @@ __all__ = [
     "UnknownEngineError",
     "engine_status",
     "get_engine",
+    "warm_up_engine",
 ]
 
 
@@ -72,8 +74,15 @@ def _diffusion_availability(settings: Settings | None = None) -> Availability:
 
 
 # The settings an engine is built from: an engine is reused while these stay the same.
-_ENGINE_FIELDS = {name for name in Settings.model_fields if name.startswith("sdxl_")}
+_ENGINE_FIELDS = {name for name in Settings.model_fields
+                  if name.startswith(("sdxl_", "upscaler_"))}
 _instances: dict[tuple[str, str], Engine] = {}
+# Two job threads asking for a cold engine at once must not each load SDXL (twice the memory).
+_instances_lock = threading.Lock()
+
+
+def _key(name: str, settings: Settings) -> tuple[str, str]:
+    return name, settings.model_dump_json(include=_ENGINE_FIELDS)
 
 
 def get_engine(name: str, settings: Settings | None = None) -> Engine:
@@ -85,25 +94,42 @@ def get_engine(name: str, settings: Settings | None = None) -> Engine:
             f"unknown engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}"
         )
     settings = settings or get_settings()
-    key = (name, settings.model_dump_json(include=_ENGINE_FIELDS))
-    if key in _instances:
-        return _instances[key]
-    if name == "procedural":
-        engine: Engine = ProceduralEngine()
-    else:
-        status = _diffusion_availability(settings)
-        if not status.available:
-            raise EngineUnavailableError(f"engine 'diffusion' is not available: {status.reason}")
-        from sleeve.diffusion.engine import DiffusionEngine
+    key = _key(name, settings)
+    with _instances_lock:
+        if key in _instances:
+            return _instances[key]
+        if name == "procedural":
+            engine: Engine = ProceduralEngine()
+        else:
+            status = _diffusion_availability(settings)
+            if not status.available:
+                raise EngineUnavailableError(
+                    f"engine 'diffusion' is not available: {status.reason}"
+                )
+            from sleeve.diffusion.engine import DiffusionEngine
 
-        engine = DiffusionEngine.from_settings(settings)
-    _instances[key] = engine
-    return engine
+            engine = DiffusionEngine.from_settings(settings)
+        _instances[key] = engine
+        return engine
+
+
+def warm_up_engine(name: str, settings: Settings | None = None) -> None:
+    """Load and compile ``name`` before a worker takes jobs (a no-op for engines with nothing
+    to warm); ``engine_status`` says "warming" meanwhile."""
+    engine = get_engine(name, settings)
+    warm_up = getattr(engine, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
 
 
 def engine_status(settings: Settings | None = None) -> dict[str, Availability]:
-    """Which engines can run here, and why not (for ``sleeve engines`` and ``/readyz``)."""
+    """Which engines can run here, and why not (for ``sleeve engines`` and ``/readyz``); an
+    engine this process is warming up says so."""
+    settings = settings or get_settings()
+    with _instances_lock:
+        diffusion = _instances.get(_key("diffusion", settings))
     return {
         "procedural": Availability(True, "built in"),
-        "diffusion": _diffusion_availability(settings),
+        "diffusion": (diffusion.availability() if diffusion is not None
+                      else _diffusion_availability(settings)),
     }

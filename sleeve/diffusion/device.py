@@ -41,11 +41,16 @@ def pick_device(preference: str = "auto") -> str:
 
 
 def resolve_dtype(name: str, device: str) -> torch.dtype:
-    """``auto`` is fp16 on accelerators and fp32 on CPU, where half precision is slow."""
+    """``auto`` is bf16 on GPUs that support it (as fast as fp16, and SDXL's VAE decodes in it
+    without the fp32 upcast fp16 needs), fp16 on other accelerators, fp32 on CPU, where half
+    precision is slow."""
     import torch
 
     if name == "auto":
-        name = "fp32" if device == "cpu" else "fp16"
+        if device == "cuda":
+            name = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
+        else:
+            name = "fp32" if device == "cpu" else "fp16"
     dtypes = {"fp16": torch.float16, "bf16": torch.bfloat16, "fp32": torch.float32}
     if name not in dtypes:
         raise ValueError(f"unknown dtype {name!r}; use auto, fp16, bf16 or fp32")
@@ -58,6 +63,16 @@ def device_name(device: str) -> str:
     if device == "cuda":
         return str(torch.cuda.get_device_name(0))
     return device
+
+
+def free_bytes(device: str) -> int | None:
+    """Free memory on ``device`` now (CUDA only; None elsewhere)."""
+    import torch
+
+    if device != "cuda":
+        return None
+    free, _total = torch.cuda.mem_get_info()
+    return int(free)
 
 
 def free_memory(device: str) -> None:

@@ -1,6 +1,9 @@
 """From the model's 1024² to the 3000² master, without seams.
 
-Method: Lanczos resampling of the whole image, then an unsharp mask to restore the edge
+With a learned upscaler configured (``SLEEVE_UPSCALER_MODEL``, see
+``sleeve.diffusion.upscaler``), it enlarges ×4 tile by tile (``tiled_map`` with ``scale=4``)
+and the result is resampled to the master size. Otherwise (the default, and always without
+such weights): Lanczos resampling of the whole image, then an unsharp mask to restore the edge
 contrast resampling softens. Lanczos is the best plain resampler (sharp, little ringing) and,
 applied to the whole image at once, has no tiles and so no seams; it needs no weights, which
 matters because Sleeve may download nothing at run time and no SR weights ship with SDXL.
@@ -48,23 +51,27 @@ def feather(tile: int, overlap: int) -> np.ndarray:
     return np.outer(ramp, ramp)[..., None]
 
 
-def tiled_map(image: Image.Image, tile: int, overlap: int, fn: TileFn) -> Image.Image:
-    """Apply ``fn`` to overlapping square tiles of ``image`` and blend the results seamlessly."""
+def tiled_map(image: Image.Image, tile: int, overlap: int, fn: TileFn,
+              scale: int = 1) -> Image.Image:
+    """Apply ``fn`` to overlapping square tiles of ``image`` and blend the results seamlessly.
+    ``fn`` returns each tile ``scale`` times larger (an upscaler); the result is too."""
     width, height = image.size
     tile = min(tile, width, height)
     overlap = min(overlap, tile // 2)
-    weights = feather(tile, overlap)
-    total = np.zeros((height, width, 3), dtype=np.float64)
-    norm = np.zeros((height, width, 1), dtype=np.float64)
+    out_tile = tile * scale
+    weights = feather(out_tile, overlap * scale)
+    total = np.zeros((height * scale, width * scale, 3), dtype=np.float64)
+    norm = np.zeros((height * scale, width * scale, 1), dtype=np.float64)
     index = 0
     for top in tile_starts(height, tile, overlap):
         for left in tile_starts(width, tile, overlap):
             crop = image.crop((left, top, left + tile, top + tile))
             out = fn(crop, index).convert("RGB")
-            if out.size != crop.size:
-                out = out.resize(crop.size, Image.Resampling.LANCZOS)
-            total[top:top + tile, left:left + tile] += np.asarray(out, dtype=np.float64) * weights
-            norm[top:top + tile, left:left + tile] += weights
+            if out.size != (out_tile, out_tile):
+                out = out.resize((out_tile, out_tile), Image.Resampling.LANCZOS)
+            y, x = top * scale, left * scale
+            total[y:y + out_tile, x:x + out_tile] += np.asarray(out, dtype=np.float64) * weights
+            norm[y:y + out_tile, x:x + out_tile] += weights
             index += 1
     return Image.fromarray(np.clip(np.rint(total / norm), 0, 255).astype(np.uint8))
 

@@ -75,3 +75,39 @@ def make_engine(tiny_sdxl: Path) -> EngineFactory:
 
 def pixels(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+@pytest.fixture(scope="session")
+def tiny_fp16_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny SDXL published the way the hub's fp16 branch is: ``*.fp16.safetensors`` only."""
+    import torch
+
+    work = tmp_path_factory.mktemp("tiny-fp16")
+    pipe = random_pipeline(TINY, work, dtype=torch.float16)
+    pipe.save_pretrained(work / "model", variant="fp16")
+    return work / "model"
+
+
+@pytest.fixture(scope="session")
+def tiny_fp16_fix_vae(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A replacement VAE laid out as madebyollin/sdxl-vae-fp16-fix is: ``config.json`` and
+    weights at the top, ``force_upcast`` off (it decodes in fp16 without overflowing)."""
+    from diffusers import AutoencoderKL
+
+    out = tmp_path_factory.mktemp("vae-fp16-fix") / "vae"
+    AutoencoderKL(**{**TINY.vae, "force_upcast": False}).save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_upscaler(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny Stable Diffusion ×4 upscaler with random weights (the layout of
+    stabilityai/stable-diffusion-x4-upscaler at toy widths), built as the benchmark builds it."""
+    import torch
+
+    from bench.sdxl_random import TINY_UPSCALER, upscaler_pipeline
+
+    work = tmp_path_factory.mktemp("tiny-upscaler")
+    torch.manual_seed(3)
+    upscaler_pipeline(TINY_UPSCALER, work).save_pretrained(work / "model")
+    return work / "model"

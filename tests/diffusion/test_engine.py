@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 
-from sleeve.diffusion.errors import EngineOutOfMemoryError
 from sleeve.diffusion.lora import LoraVersion
 from sleeve.engines import Engine
 from tests.diffusion.conftest import EngineFactory, pixels
@@ -132,24 +131,6 @@ def test_tiled_img2img_upscale_is_deterministic(make_engine: EngineFactory) -> N
     assert np.array_equal(pixels(a), pixels(engine.render(PLAN, seed=2, size=160)))
     plain = make_engine().render(PLAN, seed=2, size=160)
     assert not np.array_equal(pixels(a), pixels(plain))
-
-
-def test_out_of_memory_fails_the_job_and_the_engine_lives_on(
-    make_engine: EngineFactory,
-) -> None:
-    calls: list[int] = []
-
-    def run_out_at_step_one(done: int, total: int) -> None:
-        calls.append(done)
-        if done == 1 and len(calls) == 1:
-            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 20.00 GiB")
-
-    engine = make_engine(on_step=run_out_at_step_one)
-    expected = r"out of cpu memory rendering 64² in 3 steps \(float32\)"
-    with pytest.raises(EngineOutOfMemoryError, match=expected):
-        engine.render(PLAN, seed=1, size=64)
-    # The next job on the same engine runs normally.
-    assert engine.render(PLAN, seed=1, size=64).size == (64, 64)
 
 
 def test_half_precision_renders(make_engine: EngineFactory) -> None:
