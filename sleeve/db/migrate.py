@@ -32,3 +32,12 @@ def upgrade_database(settings: Settings | None = None, revision: str = "head") -
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version (the one ``upgrade`` goes to)."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head

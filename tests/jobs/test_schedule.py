@@ -83,7 +83,8 @@ def test_a_failing_task_is_recorded_and_the_next_runs(settings: Settings) -> Non
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_weekly_report_is_the_first_scheduled_task(settings: Settings) -> None:
     ctx = JobContext.from_settings(settings.model_copy(update={"report_cron": "0 8 * * mon"}))
-    (weekly,) = scheduled_tasks(ctx.settings)
+    weekly = scheduled_tasks(ctx.settings)[0]
+    assert weekly.name == "weekly-report"
     monday = datetime(2019, 6, 3, 8, 0, 5, tzinfo=UTC)
     run_id = run_scheduled(ctx, weekly, "schedule", now=monday)
     assert run_id is not None
@@ -135,6 +136,7 @@ def test_sleeve_serve_runs_the_schedule_unless_celery_beat_does(settings: Settin
     from sleeve.api.server import embedded_scheduler
 
     scheduler = embedded_scheduler(settings)
-    assert scheduler is not None and [t.name for t in scheduler.tasks] == ["weekly-report"]
+    assert scheduler is not None and [t.name for t in scheduler.tasks] == [
+        "weekly-report", "weekly-retrain", "rating-drop-check"]
     assert embedded_scheduler(settings.model_copy(update={"queue": "celery"})) is None
     assert embedded_scheduler(settings.model_copy(update={"scheduler_enabled": False})) is None

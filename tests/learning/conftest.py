@@ -97,7 +97,9 @@ class CoverFactory:
 
 
 @pytest.fixture
-def covers(settings: Settings, sessions: SessionFactory) -> CoverFactory:
+def covers(settings: Settings, sessions: SessionFactory) -> Iterator[CoverFactory]:
+    """Covers written for one test and removed after it: their ratings (some dated years
+    ahead) would otherwise count in a later test's windows."""
     services = Services.from_settings(settings, run_workers=False)
     user = accounts.sign_up(services, f"r{uuid.uuid4().hex[:10]}@example.com", PASSWORD)
     now = utcnow()
@@ -109,7 +111,11 @@ def covers(settings: Settings, sessions: SessionFactory) -> CoverFactory:
         job = Job(id=new_id(), user_id=user.id, brief_id=brief.id, state="succeeded",
                   count=1, engine="procedural", seed=1, size=256, created_at=now)
         session.add(job)
-    return CoverFactory(sessions, user.id, job.id, brief.id)
+    yield CoverFactory(sessions, user.id, job.id, brief.id)
+    with transaction(sessions) as session:
+        mine = select(Cover.id).where(Cover.job_id == job.id)
+        session.execute(delete(Review).where(Review.cover_id.in_(mine)))
+        session.execute(delete(Cover).where(Cover.job_id == job.id))
 
 
 __all__ = ["CoverFactory", "admin_email_of", "new_admin", "new_user"]

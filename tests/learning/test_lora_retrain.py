@@ -38,11 +38,11 @@ def _run(services: Services, user_id: str, **request: object) -> list[Cover]:
     return rows
 
 
+# Trains once, on SQLite; the registry and canary tests cover PostgreSQL.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_lora_trained_on_well_rated_covers_enters_the_canary(
     make_settings: Callable[..., Settings], tiny_sdxl: Path, tmp_path: Path,  # noqa: F811
 ) -> None:
-    if not make_settings().database_url.startswith("sqlite"):
-        pytest.skip("trains once, on SQLite; the registry and canary tests cover PostgreSQL")
     settings = make_settings(
         sdxl_model=str(tiny_sdxl), sdxl_device="cpu", sdxl_resolution=64, sdxl_steps=2,
         sdxl_scheduler="euler", lora_steps=3, lora_rank=4, lora_min_covers=2,

@@ -26,13 +26,12 @@ SHARE_RISE = 0.3
 RATING_RISE = 0.5
 
 
+# The simulation runs once, on SQLite; the other learning tests cover PostgreSQL.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_ratings_and_one_retrain_shift_covers_to_the_styles_listeners_like(
     make_client: Callable[..., TestClient], settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    if not settings.database_url.startswith("sqlite"):
-        pytest.skip("the simulation runs once, on SQLite; the other learning tests cover "
-                    "PostgreSQL")
     client = make_client(job_poll_s=0.02)
     monkeypatch.setenv("SLEEVE_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("SLEEVE_STORAGE_URL", settings.storage_url)

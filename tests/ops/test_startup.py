@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sleeve.db.migrate import head_revision
 from tests.ops.process import environment, free_port, log_events, plain_lines, sleeve, start
 from tests.service.fixtures import _postgres_schema
 
@@ -96,7 +97,8 @@ def test_default_sqlite_is_migrated_on_first_start_quietly(tmp_path: Path) -> No
     assert "Warning" not in stderr
     events = log_events(stderr)  # every line is JSON: stderr is not a terminal
     assert len(events) == len(stderr.splitlines())
-    assert [e["to_revision"] for e in events if e.get("event") == "database_migrated"] == ["0001"]
+    migrated = [e["to_revision"] for e in events if e.get("event") == "database_migrated"]
+    assert migrated == [head_revision()]
 
 
 def test_unwritable_storage_is_a_configuration_error(tmp_path: Path) -> None:

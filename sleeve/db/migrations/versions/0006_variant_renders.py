@@ -1,7 +1,7 @@
 """cover variants rendered by workers
 
-Revision ID: 0003_variant_renders
-Revises: 0001
+Revision ID: 0006_variant_renders
+Revises: 0005_policy_choices
 Create Date: 2026-12-01 00:40:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_variant_renders"
-down_revision = "0006_policy_choices"
+revision = "0006_variant_renders"
+down_revision = "0005_policy_choices"
 branch_labels = None
 depends_on = None
 

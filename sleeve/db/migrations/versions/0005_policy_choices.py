@@ -1,7 +1,7 @@
 """policy choices on covers, model registry events
 
-Revision ID: 0006_policy_choices
-Revises: 0005_motion_jobs
+Revision ID: 0005_policy_choices
+Revises: 0004_motion_jobs
 Create Date: 2026-12-01 00:20:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_policy_choices"
-down_revision = "0005_motion_jobs"
+revision = "0005_policy_choices"
+down_revision = "0004_motion_jobs"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """runs and reports
 
-Revision ID: 0004_runs_reports
-Revises: 0001
+Revision ID: 0003_runs_reports
+Revises: 0002_job_audio
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_runs_reports"
+revision = "0003_runs_reports"
 down_revision = "0002_job_audio"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """motion jobs: a job's kind, and what a motion job makes
 
-Revision ID: 0005_motion_jobs
-Revises: 0001
+Revision ID: 0004_motion_jobs
+Revises: 0003_runs_reports
 Create Date: 2026-12-01 00:40:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_motion_jobs"
-down_revision = "0004_runs_reports"
+revision = "0004_motion_jobs"
+down_revision = "0003_runs_reports"
 branch_labels = None
 depends_on = None
 
