@@ -243,13 +243,34 @@ class CeleryQueue:
         with self.app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, timeout=2)
 
+    def warming_engines(self) -> frozenset[str]:
+        # A GPU worker warms up before it consumes (run_celery_worker): until then it is not
+        # among the live workers, which is what job creation checks.
+        return frozenset()
+
 
 def run_celery_worker(settings: Settings, queues: tuple[str, ...], beat: bool = False) -> None:
     """A Celery worker; with ``beat`` it also sends the scheduled tasks (run one such worker)."""
     app = make_celery(settings)
     names = ",".join(queue_name(settings, q) for q in queues)
+    pool: list[str] = []
+    if GPU_QUEUE in queues and _warm_up_diffusion(settings):
+        # The engine lives in this process, warm and compiled: jobs run here, one at a time
+        # (CUDA does not survive a fork, and compiled graphs are not for several threads).
+        pool = ["--pool", "solo"]
     app.worker_main(["worker", "--queues", names, "--concurrency", str(settings.concurrency),
-                     "--loglevel", settings.log_level.lower(), *(["--beat"] if beat else [])])
+                     *pool, "--loglevel", settings.log_level.lower(),
+                     *(["--beat"] if beat else [])])
+
+
+def _warm_up_diffusion(settings: Settings) -> bool:
+    """Load and compile SDXL before consuming GPU jobs; False when this host cannot run it."""
+    from sleeve.engines import engine_status, warm_up_engine
+
+    if not engine_status(settings)["diffusion"].available:
+        return False
+    warm_up_engine("diffusion", settings)
+    return True
 
 
 def __getattr__(name: str) -> Celery:

@@ -55,6 +55,7 @@ class _Shared:
     slots: tuple[Any, ...]  # ctypes char[32] each
     wake: Semaphore
     stop: Any  # ctypes c_bool
+    warming: Any  # ctypes c_bool: the GPU worker is loading and compiling its engine
 
     def stopping(self) -> bool:
         return bool(self.stop.value)
@@ -94,6 +95,19 @@ class LocalQueue:
         if not any(p is not None and p.is_alive() for p in self._workers):
             raise RuntimeError("no worker process is running")
 
+    def warming_engines(self) -> frozenset[str]:
+        """Engines a worker is still loading and compiling (``/readyz`` says "warming")."""
+        shared = self._shared
+        return frozenset({"diffusion"}) if shared is not None and shared.warming.value \
+            else frozenset()
+
+    def worker_queues(self, index: int) -> tuple[str, ...]:
+        """Only the first worker takes GPU jobs: each process that did would hold its own copy
+        of SDXL on the card, and compiled graphs must not be shared between processes."""
+        if index == 0 or self.queues == (GPU_QUEUE,):
+            return self.queues
+        return tuple(q for q in self.queues if q != GPU_QUEUE)
+
     def worker_pids(self) -> list[int]:
         """The live worker processes (for tests and operators)."""
         return [p.pid for p in self._workers if p is not None and p.is_alive() and p.pid]
@@ -108,7 +122,8 @@ class LocalQueue:
         self._stopping.clear()
         self._shared = _Shared(
             slots=tuple(_MP.Array("c", _ID_BYTES, lock=False) for _ in range(self.concurrency)),
-            wake=_MP.Semaphore(0), stop=_MP.Value("b", 0, lock=False))
+            wake=_MP.Semaphore(0), stop=_MP.Value("b", 0, lock=False),
+            warming=_MP.Value("b", 0, lock=False))
         self._workers = [None] * self.concurrency
         self._started_at = [0.0] * self.concurrency
         for index in range(self.concurrency):
@@ -122,7 +137,7 @@ class LocalQueue:
         self._shared.slots[index].value = b""
         process = _MP.Process(
             target=work, name=f"sleeve-worker-{index}", daemon=True,
-            args=(self.ctx.settings, self.queues, index, self._shared),
+            args=(self.ctx.settings, self.worker_queues(index), index, self._shared),
         )
         process.start()
         self._workers[index] = process
@@ -204,6 +219,8 @@ def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Share
     slot = shared.slots[index]
     beat = threading.Thread(target=_heartbeat, args=(ctx, slot, shared), daemon=True)
     beat.start()
+    if GPU_QUEUE in queues:
+        _warm_up_diffusion(settings, shared)
     while not shared.stopping():
         try:
             if variants.run_next_variant(ctx) is not None:
@@ -227,6 +244,22 @@ def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Share
             log.exception("worker error", extra={"job_id": job_id})
         finally:
             slot.value = b""
+
+
+def _warm_up_diffusion(settings: Settings, shared: _Shared) -> None:
+    """Load and compile SDXL before taking GPU jobs, so no user's job pays for it (minutes with
+    ``max-autotune``); a host without the engine skips this at once."""
+    from sleeve.engines import engine_status, warm_up_engine
+
+    if not engine_status(settings)["diffusion"].available:
+        return
+    shared.warming.value = 1
+    try:
+        warm_up_engine("diffusion", settings)
+    except Exception:  # jobs will fail with the real reason; the worker still serves CPU work
+        log.exception("diffusion warm-up failed")
+    finally:
+        shared.warming.value = 0
 
 
 def _serve_variants(ctx: JobContext, most: int = 4) -> None:

@@ -28,6 +28,9 @@ class JobQueue(Protocol):
     def ping(self) -> None:
         """Raises when the queue cannot take work (for /readyz)."""
 
+    def warming_engines(self) -> frozenset[str]:
+        """Engines this queue's workers are still loading (for /readyz)."""
+
 
 def make_queue(ctx: JobContext, run_workers: bool | None = None) -> JobQueue:
     """The backend named by ``SLEEVE_QUEUE``."""

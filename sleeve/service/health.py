@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import text
 
+from sleeve.core.availability import Availability
 from sleeve.db.engine import transaction
 from sleeve.engines import engine_status
 from sleeve.jobs import lifecycle
@@ -43,6 +44,8 @@ def readiness(services: Services) -> Readiness:
     except Exception as exc:
         checks["queue"] = f"unreachable: {type(exc).__name__}: {exc}"[:200]
     engines = engine_status(services.settings)
+    for name in services.queue.warming_engines():
+        engines[name] = Availability(False, "warming: a worker is loading and compiling it")
     default = engines.get(services.settings.engine)
     if default is None:
         checks["engine"] = f"unknown engine {services.settings.engine!r}"

@@ -39,3 +39,24 @@ def test_threads_asking_at_once_share_one_engine(tiny_sdxl: Path) -> None:
     for thread in threads:
         thread.join()
     assert len(found) == 4 and all(engine is found[0] for engine in found)
+
+
+def test_the_gpu_worker_warms_the_engine_before_taking_jobs(tiny_sdxl: Path) -> None:
+    import multiprocessing
+
+    from sleeve.jobs.local import _Shared, _warm_up_diffusion
+
+    settings = settings_for(tiny_sdxl).model_copy(update={"sdxl_steps": 4})
+    flags: list[int] = []
+    shared = _Shared(slots=(), wake=multiprocessing.Semaphore(0),
+                     stop=multiprocessing.Value("b", 0, lock=False),
+                     warming=multiprocessing.Value("b", 0, lock=False))
+    engine: Any = get_engine("diffusion", settings)
+    engine._load().pipe.unet.register_forward_pre_hook(
+        lambda m, args: flags.append(shared.warming.value))
+    _warm_up_diffusion(settings, shared)
+    assert flags and all(flags)  # the flag /readyz reads was up while it rendered
+    assert shared.warming.value == 0 and engine.state == "ready"
+    # A host without SDXL does not try.
+    _warm_up_diffusion(Settings(), shared)
+    assert shared.warming.value == 0

@@ -58,3 +58,29 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes(
     assert [c["position"] for c in job["covers"]] == [0, 1, 2]
     [replacement] = _live_pids(queue, 1)
     assert replacement != victim
+
+
+def test_only_the_first_worker_takes_gpu_jobs(make_client: Callable[..., TestClient]) -> None:
+    # Each process that took GPU jobs would hold its own SDXL on the card.
+    queue = _queue(make_client(concurrency=3))
+    assert queue.worker_queues(0) == ("cpu", "gpu")
+    assert queue.worker_queues(1) == queue.worker_queues(2) == ("cpu",)
+    assert LocalQueue(queue.ctx, 2, ("gpu",)).worker_queues(1) == ("gpu",)
+
+
+def test_readyz_says_warming_while_a_worker_loads_the_engine(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(concurrency=1)
+    queue = _queue(client)
+    _live_pids(queue, 1)
+    assert queue._shared is not None
+    queue._shared.warming.value = 1  # what the GPU worker sets while it warms up
+    try:
+        engines = client.get("/readyz").json()["engines"]
+        assert engines["diffusion"]["available"] is False
+        assert engines["diffusion"]["reason"].startswith("warming")
+    finally:
+        queue._shared.warming.value = 0
+    assert not client.get("/readyz").json()["engines"]["diffusion"]["reason"].startswith(
+        "warming")
