@@ -94,7 +94,7 @@ def _read(grey: Image.Image, scale: float, scripts: frozenset[str]) -> list[Word
         confidence = float(data["conf"][i])
         if not text or confidence < MIN_CONFIDENCE or not is_wordlike(text, scripts):
             continue
-        left, top, right, bottom = (v / scale for v in _ink(pixels, (
+        left, top, right, bottom = (v / scale for v in ink_box(pixels, (
             data["left"][i], data["top"][i], data["left"][i] + data["width"][i],
             data["top"][i] + data["height"][i])))
         words.append(Word(text, confidence, (round(left), round(top), round(right),
@@ -103,7 +103,7 @@ def _read(grey: Image.Image, scale: float, scripts: frozenset[str]) -> list[Word
 
 
 
-def _ink(pixels: np.ndarray, box: Box) -> Box:
+def ink_box(pixels: np.ndarray, box: Box) -> Box:
     """``box`` cut down to the rows and columns that hold the word's ink: pixels further from
     the box's rim (background, as type seldom touches its box all round) than INK of the
     box's full contrast. Grain is a few levels; type is tens."""
