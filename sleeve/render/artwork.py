@@ -10,7 +10,7 @@ from PIL import Image
 from sleeve.core.plan import CoverPlan
 from sleeve.render.frame import frame_for
 from sleeve.render.styles import get_style, grain_of
-from sleeve.render.texture import finish
+from sleeve.render.texture import CLUMP, clump_for, finish
 
 MIN_SIZE = 256
 MAX_SIZE = 4096
@@ -28,17 +28,25 @@ def render_artwork(plan: CoverPlan, seed: int, size: int) -> Image.Image:
     rgb = style(plan, rng_for(seed, "style", plan.style), size)
     if rgb.shape != (size, size, 3):
         raise RuntimeError(f"style {plan.style} returned shape {rgb.shape}, expected {size}²×3")
-    pixels = finish(np.asarray(rgb, dtype=np.float32), rng_for(seed, "grain"),
-                    grain_of(plan.style))
-    return Image.fromarray(pixels, "RGB")
+    return _finished(np.asarray(rgb, dtype=np.float32), plan, seed)
+
+
+def _finished(rgb: np.ndarray, plan: CoverPlan, seed: int, clump: int = CLUMP) -> Image.Image:
+    """The style's float RGB with the film finish. The one place the grain is chosen, so the
+    still cover and every framed or moving render of it carry the same grain."""
+    return Image.fromarray(finish(rgb, rng_for(seed, "grain"), grain_of(plan.style), clump),
+                           "RGB")
 
 
 def render_framed(plan: CoverPlan, seed: int, width: int, height: int, t: float = 0.0,
-                  *, grain: bool = True) -> Image.Image:
+                  *, grain: bool = True, work: float = 1.0) -> Image.Image:
     """Plan + seed → artwork re-composed for a ``width``×``height`` frame at loop phase ``t``.
 
     The style lays its composition out in the frame's window of a square sheet (see
-    ``sleeve.render.frame``); a square frame at t = 0 is exactly ``render_artwork``."""
+    ``sleeve.render.frame``); a square frame at t = 0 is exactly ``render_artwork``.
+    ``work`` < 1 says the frame is drawn at that fraction of the size it will be shown at
+    (motion's working resolution): the grain is drawn finer to match, so once scaled up it
+    is the still cover's grain, not one ``1 / work`` times as coarse."""
     if not (min(width, height) >= 32 and max(width, height) <= MAX_SIZE):
         raise ValueError(f"frame {width}×{height} is outside 32–{MAX_SIZE} pixels")
     sheet, frame = frame_for(width, height, t)
@@ -51,4 +59,4 @@ def render_framed(plan: CoverPlan, seed: int, width: int, height: int, t: float 
     if not grain:
         pixels = np.clip(window * 255.0 + 0.5, 0, 255).astype(np.uint8)
         return Image.fromarray(pixels, "RGB")
-    return Image.fromarray(finish(window, rng_for(seed, "grain")), "RGB")
+    return _finished(window, plan, seed, clump_for(work))

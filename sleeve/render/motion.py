@@ -5,7 +5,8 @@ moving element is a periodic function of 2πt, so frame n would be frame 0 again
 has no jump, and frame 0 is the still cover's art.
 
 What keeps a loop cheap: the art is drawn at a reduced working resolution (smooth art loses
-nothing; the grain is drawn there too, the same grain every frame, as on a film print) and
+nothing; the grain is drawn there too, the same grain every frame, as on a film print, in
+clumps sized so that scaled up they are the still cover's) and
 scaled up by the encoder's scaler; the style is drawn only every ``step``-th frame and the
 frames between are cross-faded (the motion is slow, a cycle or three per loop, so nothing
 shows); the typography, when a preset has it, is set once on frame 0 and laid on every frame.
@@ -84,21 +85,23 @@ def without_type(plan: CoverPlan) -> CoverPlan:
     return plan.model_copy(update={"type_layout": layout})
 
 
-def loop_art(plan: CoverPlan, seed: int, width: int, height: int, t: float) -> Image.Image:
-    """The art (no type) at loop phase ``t``, ``width``×``height``."""
-    return render_framed(plan, seed, width, height, t)
+def loop_art(plan: CoverPlan, seed: int, width: int, height: int, t: float,
+             work: float = 1.0) -> Image.Image:
+    """The art (no type) at loop phase ``t``, ``width``×``height``, drawn at ``work`` of the
+    size it will be shown at."""
+    return render_framed(plan, seed, width, height, t, work=work)
 
 
-def _drawn(plan: CoverPlan, seed: int, size: tuple[int, int], n: int,
-           step: int) -> Iterator[np.ndarray]:
+def _drawn(plan: CoverPlan, seed: int, size: tuple[int, int], n: int, step: int,
+           work: float) -> Iterator[np.ndarray]:
     """Every frame's art at working size, float32: the style drawn at every ``step``-th phase
     and cross-faded in between; the last stretch fades back into frame 0."""
-    first = np.asarray(loop_art(plan, seed, *size, 0.0), dtype=np.float32)
+    first = np.asarray(loop_art(plan, seed, *size, 0.0, work), dtype=np.float32)
     current = first
     for key in range(0, n, step):
         after = key + step
         following = (first if after >= n else
-                     np.asarray(loop_art(plan, seed, *size, after / n), dtype=np.float32))
+                     np.asarray(loop_art(plan, seed, *size, after / n, work), dtype=np.float32))
         for k in range(step):
             w = np.float32(k / step)
             yield current if k == 0 else current + (following - current) * w
@@ -119,7 +122,7 @@ def frames(plan: CoverPlan, seed: int, preset: MotionPreset, seconds: float, *,
     if not preset.text:
         plan = without_type(plan)
     text: TypesetResult | None = None
-    for i, art in enumerate(_drawn(plan, seed, work, n, step)):
+    for i, art in enumerate(_drawn(plan, seed, work, n, step, preset.work)):
         pixels = art if art.dtype == np.uint8 else np.clip(art + 0.5, 0, 255).astype(np.uint8)
         if preset.text:
             image = Image.fromarray(pixels, "RGB").resize((width, height),

@@ -25,20 +25,27 @@ GRAIN = 0.03  # the default grain strength (styles may set their own: ``styles.g
 _STRIP = 128  # divides TILE, so a strip never crosses a tile row
 
 
-def _wide(tile: np.ndarray, width: int, rng: np.random.Generator) -> np.ndarray:
+def _wide(tile: np.ndarray, width: int, rng: np.random.Generator, clump: int) -> np.ndarray:
     """``tile`` laid sideways to at least ``width`` + TILE columns, each copy rolled
     vertically by its own amount so no copy repeats its neighbour."""
     copies = -(-width // TILE) + 1
-    rolls = rng.integers(0, TILE // CLUMP, copies) * CLUMP  # whole clumps stay whole
+    rolls = rng.integers(0, TILE // clump, copies) * clump  # whole clumps stay whole
     return np.concatenate([np.roll(tile, int(r), axis=0) for r in rolls], axis=1)
 
 
-def _clumps(cells: np.ndarray) -> np.ndarray:
-    """Each value of ``cells`` as a CLUMP×CLUMP block: a TILE² tile."""
-    return np.repeat(np.repeat(cells, CLUMP, axis=0), CLUMP, axis=1)
+def _clumps(cells: np.ndarray, clump: int) -> np.ndarray:
+    """Each value of ``cells`` as a clump×clump block: a TILE² tile."""
+    return np.repeat(np.repeat(cells, clump, axis=0), clump, axis=1)
 
 
-def finish(rgb: np.ndarray, rng: np.random.Generator, grain: float = GRAIN) -> np.ndarray:
+def clump_for(scale: float) -> int:
+    """The clump, in pixels, for art drawn at ``scale`` of the size it is shown at, so the
+    grain shows CLUMP pixels wide however the art was drawn (at least one pixel)."""
+    return max(1, round(CLUMP * scale))
+
+
+def finish(rgb: np.ndarray, rng: np.random.Generator, grain: float = GRAIN,
+           clump: int = CLUMP) -> np.ndarray:
     """Float RGB in [0, 1] → uint8 with film grain and triangular dither.
 
     Grain is luminance-only (one channel shared by R, G and B) so it reads as film, not as
@@ -47,15 +54,18 @@ def finish(rgb: np.ndarray, rng: np.random.Generator, grain: float = GRAIN) -> n
     """
     h, w, _ = rgb.shape
     # With s = R+G+B, l(1-l) = s(3-s)/9, so the 1/9 and the 255 go into the tile once.
-    cells = (TILE // CLUMP, TILE // CLUMP)
+    if TILE % clump:
+        raise ValueError(f"a grain clump must divide the {TILE}-pixel tile, got {clump}")
+    cells = (TILE // clump, TILE // clump)
     noise = _clumps(rng.standard_normal(cells, dtype=np.float32) * np.float32(
-        4.0 * grain * 255.0 / 9.0))
-    dither = _clumps(rng.random(cells, dtype=np.float32) - rng.random(cells, dtype=np.float32))
+        4.0 * grain * 255.0 / 9.0), clump)
+    dither = _clumps(rng.random(cells, dtype=np.float32) - rng.random(cells, dtype=np.float32),
+                     clump)
     dither += np.float32(0.5)  # rounding, folded in
-    noise, dither = _wide(noise, w, rng), _wide(dither, w, rng)
+    noise, dither = _wide(noise, w, rng, clump), _wide(dither, w, rng, clump)
     # Sideways shift per strip, in whole clumps: grain and dither clumps share one grid, so
     # three of every four pixels repeat a neighbour's offset exactly.
-    shifts = rng.integers(0, TILE // CLUMP, (2, h // _STRIP + 2)) * CLUMP
+    shifts = rng.integers(0, TILE // clump, (2, h // _STRIP + 2)) * clump
     oy = rng.integers(0, TILE // _STRIP, 2) * _STRIP
     out = np.empty((h, w, 3), dtype=np.uint8)
     strip = np.empty((_STRIP, w, 3), dtype=np.float32)

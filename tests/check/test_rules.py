@@ -6,12 +6,13 @@ import io
 import struct
 import zlib
 
+import numpy as np
 import pytest
 import segno
 from PIL import Image
 
 from sleeve.check import check_cover
-from sleeve.check.ocr import Word
+from sleeve.check.ocr import Word, ink_box, is_wordlike
 from sleeve.check.rules import MAX_BYTES, forbidden_text, partial_ratio
 from sleeve.photos import PhotoRejected
 from tests.check.conftest import SIDE, draw_text, encode
@@ -107,6 +108,31 @@ def test_text_at_the_edge_fails_text_margin_only(cover: Image.Image) -> None:
     assert report.failed_rules() == {"text-margin"}
     box = report.failures[0].box
     assert box is not None and box[0] < SIDE * 0.05
+
+
+def test_a_word_box_is_cut_to_its_ink_not_the_grain_beside_it(cover: Image.Image) -> None:
+    """Tesseract's box can take in grain beside the type (landscape's title, 60 px from the
+    top of an 800² cover, came boxed from 34 px); the margin rule judges the ink."""
+    marked = draw_text(cover, "Midnight", (150, 300), 64)
+    pixels = np.asarray(marked.convert("L"), dtype=np.int16)
+    ink = np.argwhere(pixels[250:420, 100:600] < 100)
+    corner = np.array([250, 100])
+    (top, left), (bottom, right) = ink.min(axis=0) + corner, ink.max(axis=0) + corner + 1
+    grain = np.random.default_rng(0).normal(0, 8, (85, 250)).astype(np.int16)
+    pixels[200:370, 100:600] += np.repeat(np.repeat(grain, 2, axis=0), 2, axis=1)
+    loose = (int(left) - 30, int(top) - 40, int(right) + 20, int(bottom) + 15)
+    assert ink_box(pixels, loose) == (left, top, right, bottom)
+
+
+@pytest.mark.parametrize(("text", "scripts", "word"), [
+    ("ここ", frozenset({"latin"}), False),  # a grid's lines, on an English cover
+    ("ここ", frozenset({"latin", "kana"}), True),
+    ("ここで", frozenset({"latin"}), True),
+    ("ll", frozenset({"latin"}), True),
+])
+def test_one_glyph_repeated_in_a_script_no_one_set_is_texture(
+        text: str, scripts: frozenset[str], word: bool) -> None:
+    assert is_wordlike(text, scripts) is word
 
 
 def test_a_wrong_title_fails_metadata_text_only(cover: Image.Image) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sleeve.render.texture import CLUMP, TILE, finish
+from sleeve.render.texture import CLUMP, TILE, clump_for, finish
 
 
 def _ramp(width: int, lo: float, hi: float, height: int = 64) -> np.ndarray:
@@ -76,3 +76,10 @@ def test_grain_comes_in_clumps_that_a_lossless_encoder_can_predict() -> None:
     blocks = grain.reshape(256 // CLUMP, CLUMP, 256 // CLUMP, CLUMP)
     assert (blocks == blocks[:, :1, :, :1]).all()
     assert grain.std() > 4.0
+
+
+def test_art_drawn_small_gets_finer_clumps_so_scaled_up_the_grain_is_the_same() -> None:
+    assert (clump_for(1.0), clump_for(0.5), clump_for(1 / 3)) == (CLUMP, 1, 1)
+    out = finish(np.full((256, 256, 3), 0.5, np.float32), np.random.default_rng(6), clump=1)
+    grain = out[..., 0]
+    assert (grain[:, 0::2] != grain[:, 1::2]).mean() > 0.5  # not in 2-pixel clumps
