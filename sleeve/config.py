@@ -78,8 +78,6 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # Prefix for the Celery queue names (`cpu`, `gpu`), to share one broker between deployments.
     celery_queue_prefix: str = ""
-    # Comma-separated e-mails of the accounts allowed to promote models.
-    admin_emails: str = ""
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 

@@ -17,6 +17,7 @@ from sleeve.api.logs import install_request_ids
 from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
+from sleeve.api.openapi import install_openapi
 from sleeve.api.problems import install_problem_handlers
 from sleeve.api.routes import auth, covers, gallery, health, jobs, me, models, oauth, subjects
 from sleeve.config import Settings, get_settings
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, health):
         app.include_router(module.router)
     _mount_web(app)
+    install_openapi(app)
     if app.state.oauth.names():
         secret = settings.secret_key.get_secret_value()
         if not secret:

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from sleeve.service import accounts
+from sleeve.core.fields import Line
+from sleeve.service import accounts, roles
 from sleeve.service.context import Services
 from sleeve.service.errors import Forbidden, Unauthorized
 
@@ -33,6 +34,8 @@ async def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+# Every ``{..._id}`` in a path: an id this API gave out (anything else is simply not found).
+RowId = Annotated[Line, Path(min_length=1, max_length=32, description="An id from this API.")]
 
 
 def _same_origin(request: Request) -> bool:
@@ -82,3 +85,15 @@ async def current_user(
 
 UserDep = Annotated[CurrentUser, Depends(current_user)]
 MaybeUserDep = Annotated[CurrentUser | None, Depends(optional_user)]
+
+
+async def admin_user(user: UserDep, services: ServicesDep) -> CurrentUser:
+    """The one admin check: the role as stored in the database now (granted only by the
+    operator's CLI), read afresh so that a revoked admin is refused at once."""
+    role = await run_in_threadpool(roles.role_of, services.sessions, user.id)
+    if role != roles.ADMIN:
+        raise Forbidden("administrators only")
+    return user
+
+
+AdminDep = Annotated[CurrentUser, Depends(admin_user)]

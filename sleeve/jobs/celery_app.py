@@ -12,8 +12,9 @@ import logging
 import threading
 import weakref
 from functools import cache
+from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task, bootsteps
 from kombu import Queue
 
 from sleeve.config import Settings, get_settings
@@ -22,6 +23,7 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
+from sleeve.jobs.worker_engines import EngineHeartbeat, heartbeat_interval_s, runnable_engines
 
 TASK_NAME = "sleeve.run_job"
 log = logging.getLogger("sleeve.jobs")
@@ -53,6 +55,7 @@ def make_celery(settings: Settings) -> Celery:
     )
 
     _settings[app] = settings
+    app.steps["worker"].add(EngineHeartbeatStep)
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
@@ -95,6 +98,31 @@ def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:
     while not stop.wait(max(0.1, ctx.settings.job_lease_s / 3)):
         with transaction(ctx.sessions) as session:
             lifecycle.heartbeat(session, [job_id])
+
+
+class EngineHeartbeatStep(bootsteps.StartStopStep):
+    """Every Celery worker records the engines it can run (and keeps them fresh) so the API
+    can refuse jobs no live worker could run."""
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.heartbeat: EngineHeartbeat | None = None
+
+    def start(self, worker: Any) -> None:
+        settings = _settings.get(worker.app)
+        if settings is None:
+            return
+        consumed = set(worker.app.amqp.queues.consume_from or worker.app.amqp.queues)
+        engines = runnable_engines(settings, consumed, settings.celery_queue_prefix)
+        self.heartbeat = EngineHeartbeat(_context(worker.app).sessions, str(worker.hostname),
+                                         engines, heartbeat_interval_s(settings))
+        self.heartbeat.start()
+        log.info("this worker runs engines %s", sorted(engines))
+
+    def stop(self, worker: Any) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
 
 
 class CeleryQueue:

@@ -11,6 +11,7 @@ need the GPU and the exact weights again.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +28,6 @@ from sleeve.db.types import utcnow
 from sleeve.pipeline import render_plan
 from sleeve.render.export import CoverMetadata, encode
 from sleeve.service.context import Services
-from sleeve.service.cursor import decode_cursor, encode_cursor
 from sleeve.service.errors import Invalid, NotFound
 from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import CoverDetailView, CoverView, Page, ReviewView
@@ -39,6 +39,7 @@ MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png"}
 EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
 MAX_COMMENT = 2000
 MAX_PAGE = 100
+MAX_INT = 2**31 - 1  # the largest value an INTEGER column holds on every database
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,10 @@ def get_cover(services: Services, user_id: str | None, cover_id: str) -> CoverDe
         cover = _visible(session, user_id, cover_id)
         mine = session.scalar(select(Review).where(
             Review.cover_id == cover.id, Review.user_id == user_id)) if user_id else None
+        owner = cover.user_id == user_id
         return CoverDetailView(
-            **CoverView.of(cover).model_dump(), plan=cover.plan, brief_id=cover.brief_id,
+            **CoverView.of(cover).model_dump(), plan=cover.plan if owner else None,
+            brief_id=cover.brief_id if owner else None,
             my_review=ReviewView.of(mine) if mine else None,
         )
 
@@ -156,7 +159,23 @@ def _page(services: Services, query: Select[Cover], limit: int,
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=[CoverView.of(c) for c in rows],
-                next_cursor=encode_cursor(cursor_of(rows[-1])) if more else None)
+                next_cursor=services.cursors.encode(cursor_of(rows[-1])) if more else None)
+
+
+def _cursor_values(services: Services, cursor: str,
+                   types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
+    """A cursor's values, each in the range its column can hold (a cursor is signed, but the
+    database must never see a value it cannot compare, whatever signed it)."""
+    values = services.cursors.decode(cursor, types)
+    for value in values:
+        if isinstance(value, float) and not (math.isfinite(value) and 0.0 <= value <= 5.0):
+            raise Invalid("cursor: not a cursor from this API")
+        if isinstance(value, int) and not 0 <= value <= MAX_INT:
+            raise Invalid("cursor: not a cursor from this API")
+        if isinstance(value, str) and not (0 < len(value) <= 64 and value.isascii()
+                                           and value.isprintable()):
+            raise Invalid("cursor: not a cursor from this API")
+    return values
 
 
 def gallery(services: Services, cursor: str | None, limit: int = 24,
@@ -167,7 +186,10 @@ def gallery(services: Services, cursor: str | None, limit: int = 24,
     if genre:
         query = query.where(Cover.genre == genre.strip().lower())
     if cursor:
-        avg, count, last_id = decode_cursor(cursor, ((int, float), int, str))
+        avg, count, last_id = _cursor_values(services, cursor, ((int, float), int, str))
+        avg = float(avg)
+        if not 0.0 <= avg <= 5.0:
+            raise Invalid("cursor: not a cursor from this API")
         query = query.where(tuple_(Cover.rating_avg, Cover.rating_count, Cover.id)
                             < tuple_(float(avg), count, last_id))
     query = query.order_by(Cover.rating_avg.desc(), Cover.rating_count.desc(),
@@ -181,11 +203,13 @@ def my_covers(services: Services, user_id: str, cursor: str | None, limit: int =
     limit = _page_size(limit)
     query: Select[Cover] = select(Cover).where(Cover.user_id == user_id)
     if cursor:
-        created, last_id = decode_cursor(cursor, (str, str))
+        created, last_id = _cursor_values(services, cursor, (str, str))
         try:
             when = datetime.fromisoformat(created)
         except ValueError as exc:
             raise Invalid("cursor: not a cursor from this API") from exc
+        if when.tzinfo is None:
+            raise Invalid("cursor: not a cursor from this API")
         query = query.where(tuple_(Cover.created_at, Cover.id) < tuple_(when, last_id))
     query = query.order_by(Cover.created_at.desc(), Cover.id.desc()).limit(limit + 1)
     return _page(services, query, limit, lambda last: [last.created_at.isoformat(), last.id])

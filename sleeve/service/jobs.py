@@ -10,13 +10,14 @@ import secrets
 from datetime import timedelta
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from sleeve.core.brief import Brief
-from sleeve.core.styles import check_style
+from sleeve.core.brief import Brief, clean_line, clean_lyrics
+from sleeve.core.fields import Line, StrictBody, Text
+from sleeve.core.styles import STYLE_NAMES, check_style
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job, Subject, User
 from sleeve.db.types import new_id, utcnow
@@ -25,6 +26,7 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
 from sleeve.render.typeset import check_renderable
 from sleeve.service.context import Services
+from sleeve.service.engine_check import check_engine
 from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
 from sleeve.service.ownership import could_be_id, find
 from sleeve.service.views import JobView
@@ -36,18 +38,30 @@ EngineName = Literal["procedural", "diffusion"]
 assert set(get_args(EngineName)) == set(ENGINE_NAMES), "JobRequest.engine must list every engine"
 
 
-class JobRequest(BaseModel):
+class BriefBody(Brief):
+    """A brief as the API takes it: the same rules as ``Brief``, but text with control
+    characters is refused (422) rather than cleaned, and JSON types are strict."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    # The limits hold before and after normalisation (which only removes characters).
+    title: Annotated[Line, Field(min_length=1, max_length=200), AfterValidator(clean_line)]
+    artist: Annotated[Line, Field(min_length=1, max_length=200), AfterValidator(clean_line)]
+    album: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
+    genre: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
+    lyrics: Annotated[Text, Field(max_length=10_000), AfterValidator(clean_lyrics)] = ""
+
+
+class JobRequest(StrictBody):
     """The body of ``POST /v1/jobs``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    brief: Brief
+    brief: BriefBody
     count: Annotated[int, Field(ge=1, le=8)] = 4
     engine: EngineName = "procedural"
-    style: str | None = None
+    style: Annotated[str, Field(json_schema_extra={"enum": list(STYLE_NAMES)})] | None = None
     seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
     size: Annotated[int, Field(ge=256, le=4096)] = 3000
-    subject_id: str | None = Field(default=None, max_length=32)
+    subject_id: Annotated[Line, Field(min_length=1, max_length=32)] | None = None
 
     @field_validator("brief")
     @classmethod
@@ -159,6 +173,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             found = _gate(session, user_id, idempotency_key, digest, limit)
             if found is not None:
                 return _view(session, found), False
+            check_engine(session, services.settings, services.engines, request.engine)
             if request.subject_id is not None:
                 subject = find(session, Subject, request.subject_id)
                 if subject is None or subject.user_id != user_id:

@@ -16,7 +16,7 @@ from sleeve.db.engine import transaction
 from sleeve.db.models import ModelVersion
 from sleeve.db.types import utcnow
 from sleeve.service.context import Services
-from sleeve.service.errors import Conflict, Forbidden, NotFound
+from sleeve.service.errors import Conflict, NotFound
 from sleeve.service.ownership import find
 from sleeve.service.views import View
 
@@ -33,11 +33,6 @@ class ModelView(View):
     promoted_at: datetime | None
 
 
-def is_admin(services: Services, email: str | None) -> bool:
-    admins = {e.strip().lower() for e in services.settings.admin_emails.split(",") if e.strip()}
-    return email is not None and email.lower() in admins
-
-
 def list_models(services: Services, kind: str | None = None) -> list[ModelView]:
     query = select(ModelVersion).order_by(ModelVersion.kind, ModelVersion.created_at.desc())
     if kind:
@@ -46,9 +41,8 @@ def list_models(services: Services, kind: str | None = None) -> list[ModelView]:
         return [ModelView.of(m) for m in session.scalars(query)]
 
 
-def promote(services: Services, email: str | None, model_id: str) -> ModelView:
-    if not is_admin(services, email):
-        raise Forbidden("only administrators (SLEEVE_ADMIN_EMAILS) may promote models")
+def promote(services: Services, model_id: str) -> ModelView:
+    """Callers check the role first (the API's admin dependency, or the operator's CLI)."""
     with transaction(services.sessions) as session:
         model = find(session, ModelVersion, model_id)
         if model is None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from sleeve.api.deps import MaybeUserDep, ServicesDep, UserDep
+from sleeve.api.deps import MaybeUserDep, RowId, ServicesDep, UserDep
+from sleeve.core.fields import StrictBody, Text
 from sleeve.service import covers
 from sleeve.service.covers import ImageFormat
 from sleeve.service.views import CoverDetailView, CoverView, ReviewView
@@ -15,22 +16,22 @@ from sleeve.service.views import CoverDetailView, CoverView, ReviewView
 router = APIRouter(prefix="/v1/covers", tags=["covers"])
 
 
-class CoverUpdate(BaseModel):
+class CoverUpdate(StrictBody):
     is_public: bool
 
 
-class ReviewBody(BaseModel):
-    rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=covers.MAX_COMMENT)
+class ReviewBody(StrictBody):
+    rating: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[Text, Field(max_length=covers.MAX_COMMENT)] = ""
 
 
 @router.get("/{cover_id}")
-def get_cover(cover_id: str, user: MaybeUserDep, services: ServicesDep) -> CoverDetailView:
+def get_cover(cover_id: RowId, user: MaybeUserDep, services: ServicesDep) -> CoverDetailView:
     return covers.get_cover(services, user.id if user else None, cover_id)
 
 
 @router.patch("/{cover_id}")
-def update_cover(cover_id: str, body: CoverUpdate, user: UserDep,
+def update_cover(cover_id: RowId, body: CoverUpdate, user: UserDep,
                  services: ServicesDep) -> CoverView:
     return covers.set_public(services, user.id, cover_id, body.is_public)
 
@@ -41,7 +42,7 @@ def update_cover(cover_id: str, body: CoverUpdate, user: UserDep,
     responses={200: {"content": {"image/jpeg": {}, "image/png": {}}}, 304: {}},
 )
 def cover_image(
-    cover_id: str, request: Request, user: MaybeUserDep, services: ServicesDep,
+    cover_id: RowId, request: Request, user: MaybeUserDep, services: ServicesDep,
     size: Annotated[int | None, Query(ge=16, le=4096)] = None,
     format: Annotated[ImageFormat, Query()] = "jpeg",
 ) -> Response:
@@ -57,6 +58,6 @@ def cover_image(
 
 
 @router.post("/{cover_id}/reviews", status_code=status.HTTP_201_CREATED)
-def review_cover(cover_id: str, body: ReviewBody, user: UserDep,
+def review_cover(cover_id: RowId, body: ReviewBody, user: UserDep,
                  services: ServicesDep) -> ReviewView:
     return covers.review_cover(services, user.id, cover_id, body.rating, body.comment)

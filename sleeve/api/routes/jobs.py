@@ -10,7 +10,9 @@ from fastapi import APIRouter, Header, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.deps import RowId, ServicesDep, UserDep
+from sleeve.api.openapi import problems
+from sleeve.core.fields import Line
 from sleeve.jobs.lifecycle import TERMINAL
 from sleeve.service import jobs
 from sleeve.service.context import Services
@@ -25,10 +27,10 @@ KEEPALIVE_S = 15.0
 # These handlers are async and hand only the use case to the thread pool: FastAPI runs a sync
 # handler in the pool and then validates its response in the pool *again*, and each hop is
 # a wait for a thread and the GIL. Validating a JobView that is already one is a type check.
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=problems(409, 429))
 async def create_job(
     body: JobRequest, user: UserDep, services: ServicesDep, response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[Line | None, Header(min_length=1, max_length=200)] = None,
 ) -> JobView:
     job, _created = await run_in_threadpool(jobs.create_job, services, user.id, body,
                                             idempotency_key)
@@ -37,12 +39,12 @@ async def create_job(
 
 
 @router.get("/{job_id}")
-async def get_job(job_id: str, user: UserDep, services: ServicesDep) -> JobView:
+async def get_job(job_id: RowId, user: UserDep, services: ServicesDep) -> JobView:
     return await run_in_threadpool(jobs.get_job, services, user.id, job_id)
 
 
-@router.post("/{job_id}/cancel")
-async def cancel_job(job_id: str, user: UserDep, services: ServicesDep) -> JobView:
+@router.post("/{job_id}/cancel", responses=problems(409))
+async def cancel_job(job_id: RowId, user: UserDep, services: ServicesDep) -> JobView:
     return await run_in_threadpool(jobs.cancel_job, services, user.id, job_id)
 
 
@@ -70,7 +72,7 @@ async def _events(services: Services, user_id: str, first: JobView) -> AsyncIter
     responses={200: {"content": {"text/event-stream": {}},
                      "description": "`progress` events, then one `done` event (job JSON)."}},
 )
-def job_events(job_id: str, user: UserDep, services: ServicesDep) -> StreamingResponse:
+def job_events(job_id: RowId, user: UserDep, services: ServicesDep) -> StreamingResponse:
     first = jobs.get_job(services, user.id, job_id)  # 404 before the stream starts
     return StreamingResponse(
         _events(services, user.id, first), media_type="text/event-stream",

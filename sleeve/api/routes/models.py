@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.deps import AdminDep, RowId, ServicesDep, UserDep
+from sleeve.api.openapi import problems
+from sleeve.core.fields import Line
 from sleeve.service import models
 from sleeve.service.models import ModelView
 
@@ -16,11 +18,11 @@ router = APIRouter(prefix="/v1/models", tags=["models"])
 @router.get("")
 def list_models(
     _user: UserDep, services: ServicesDep,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
+    kind: Annotated[Line | None, Query(max_length=32)] = None,
 ) -> list[ModelView]:
     return models.list_models(services, kind)
 
 
-@router.post("/{model_id}/promote")
-def promote(model_id: str, user: UserDep, services: ServicesDep) -> ModelView:
-    return models.promote(services, user.email, model_id)
+@router.post("/{model_id}/promote", responses=problems(409))
+def promote(model_id: RowId, _admin: AdminDep, services: ServicesDep) -> ModelView:
+    return models.promote(services, model_id)

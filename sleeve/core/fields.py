@@ -1,0 +1,53 @@
+"""Validated field types for text and request bodies that cross a trust boundary.
+
+Text that reaches a database must be text both databases store the same way: PostgreSQL
+refuses NUL outright (a 500 if it gets that far) and SQLite keeps it, and a lone surrogate
+cannot be encoded as UTF-8 at all. These types reject such input where it enters (422 naming
+the field) instead of cleaning it silently, and document the rule as a ``pattern`` so generated
+clients and schema checkers know it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# C0 controls and DEL. Multi-line text keeps tab, line feed and carriage return.
+LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+TEXT_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+_LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+
+
+def _check(value: str, controls: re.Pattern[str]) -> str:
+    if controls.search(value):
+        raise ValueError("must not contain control characters")
+    if _SURROGATES.search(value):
+        raise ValueError("must be valid Unicode text (no lone surrogates)")
+    return value
+
+
+def check_line(value: str) -> str:
+    """One line of text: no control characters at all, no lone surrogates."""
+    return _check(value, _LINE_CONTROLS)
+
+
+def check_text(value: str) -> str:
+    """Free text (lyrics, comments): tab and line breaks allowed, other controls not."""
+    return _check(value, _TEXT_CONTROLS)
+
+
+Line = Annotated[str, AfterValidator(check_line),
+                 Field(json_schema_extra={"pattern": LINE_PATTERN})]
+Text = Annotated[str, AfterValidator(check_text),
+                 Field(json_schema_extra={"pattern": TEXT_PATTERN})]
+
+
+class StrictBody(BaseModel):
+    """Base of every request body: JSON types as sent (no "4" or true for an integer) and
+    unknown fields refused rather than dropped."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
