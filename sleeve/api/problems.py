@@ -30,7 +30,8 @@ def problem_body(status: int, detail: str, instance: str = "", **extra: Any) -> 
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return json.dumps(body, ensure_ascii=False).encode()
+    # "replace": a lone surrogate echoed from the request must not turn a 4xx into a 500.
+    return json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
 
 
 def problem(status: int, detail: str, instance: str = "",

@@ -124,6 +124,10 @@ class EngineHeartbeatStep(bootsteps.StartStopStep):
             self.heartbeat.stop()
             self.heartbeat = None
 
+    def terminate(self, worker: Any) -> None:
+        # A cold shutdown terminates steps instead of stopping them: the rows go either way.
+        self.stop(worker)
+
 
 class CeleryQueue:
     """What the API process uses to hand jobs to Celery workers.
