@@ -28,6 +28,7 @@ from sleeve.db.types import utcnow
 from sleeve.pipeline import render_plan
 from sleeve.render.export import CoverMetadata, encode
 from sleeve.service.context import Services
+from sleeve.service.cursor import BAD_CURSOR
 from sleeve.service.errors import Invalid, NotFound
 from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import CoverDetailView, CoverView, Page, ReviewView
@@ -169,12 +170,12 @@ def _cursor_values(services: Services, cursor: str,
     values = services.cursors.decode(cursor, types)
     for value in values:
         if isinstance(value, float) and not (math.isfinite(value) and 0.0 <= value <= 5.0):
-            raise Invalid("cursor: not a cursor from this API")
+            raise Invalid(BAD_CURSOR)
         if isinstance(value, int) and not 0 <= value <= MAX_INT:
-            raise Invalid("cursor: not a cursor from this API")
+            raise Invalid(BAD_CURSOR)
         if isinstance(value, str) and not (0 < len(value) <= 64 and value.isascii()
                                            and value.isprintable()):
-            raise Invalid("cursor: not a cursor from this API")
+            raise Invalid(BAD_CURSOR)
     return values
 
 
@@ -189,7 +190,7 @@ def gallery(services: Services, cursor: str | None, limit: int = 24,
         avg, count, last_id = _cursor_values(services, cursor, ((int, float), int, str))
         avg = float(avg)
         if not 0.0 <= avg <= 5.0:
-            raise Invalid("cursor: not a cursor from this API")
+            raise Invalid(BAD_CURSOR)
         query = query.where(tuple_(Cover.rating_avg, Cover.rating_count, Cover.id)
                             < tuple_(float(avg), count, last_id))
     query = query.order_by(Cover.rating_avg.desc(), Cover.rating_count.desc(),
@@ -207,9 +208,9 @@ def my_covers(services: Services, user_id: str, cursor: str | None, limit: int =
         try:
             when = datetime.fromisoformat(created)
         except ValueError as exc:
-            raise Invalid("cursor: not a cursor from this API") from exc
+            raise Invalid(BAD_CURSOR) from exc
         if when.tzinfo is None:
-            raise Invalid("cursor: not a cursor from this API")
+            raise Invalid(BAD_CURSOR)
         query = query.where(tuple_(Cover.created_at, Cover.id) < tuple_(when, last_id))
     query = query.order_by(Cover.created_at.desc(), Cover.id.desc()).limit(limit + 1)
     return _page(services, query, limit, lambda last: [last.created_at.isoformat(), last.id])

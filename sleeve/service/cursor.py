@@ -20,7 +20,7 @@ from sleeve.service.errors import Invalid
 # What a cursor looks like (documented in the OpenAPI document as the parameter's pattern).
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
 _SIGNATURE_BYTES = 16
-_NOT_OURS = "cursor: not a cursor from this API"
+BAD_CURSOR = "cursor: not a cursor from this API"
 
 
 def _b64(data: bytes) -> str:
@@ -51,14 +51,14 @@ class CursorCodec:
         payload, _, signature = cursor.partition(".")
         if not payload or not hmac.compare_digest(signature.encode(),
                                                   self._sign(payload).encode()):
-            raise Invalid(_NOT_OURS)
+            raise Invalid(BAD_CURSOR)
         try:
             values = json.loads(_unb64(payload))
         except (binascii.Error, ValueError) as exc:
-            raise Invalid(_NOT_OURS) from exc
+            raise Invalid(BAD_CURSOR) from exc
         if not isinstance(values, list) or len(values) != len(types) or not all(
             isinstance(v, t) and not isinstance(v, bool)
             for v, t in zip(values, types, strict=True)
         ):
-            raise Invalid(_NOT_OURS)
+            raise Invalid(BAD_CURSOR)
         return values
