@@ -41,7 +41,8 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 DESCRIPTIONS = {
-    401: "No valid credentials.", 403: "Not allowed (admins only, or a cross-site write).",
+    400: "The body could not be read (not UTF-8 JSON).", 401: "No valid credentials.",
+    403: "Not allowed (admins only, or a cross-site write).",
     404: "No such resource (or not yours).", 409: "Conflicts with the current state.",
     413: "Request body too large.", 415: "The body is not JSON.",
     422: "Invalid input; `errors` names each field.", 429: "Too many requests; see Retry-After.",
@@ -102,7 +103,7 @@ def _errors_for(route: APIRoute, method: str) -> tuple[set[int], list[dict[str, 
     if params or dependant.body_params:
         statuses.add(422)
     if dependant.body_params:
-        statuses |= {413, 415}
+        statuses |= {400, 413, 415}
     return statuses, security
 
 

@@ -46,6 +46,25 @@ Text = Annotated[str, AfterValidator(check_text),
                  Field(json_schema_extra={"pattern": TEXT_PATTERN})]
 
 
+# An e-mail address as accounts take it. Spaces and controls are spelled out (not ``\s``) so
+# the pattern means the same to Python here and to the ECMA-262 regexes of schema checkers.
+_NOT_IN_EMAIL = r"@\x00-\x20\x7f-\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"
+EMAIL_PATTERN = rf"^[^{_NOT_IN_EMAIL}]{{1,64}}@[^{_NOT_IN_EMAIL}]+\.[^{_NOT_IN_EMAIL}]{{2,}}$"
+_EMAIL = re.compile(EMAIL_PATTERN)
+MAX_EMAIL = 320
+
+
+def check_email(value: str) -> str:
+    check_line(value)
+    if len(value) > MAX_EMAIL or not _EMAIL.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+Email = Annotated[str, AfterValidator(check_email), Field(
+    max_length=MAX_EMAIL, json_schema_extra={"pattern": EMAIL_PATTERN})]
+
+
 class StrictBody(BaseModel):
     """Base of every request body: JSON types as sent (no "4" or true for an integer) and
     unknown fields refused rather than dropped."""

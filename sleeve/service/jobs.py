@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, field_validator
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -52,10 +52,17 @@ class BriefBody(Brief):
     lyrics: Annotated[Text, Field(max_length=10_000), AfterValidator(clean_lyrics)] = ""
 
 
+def _from_brief(value: object) -> object:
+    # Python callers (the CLI, workers, tests) hand over a Brief they already validated.
+    if isinstance(value, Brief) and not isinstance(value, BriefBody):
+        return value.model_dump()
+    return value
+
+
 class JobRequest(StrictBody):
     """The body of ``POST /v1/jobs``."""
 
-    brief: BriefBody
+    brief: Annotated[BriefBody, BeforeValidator(_from_brief)]
     count: Annotated[int, Field(ge=1, le=8)] = 4
     engine: EngineName = "procedural"
     style: Annotated[str, Field(json_schema_extra={"enum": list(STYLE_NAMES)})] | None = None

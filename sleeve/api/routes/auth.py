@@ -11,15 +11,11 @@ from pydantic import BaseModel, Field
 from sleeve.api.deps import ServicesDep, UserDep
 from sleeve.api.openapi import problems
 from sleeve.api.session_cookie import end_session, start_session
-from sleeve.core.fields import Line, StrictBody
+from sleeve.core.fields import Email, Line, StrictBody
 from sleeve.service import accounts
 from sleeve.service.views import UserView
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
-
-
-Email = Annotated[Line, Field(min_length=3, max_length=320,
-                              json_schema_extra={"format": "email"})]
 
 
 class NewAccount(StrictBody):
