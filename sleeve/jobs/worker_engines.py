@@ -44,9 +44,14 @@ def runnable_engines(settings: Settings, queues: set[str], prefix: str = "") -> 
     return found
 
 
+# Rows of workers killed without a word are harmless once stale; after this they are removed.
+FORGET_AFTER = timedelta(days=1)
+
+
 def record(session: Session, worker: str, engines: dict[str, str]) -> None:
     now = utcnow()
-    session.execute(delete(WorkerEngine).where(WorkerEngine.worker == worker))
+    session.execute(delete(WorkerEngine).where(
+        (WorkerEngine.worker == worker) | (WorkerEngine.heartbeat_at < now - FORGET_AFTER)))
     session.add_all(WorkerEngine(worker=worker, engine=engine, queue=queue, heartbeat_at=now)
                     for engine, queue in engines.items())
 

@@ -19,6 +19,7 @@ from sleeve.service.errors import Invalid
 
 # What a cursor looks like (documented in the OpenAPI document as the parameter's pattern).
 CURSOR_PATTERN = r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$"
+CURSOR_HELP = "`next_cursor` of the previous page, as given (signed: any other value is a 422)."
 _SIGNATURE_BYTES = 16
 BAD_CURSOR = "cursor: not a cursor from this API"
 

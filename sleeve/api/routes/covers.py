@@ -43,7 +43,9 @@ def update_cover(cover_id: RowId, body: CoverUpdate, user: UserDep,
 )
 def cover_image(
     cover_id: RowId, request: Request, user: MaybeUserDep, services: ServicesDep,
-    size: Annotated[int | None, Query(ge=16, le=4096)] = None,
+    size: Annotated[int | None, Query(ge=16, le=4096, description=(
+        "Width and height in pixels: one of 64, 128, 256, 512, 600, 1024, 1500, 2048, 3000 "
+        "up to the master's, or the master's own size (the default)."))] = None,
     format: Annotated[ImageFormat, Query()] = "jpeg",
 ) -> Response:
     cover, size, etag = covers.image_lookup(services, user.id if user else None, cover_id,

@@ -10,7 +10,7 @@ from pydantic import Field
 from sleeve.api.deps import RowId, ServicesDep, UserDep
 from sleeve.core.fields import Line, StrictBody
 from sleeve.service import accounts, covers
-from sleeve.service.cursor import CURSOR_PATTERN
+from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
 from sleeve.service.views import NewTokenView, Page, TokenView, UserView
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
@@ -43,7 +43,8 @@ def revoke_token(token_id: RowId, user: UserDep, services: ServicesDep) -> None:
 @router.get("/covers")
 def my_covers(
     user: UserDep, services: ServicesDep,
-    cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN,
+                                        description=CURSOR_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=covers.MAX_PAGE)] = 24,
 ) -> Page:
     return covers.my_covers(services, user.id, cursor, limit)
