@@ -169,7 +169,7 @@ def _cursor_values(services: Services, cursor: str,
     database must never see a value it cannot compare, whatever signed it)."""
     values = services.cursors.decode(cursor, types)
     for value in values:
-        if isinstance(value, float) and not (math.isfinite(value) and 0.0 <= value <= 5.0):
+        if isinstance(value, float) and not math.isfinite(value):
             raise Invalid(BAD_CURSOR)
         if isinstance(value, int) and not 0 <= value <= MAX_INT:
             raise Invalid(BAD_CURSOR)
@@ -188,8 +188,7 @@ def gallery(services: Services, cursor: str | None, limit: int = 24,
         query = query.where(Cover.genre == genre.strip().lower())
     if cursor:
         avg, count, last_id = _cursor_values(services, cursor, ((int, float), int, str))
-        avg = float(avg)
-        if not 0.0 <= avg <= 5.0:
+        if not 0 <= avg <= 5:  # a rating average
             raise Invalid(BAD_CURSOR)
         query = query.where(tuple_(Cover.rating_avg, Cover.rating_count, Cover.id)
                             < tuple_(float(avg), count, last_id))
