@@ -13,6 +13,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -39,8 +40,13 @@ def admin_routes(app: FastAPI) -> list[tuple[str, str]]:
     return found
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def sleeve_cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "SLEEVE_DATABASE_URL": settings.database_url}
+    """The real CLI in a process of its own, against the test database (this checkout's code)."""
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "SLEEVE_DATABASE_URL": settings.database_url, "PYTHONPATH": path}
     return subprocess.run([sys.executable, "-m", "sleeve", *args], env=env, text=True,
                           capture_output=True, timeout=60, check=False)
 
