@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     for module in (auth, oauth, me, jobs, covers, gallery, subjects, models, health):
         app.include_router(module.router)
     _mount_web(app)
-    install_openapi(app)
+    install_openapi(app, settings.max_body_bytes)
     if app.state.oauth.names():
         secret = settings.secret_key.get_secret_value()
         if not secret:

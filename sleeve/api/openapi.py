@@ -107,7 +107,8 @@ def _errors_for(route: APIRoute, method: str) -> tuple[set[int], list[dict[str, 
     return statuses, security
 
 
-def install_openapi(app: FastAPI) -> None:
+def install_openapi(app: FastAPI, max_body_bytes: int) -> None:
+    """``max_body_bytes``: the limit the request middleware enforces, stated on every 413."""
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
@@ -132,6 +133,9 @@ def install_openapi(app: FastAPI) -> None:
                 responses = operation.setdefault("responses", {})
                 for status in statuses:
                     responses.setdefault(str(status), problem_response(status))
+                if "413" in responses:
+                    responses["413"]["description"] = (
+                        f"Request body over {max_body_bytes} bytes.")
                 # FastAPI's own 422 says application/json and HTTPValidationError.
                 if "422" in responses:
                     responses["422"] = problem_response(422)
