@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 # C0 controls and DEL. Multi-line text keeps tab, line feed and carriage return.
 LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
@@ -65,8 +65,21 @@ Email = Annotated[str, AfterValidator(check_email), Field(
     max_length=MAX_EMAIL, json_schema_extra={"pattern": EMAIL_PATTERN})]
 
 
+def _whole_number(value: object) -> object:
+    # JSON has one number type: 4.0 is the integer 4 to JSON Schema, so it is to us; "4",
+    # true and 4.5 are not (strict validation refuses them).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# After the range: ``Annotated[int, Field(ge=1), WholeNumber]`` (a constraint placed after a
+# validator would not reach the JSON schema).
+WholeNumber = BeforeValidator(_whole_number)
+
+
 class StrictBody(BaseModel):
-    """Base of every request body: JSON types as sent (no "4" or true for an integer) and
-    unknown fields refused rather than dropped."""
+    """Base of every request body: JSON types as sent (no "4" or true for an integer; integer
+    fields take ``WholeNumber``) and unknown fields refused rather than dropped."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)

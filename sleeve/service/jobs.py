@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from sleeve.core.brief import Brief, clean_line, clean_lyrics
-from sleeve.core.fields import Line, StrictBody, Text
+from sleeve.core.fields import Line, StrictBody, Text, WholeNumber
 from sleeve.core.styles import STYLE_NAMES, check_style
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job, Subject, User
@@ -38,6 +38,14 @@ EngineName = Literal["procedural", "diffusion"]
 assert set(get_args(EngineName)) == set(ENGINE_NAMES), "JobRequest.engine must list every engine"
 
 
+# Set on the cover: it must keep something visible after normalisation (not only spaces or
+# invisible, unassigned or private-use characters) and an installed font must draw every
+# character; both are checked when the job is created (422).
+COVER_TEXT = {"format": "cover-text", "description": (
+    "Printed on the cover: at least one visible character, all drawable by the server's fonts "
+    "(Latin, Greek, Cyrillic, Hangul, kana, CJK, Thai, Arabic, Hebrew, emoji, …).")}
+
+
 class BriefBody(Brief):
     """A brief as the API takes it: the same rules as ``Brief``, but text with control
     characters is refused (422) rather than cleaned, and JSON types are strict."""
@@ -45,8 +53,10 @@ class BriefBody(Brief):
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     # The limits hold before and after normalisation (which only removes characters).
-    title: Annotated[Line, Field(min_length=1, max_length=200), AfterValidator(clean_line)]
-    artist: Annotated[Line, Field(min_length=1, max_length=200), AfterValidator(clean_line)]
+    title: Annotated[Line, Field(min_length=1, max_length=200, json_schema_extra=COVER_TEXT),
+                     AfterValidator(clean_line)]
+    artist: Annotated[Line, Field(min_length=1, max_length=200, json_schema_extra=COVER_TEXT),
+                      AfterValidator(clean_line)]
     album: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
     genre: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
     lyrics: Annotated[Text, Field(max_length=10_000), AfterValidator(clean_lyrics)] = ""
@@ -63,11 +73,11 @@ class JobRequest(StrictBody):
     """The body of ``POST /v1/jobs``."""
 
     brief: Annotated[BriefBody, BeforeValidator(_from_brief)]
-    count: Annotated[int, Field(ge=1, le=8)] = 4
+    count: Annotated[int, Field(ge=1, le=8), WholeNumber] = 4
     engine: EngineName = "procedural"
     style: Annotated[str, Field(json_schema_extra={"enum": list(STYLE_NAMES)})] | None = None
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
-    size: Annotated[int, Field(ge=256, le=4096)] = 3000
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), WholeNumber] | None = None
+    size: Annotated[int, Field(ge=256, le=4096), WholeNumber] = 3000
     subject_id: Annotated[Line, Field(min_length=1, max_length=32)] | None = None
 
     @field_validator("brief")
@@ -184,7 +194,8 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             if request.subject_id is not None:
                 subject = find(session, Subject, request.subject_id)
                 if subject is None or subject.user_id != user_id:
-                    raise Invalid(f"subject_id: no subject {request.subject_id}")
+                    # Well-formed, but names nothing of this user's: not found, like a path id.
+                    raise NotFound(f"subject_id: no subject {request.subject_id}")
             now = utcnow()
             brief = BriefRow(id=new_id(), user_id=user_id, digest=request.brief.digest(),
                              created_at=now, **request.brief.model_dump())

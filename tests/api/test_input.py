@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sleeve.core.fields import EMAIL_PATTERN
-from tests.service.fixtures import finished_job, job_body, new_user
+from tests.service.fixtures import finished_job, job_body
 
 PROBLEM = "application/problem+json"
 
@@ -34,7 +34,7 @@ def _raw(client: TestClient, method: str, url: str, text: str, **kwargs: Any) ->
 
 def test_json_types_are_strict(client: TestClient, auth: dict[str, str]) -> None:
     for change, field in [({"count": "4"}, "body.count"), ({"count": True}, "body.count"),
-                          ({"seed": "12"}, "body.seed"), ({"size": 512.0}, "body.size"),
+                          ({"seed": "12"}, "body.seed"), ({"size": 512.5}, "body.size"),
                           ({"brief": {"title": 5, "artist": "A"}}, "body.brief.title")]:
         assert _fields(client.post("/v1/jobs", json=job_body(**change), headers=auth)) == [field]
     cover_id = finished_job(client, auth, count=1)["covers"][0]["id"]
@@ -202,11 +202,10 @@ def _request(client: TestClient, spec: dict[str, Any], method: str, path: str, w
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_no_input_in_the_openapi_document_causes_a_5xx(
-    make_client: Callable[..., TestClient],
+    idle_client: tuple[TestClient, dict[str, str]],
 ) -> None:
     # No workers: jobs that happen to be valid are stored, not rendered.
-    client = make_client(embedded_worker=False)
-    auth = new_user(client)
+    client, auth = idle_client
     spec = client.get("/openapi.json").json()
     targets = list(_targets(spec))
     assert len(targets) > 30 and {t[2] for t in targets} == {"path", "query", "header", "body"}

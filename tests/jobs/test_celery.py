@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,12 +17,13 @@ from sqlalchemy import update
 
 from sleeve.config import Settings
 from sleeve.db.engine import transaction
+from sleeve.db.migrate import upgrade_database
 from sleeve.db.models import Job, WorkerEngine
 from sleeve.db.types import utcnow
 from sleeve.jobs import lifecycle, worker_engines
 from sleeve.jobs.celery_app import TASK_NAME, CeleryQueue, make_celery, queue_name
 from sleeve.jobs.context import JobContext
-from tests.service.fixtures import job_body, new_user, wait_for_job
+from tests.service.fixtures import _postgres_schema, job_body, new_user, wait_for_job
 
 BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -60,11 +62,27 @@ def test_job_runs_on_a_celery_worker(make_client: Callable[..., TestClient],
     assert wait_for_job(client, job["id"], auth)["covers"] == done["covers"]
 
 
+@pytest.fixture
+def own_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own (same kind as ``database_url``): a sweep counts every
+    lost job in its database, and other tests leave queued jobs behind in the shared one."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'own.db'}"
+        upgrade_database(Settings(database_url=url))
+        yield url
+        return
+    for url in _postgres_schema():
+        upgrade_database(Settings(database_url=url))
+        yield url
+
+
 def test_lost_jobs_are_swept_back(make_client: Callable[..., TestClient],
-                                  celery_settings: Settings) -> None:
+                                  celery_settings: Settings, own_database: str) -> None:
     """A job stored while the API could not reach the broker, and one whose worker died,
     both finish."""
+    celery_settings = celery_settings.model_copy(update={"database_url": own_database})
     down = make_client(queue="celery", broker_url="redis://127.0.0.1:1/0",
+                       database_url=own_database,
                        celery_queue_prefix=celery_settings.celery_queue_prefix)
     assert down.get("/readyz").status_code == 503
     auth = new_user(down)

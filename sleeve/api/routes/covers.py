@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import Field
 
 from sleeve.api.deps import MaybeUserDep, RowId, ServicesDep, UserDep
-from sleeve.core.fields import StrictBody, Text
+from sleeve.core.fields import StrictBody, Text, WholeNumber
 from sleeve.service import covers
 from sleeve.service.covers import ImageFormat
 from sleeve.service.views import CoverDetailView, CoverView, ReviewView
@@ -21,7 +21,7 @@ class CoverUpdate(StrictBody):
 
 
 class ReviewBody(StrictBody):
-    rating: Annotated[int, Field(ge=1, le=5)]
+    rating: Annotated[int, Field(ge=1, le=5), WholeNumber]
     comment: Annotated[Text, Field(max_length=covers.MAX_COMMENT)] = ""
 
 

@@ -27,7 +27,7 @@ KEEPALIVE_S = 15.0
 # These handlers are async and hand only the use case to the thread pool: FastAPI runs a sync
 # handler in the pool and then validates its response in the pool *again*, and each hop is
 # a wait for a thread and the GIL. Validating a JobView that is already one is a type check.
-@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=problems(409, 429))
+@router.post("", status_code=status.HTTP_202_ACCEPTED, responses=problems(404, 409, 429))
 async def create_job(
     body: JobRequest, user: UserDep, services: ServicesDep, response: Response,
     idempotency_key: Annotated[Line | None, Header(min_length=1, max_length=200)] = None,
