@@ -9,10 +9,11 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from sleeve import __version__
+from sleeve.api.deps import single_query_values
 from sleeve.api.logs import install_request_ids
 from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(
         title="Sleeve", version=__version__, lifespan=lifespan,
+        dependencies=[Depends(single_query_values)],
         description="Album covers from a song brief: jobs, covers, reviews, accounts.",
     )
     app.state.services = services

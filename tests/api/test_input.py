@@ -228,3 +228,10 @@ def test_no_input_in_the_openapi_document_causes_a_5xx(
                 fields = [e["field"] for e in response.json().get("errors", [])]
                 assert any(f.split(".")[-1] == names[-1].lower() for f in fields), (label, fields)
     assert tried > 150
+
+
+def test_a_query_parameter_is_given_once(client: TestClient, auth: dict[str, str]) -> None:
+    assert _fields(client.get("/v1/gallery?genre=jazz&genre=folk")) == ["query.genre"]
+    assert _fields(client.get("/v1/me/covers?limit=1&limit=2", headers=auth)) == ["query.limit"]
+    # Parameters the API does not take are not its business.
+    assert client.get("/v1/gallery?utm=a&utm=b").status_code == 200
