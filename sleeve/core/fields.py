@@ -42,6 +42,22 @@ def check_text(value: str) -> str:
 
 Line = Annotated[str, AfterValidator(check_line),
                  Field(json_schema_extra={"pattern": LINE_PATTERN})]
+
+# What Python's str.strip() removes, spelled out so the pattern means the same in ECMA-262.
+_SPACE = r"\x09-\x0d\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NAME_PATTERN = rf"^[^\x00-\x1f\x7f]*[^{_SPACE}\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"
+
+
+def check_name(value: str) -> str:
+    """A line with something in it besides spaces (names are stored trimmed)."""
+    check_line(value)
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Name = Annotated[str, AfterValidator(check_name),
+                 Field(json_schema_extra={"pattern": NAME_PATTERN})]
 Text = Annotated[str, AfterValidator(check_text),
                  Field(json_schema_extra={"pattern": TEXT_PATTERN})]
 

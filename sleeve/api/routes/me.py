@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import Field
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
-from sleeve.core.fields import Line, StrictBody
+from sleeve.core.fields import Name, StrictBody
 from sleeve.service import accounts, covers
 from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
 from sleeve.service.views import NewTokenView, Page, TokenView, UserView
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 
 
 class NewToken(StrictBody):
-    name: Annotated[Line, Field(min_length=1, max_length=100)]
+    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.get("")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 from pydantic import Field
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
-from sleeve.core.fields import Line, StrictBody
+from sleeve.core.fields import Name, StrictBody
 from sleeve.service import subjects
 from sleeve.service.views import SubjectView
 
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
 class NewSubject(StrictBody):
-    name: Annotated[Line, Field(min_length=1, max_length=100)]
+    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
