@@ -945,6 +945,64 @@ def _download(urls: Path, out_dir: Path, failed: Any) -> list[Any]:
     return items
 
 
+users_app = typer.Typer(help="Accounts and roles (run against SLEEVE_DATABASE_URL).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _operator() -> str:
+    """Who ran a role change, as the record keeps it: the OS account and host."""
+    import getpass
+    import socket
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = "unknown"
+    return f"cli:{who}@{socket.gethostname()}"
+
+
+def _change_role(email: str, role: str, as_json: bool) -> None:
+    from sleeve.db.engine import make_engine, make_session_factory
+    from sleeve.service.errors import NotFound
+    from sleeve.service.roles import ADMIN, USER, set_role
+
+    with configuration_errors_exit():
+        engine = make_engine(get_settings().database_url)
+        try:
+            change = set_role(make_session_factory(engine), email,
+                              ADMIN if role == ADMIN else USER, _operator())
+        except NotFound as exc:
+            fail(exc.detail)
+        finally:
+            engine.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps({"email": change.email, "old_role": change.old_role,
+                                     "role": change.new_role, "changed": change.changed}) + "\n")
+    elif change.changed:
+        out.print(f"{change.email}: {change.old_role} → {change.new_role} (recorded)")
+    else:
+        out.print(f"{change.email} is already {change.new_role}")
+
+
+@users_app.command("grant-admin")
+def grant_admin(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Make an account an administrator (recorded with who and when)."""
+    _change_role(email, "admin", as_json)
+
+
+@users_app.command("revoke-admin")
+def revoke_admin(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Make an administrator an ordinary user again (recorded with who and when)."""
+    _change_role(email, "user", as_json)
+
+
 # `retrain` and `models …` live in their own module; importing it registers them on `app`.
 import sleeve.cli_models  # noqa: E402,F401
 

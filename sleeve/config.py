@@ -128,8 +128,6 @@ class Settings(BaseSettings):
     celery_queue_prefix: str = ""
     # Where Celery keeps task results (dataset chords need them); empty: the broker, if Redis.
     celery_result_backend: str = ""
-    # Comma-separated e-mails of the accounts allowed to promote models.
-    admin_emails: str = ""
     # Learning from ratings (docs/learning.md): the style policy's share of uniform
     # exploration, the LoRA canary, the rating-drop trigger and LoRA training.
     policy_floor: float = Field(default=0.1, ge=0.0, le=1.0)

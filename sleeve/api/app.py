@@ -9,14 +9,16 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from sleeve import __version__
+from sleeve.api.deps import single_query_values
 from sleeve.api.logs import install_request_ids
 from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
+from sleeve.api.openapi import install_openapi
 from sleeve.api.problems import install_problem_handlers
 from sleeve.api.routes import (
     auth,
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     app = FastAPI(
         title="Sleeve", version=__version__, lifespan=lifespan,
+        dependencies=[Depends(single_query_values)],
         description="Album covers from a song brief: jobs, covers, reviews, accounts.",
     )
     app.state.services = services
@@ -77,6 +80,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
                    reports, health):
         app.include_router(module.router)
     _mount_web(app)
+    install_openapi(app, settings.max_body_bytes)
     if app.state.oauth.names():
         secret = settings.secret_key.get_secret_value()
         if not secret:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from sleeve.service import accounts, models
+from sleeve.core.fields import Line
+from sleeve.service import accounts, roles
 from sleeve.service.context import Services
-from sleeve.service.errors import Forbidden, Unauthorized
+from sleeve.service.errors import Forbidden, Invalid, Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="A token from /v1/auth/login or /v1/me/tokens")
 _UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
@@ -26,6 +30,37 @@ class CurrentUser:
     via: str  # "bearer" | "cookie"
 
 
+def _query_params(dependant: Dependant) -> Iterator[str]:
+    yield from (param.alias for param in dependant.query_params)
+    for sub in dependant.dependencies:
+        yield from _query_params(sub)
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    # Keyed by identity: routes live as long as the app (and are not hashable).
+    names = _QUERY_NAMES.get(id(route))
+    if names is None:
+        names = _QUERY_NAMES[id(route)] = frozenset(_query_params(route.dependant))
+    return names
+
+
+async def single_query_values(request: Request) -> None:
+    """Every query parameter this API declares takes one value: ``?kind=a&kind=b`` is a 422
+    rather than silently the last one (on every route, as an app dependency)."""
+    route = request.scope.get("route")
+    items = request.query_params.multi_items()
+    if not isinstance(route, APIRoute) or len(items) < 2:
+        return
+    names, seen = _query_names(route), set()
+    for key, _value in items:
+        if key in names and key in seen:
+            raise Invalid(f"{key}: give it once")
+        seen.add(key)
+
+
 async def get_services(request: Request) -> Services:
     # async: a sync dependency would cost a thread-pool hop on every request.
     services: Services = request.app.state.services
@@ -33,6 +68,8 @@ async def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+# Every ``{..._id}`` in a path: an id this API gave out (anything else is simply not found).
+RowId = Annotated[Line, Path(min_length=1, max_length=32, description="An id from this API.")]
 
 
 def _same_origin(request: Request) -> bool:
@@ -85,9 +122,11 @@ MaybeUserDep = Annotated[CurrentUser | None, Depends(optional_user)]
 
 
 async def admin_user(user: UserDep, services: ServicesDep) -> CurrentUser:
-    """The calling user, who must be an administrator (403 otherwise)."""
-    if not models.is_admin(services, user.email):
-        raise Forbidden("only administrators may do this")
+    """The one admin check: the role as stored in the database now (granted only by the
+    operator's CLI), read afresh so that a revoked admin is refused at once."""
+    role = await run_in_threadpool(roles.role_of, services.sessions, user.id)
+    if role != roles.ADMIN:
+        raise Forbidden("administrators only")
     return user
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -14,6 +15,7 @@ from sleeve.errors import field_message, field_name
 from sleeve.service.errors import RateLimited, ServiceError
 
 PROBLEM_JSON = "application/problem+json"
+_FIELD_FIRST = re.compile(r"^([A-Za-z_][\w-]*(?:\.[\w-]+)*): (.+)$", re.DOTALL)
 TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 409: "Conflict", 413: "Content too large",
@@ -30,7 +32,8 @@ def problem_body(status: int, detail: str, instance: str = "", **extra: Any) -> 
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return json.dumps(body, ensure_ascii=False).encode()
+    # "replace": a lone surrogate echoed from the request must not turn a 4xx into a 500.
+    return json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
 
 
 def problem(status: int, detail: str, instance: str = "",
@@ -39,12 +42,29 @@ def problem(status: int, detail: str, instance: str = "",
                     media_type=PROBLEM_JSON, headers=headers)
 
 
+def _located(request: Request, name: str) -> str:
+    """``cursor`` → ``query.cursor``: where a field named by a use case came from, in the
+    same form as the request validation errors."""
+    if name in request.path_params:
+        return f"path.{name}"
+    if name in request.query_params:
+        return f"query.{name}"
+    if name.lower() in request.headers:
+        return f"header.{name.lower()}"
+    return f"body.{name}"
+
+
 async def _service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
     if exc.status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
-    return problem(exc.status, exc.detail, request.url.path, headers)
+    extra = {}
+    # Use cases name the field first ("size: choose one of ..."), as validation errors do.
+    named = _FIELD_FIRST.match(exc.detail) if exc.status == 422 else None
+    if named:
+        extra["errors"] = [{"field": _located(request, named[1]), "message": named[2]}]
+    return problem(exc.status, exc.detail, request.url.path, headers, **extra)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

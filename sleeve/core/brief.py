@@ -13,11 +13,11 @@ from sleeve.core.text import normalize
 Language = Literal["ko", "en", "ja", "auto"]
 
 
-def _line(value: str) -> str:
+def clean_line(value: str) -> str:
     return normalize(value)
 
 
-def _lyrics(value: str) -> str:
+def clean_lyrics(value: str) -> str:
     return normalize(value, multiline=True)
 
 
@@ -26,11 +26,11 @@ class Brief(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
-    title: Annotated[str, AfterValidator(_line)]
-    artist: Annotated[str, AfterValidator(_line)]
-    album: Annotated[str, AfterValidator(_line)] = ""
-    genre: Annotated[str, AfterValidator(_line)] = ""
-    lyrics: Annotated[str, AfterValidator(_lyrics)] = ""
+    title: Annotated[str, AfterValidator(clean_line)]
+    artist: Annotated[str, AfterValidator(clean_line)]
+    album: Annotated[str, AfterValidator(clean_line)] = ""
+    genre: Annotated[str, AfterValidator(clean_line)] = ""
+    lyrics: Annotated[str, AfterValidator(clean_lyrics)] = ""
     language: Language = "auto"
 
     @field_validator("language", mode="before")

@@ -57,7 +57,42 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(320), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(200), default="", nullable=False)
+    # "user" | "admin"; changed only by `sleeve users grant-admin|revoke-admin` (see RoleEvent).
+    role: Mapped[str] = mapped_column(String(16), default="user", server_default="user",
+                                      nullable=False)
     created_at: Mapped[datetime] = _created()
+
+
+class RoleEvent(Base):
+    """Every role change: who was changed, to what, by whom (the CLI's operator) and when.
+
+    No foreign key to users: the record outlives the account it describes.
+    """
+
+    __tablename__ = "role_events"
+
+    id: Mapped[str] = _id()
+    user_id: Mapped[str] = mapped_column(ID, nullable=False, index=True)
+    email: Mapped[str] = mapped_column(String(320), nullable=False)
+    old_role: Mapped[str] = mapped_column(String(16), nullable=False)
+    new_role: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
+    created_at: Mapped[datetime] = _created()
+
+
+class WorkerEngine(Base):
+    """An engine a live worker can run, refreshed by that worker's heartbeat.
+
+    The API reads this before accepting a job when the workers are other processes (Celery):
+    no row with a fresh heartbeat for an engine means no worker can run it now.
+    """
+
+    __tablename__ = "worker_engines"
+
+    worker: Mapped[str] = mapped_column(String(200), primary_key=True)
+    engine: Mapped[str] = mapped_column(String(32), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(64), nullable=False)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
 
 
 class OAuthAccount(Base):

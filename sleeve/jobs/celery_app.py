@@ -15,7 +15,7 @@ import weakref
 from functools import cache
 from typing import Any
 
-from celery import Celery, Task
+from celery import Celery, Task, bootsteps
 from celery.schedules import crontab
 from kombu import Queue
 
@@ -26,6 +26,7 @@ from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.runner import run_job
 from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
+from sleeve.jobs.worker_engines import EngineHeartbeat, heartbeat_interval_s, runnable_engines
 
 TASK_NAME = "sleeve.run_job"
 SCHEDULED_TASK_NAME = "sleeve.scheduled"
@@ -65,6 +66,7 @@ def make_celery(settings: Settings) -> Celery:
     )
 
     _settings[app] = settings
+    app.steps["worker"].add(EngineHeartbeatStep)
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
     app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
@@ -174,6 +176,35 @@ def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:
     while not stop.wait(max(0.1, ctx.settings.job_lease_s / 3)):
         with transaction(ctx.sessions) as session:
             lifecycle.heartbeat(session, [job_id])
+
+
+class EngineHeartbeatStep(bootsteps.StartStopStep):
+    """Every Celery worker records the engines it can run (and keeps them fresh) so the API
+    can refuse jobs no live worker could run."""
+
+    def __init__(self, worker: Any, **kwargs: Any) -> None:
+        super().__init__(worker, **kwargs)
+        self.heartbeat: EngineHeartbeat | None = None
+
+    def start(self, worker: Any) -> None:
+        settings = _settings.get(worker.app)
+        if settings is None:
+            return
+        consumed = set(worker.app.amqp.queues.consume_from or worker.app.amqp.queues)
+        engines = runnable_engines(settings, consumed, settings.celery_queue_prefix)
+        self.heartbeat = EngineHeartbeat(_context(worker.app).sessions, str(worker.hostname),
+                                         engines, heartbeat_interval_s(settings))
+        self.heartbeat.start()
+        log.info("this worker runs engines %s", sorted(engines))
+
+    def stop(self, worker: Any) -> None:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
+
+    def terminate(self, worker: Any) -> None:
+        # A cold shutdown terminates steps instead of stopping them: the rows go either way.
+        self.stop(worker)
 
 
 class CeleryQueue:

@@ -8,7 +8,6 @@ expiry and lookup work one way for both.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,6 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sleeve.core.fields import check_email, check_line
+from sleeve.core.text import normalize
 from sleeve.db.engine import transaction
 from sleeve.db.models import ApiToken, OAuthAccount, User
 from sleeve.db.types import utcnow
@@ -27,7 +28,6 @@ from sleeve.service.errors import Conflict, Invalid, NotFound, Unauthorized
 from sleeve.service.views import NewTokenView, TokenView, UserView
 
 TOKEN_PREFIX = "slv_"
-EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 LOGIN_TOKEN_TTL = timedelta(days=30)
@@ -52,10 +52,11 @@ def _digest(token: str) -> str:
 
 
 def normalize_email(email: str) -> str:
-    email = email.strip().lower()
-    if len(email) > 320 or not EMAIL.match(email):
-        raise Invalid("email: not a valid email address")
-    return email
+    """The address as stored: lower case; anything else is refused, not cleaned up."""
+    try:
+        return check_email(email).lower()
+    except ValueError as exc:
+        raise Invalid(f"email: {exc}") from exc
 
 
 def _check_password(password: str) -> None:
@@ -172,19 +173,21 @@ def sign_up(services: Services, email: str, password: str) -> UserView:
         return UserView.of(register(session, email, password))
 
 
-def log_in(services: Services, email: str, password: str) -> tuple[UserView, IssuedToken]:
-    """A bearer token for scripts; the web session is started separately."""
+def log_in(services: Services, email: str, password: str,
+           address: str) -> tuple[UserView, IssuedToken]:
+    """A bearer token for scripts; the web session is started separately. ``address`` is the
+    client's, for the throttle."""
     key = email.strip().lower()
-    services.logins.check(key)
+    services.logins.check(key, address)
     try:
         with transaction(services.sessions) as session:
             user = authenticate(session, email, password)
             issued = issue_token(session, user, "login", "login", LOGIN_TOKEN_TTL)
             view = UserView.of(user)
     except Unauthorized:
-        services.logins.failed(key)
+        services.logins.failed(key, address)
         raise
-    services.logins.succeeded(key)
+    services.logins.succeeded(key, address)
     return view, issued
 
 
@@ -225,7 +228,22 @@ def drop_token(services: Services, user_id: str, token_id: str) -> None:
 
 def oauth_log_in(services: Services, provider: str, subject: str, email: str | None,
                  name: str) -> str:
-    """The local user id for a provider identity (created on first login)."""
+    """The local user id for a provider identity (created on first login).
+
+    What a provider says is input like any other: an unusable subject refuses the login, an
+    unusable e-mail is left out, and the display name is cleaned.
+    """
+    try:
+        subject = check_line(subject)
+    except ValueError as exc:
+        raise Unauthorized(f"{provider} login failed: unusable subject") from exc
+    if not 1 <= len(subject) <= 255:
+        raise Unauthorized(f"{provider} login failed: unusable subject")
+    try:
+        email = normalize_email(check_line(email)) if email else None
+    except (ValueError, Invalid):
+        email = None
+    name = normalize(name)[:200]
     with transaction(services.sessions) as session:
         return oauth_user(session, provider, subject, email, name).id
 

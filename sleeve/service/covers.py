@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from sleeve.db.models import Cover, CoverVariant, Review
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle, variants
 from sleeve.service.context import Services
-from sleeve.service.cursor import decode_cursor, encode_cursor
+from sleeve.service.cursor import BAD_CURSOR
 from sleeve.service.errors import Invalid, NotFound, Unavailable
 from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import ChoiceView, CoverDetailView, CoverView, Page, ReviewView
@@ -36,6 +37,7 @@ VARIANT_SIZES = (64, 128, 256, 512, 600, 1024, 1500, 2048, 3000)
 MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png"}
 MAX_COMMENT = 2000
 MAX_PAGE = 100
+MAX_INT = 2**31 - 1  # the largest value an INTEGER column holds on every database
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ def get_cover(services: Services, user_id: str | None, cover_id: str) -> CoverDe
             Review.cover_id == cover.id, Review.user_id == user_id)) if user_id else None
         owner = user_id is not None and cover.user_id == user_id
         return CoverDetailView(
-            **CoverView.of(cover).model_dump(), plan=cover.plan, brief_id=cover.brief_id,
+            **CoverView.of(cover).model_dump(), plan=cover.plan if owner else None,
+            brief_id=cover.brief_id if owner else None,
             my_review=ReviewView.of(mine) if mine else None,
             choice=ChoiceView.model_validate(cover.choice) if owner and cover.choice else None,
         )
@@ -214,7 +217,23 @@ def _page(services: Services, query: Select[Cover], limit: int,
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=[CoverView.of(c) for c in rows],
-                next_cursor=encode_cursor(cursor_of(rows[-1])) if more else None)
+                next_cursor=services.cursors.encode(cursor_of(rows[-1])) if more else None)
+
+
+def _cursor_values(services: Services, cursor: str,
+                   types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
+    """A cursor's values, each in the range its column can hold (a cursor is signed, but the
+    database must never see a value it cannot compare, whatever signed it)."""
+    values = services.cursors.decode(cursor, types)
+    for value in values:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise Invalid(BAD_CURSOR)
+        if isinstance(value, int) and not 0 <= value <= MAX_INT:
+            raise Invalid(BAD_CURSOR)
+        if isinstance(value, str) and not (0 < len(value) <= 64 and value.isascii()
+                                           and value.isprintable()):
+            raise Invalid(BAD_CURSOR)
+    return values
 
 
 def gallery(services: Services, cursor: str | None, limit: int = 24,
@@ -225,7 +244,9 @@ def gallery(services: Services, cursor: str | None, limit: int = 24,
     if genre:
         query = query.where(Cover.genre == genre.strip().lower())
     if cursor:
-        avg, count, last_id = decode_cursor(cursor, ((int, float), int, str))
+        avg, count, last_id = _cursor_values(services, cursor, ((int, float), int, str))
+        if not 0 <= avg <= 5:  # a rating average
+            raise Invalid(BAD_CURSOR)
         query = query.where(tuple_(Cover.rating_avg, Cover.rating_count, Cover.id)
                             < tuple_(float(avg), count, last_id))
     query = query.order_by(Cover.rating_avg.desc(), Cover.rating_count.desc(),
@@ -239,11 +260,13 @@ def my_covers(services: Services, user_id: str, cursor: str | None, limit: int =
     limit = _page_size(limit)
     query: Select[Cover] = select(Cover).where(Cover.user_id == user_id)
     if cursor:
-        created, last_id = decode_cursor(cursor, (str, str))
+        created, last_id = _cursor_values(services, cursor, (str, str))
         try:
             when = datetime.fromisoformat(created)
         except ValueError as exc:
-            raise Invalid("cursor: not a cursor from this API") from exc
+            raise Invalid(BAD_CURSOR) from exc
+        if when.tzinfo is None:
+            raise Invalid(BAD_CURSOR)
         query = query.where(tuple_(Cover.created_at, Cover.id) < tuple_(when, last_id))
     query = query.order_by(Cover.created_at.desc(), Cover.id.desc()).limit(limit + 1)
     return _page(services, query, limit, lambda last: [last.created_at.isoformat(), last.id])

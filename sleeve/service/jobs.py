@@ -10,14 +10,15 @@ import secrets
 from datetime import timedelta
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, field_validator
 from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from sleeve.core.brief import Brief
+from sleeve.core.brief import Brief, clean_line, clean_lyrics
+from sleeve.core.fields import Line, StrictBody, Text, WholeNumber
 from sleeve.core.plan import AudioFeatures
-from sleeve.core.styles import check_style
+from sleeve.core.styles import STYLE_NAMES, check_style
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job, Subject, User
 from sleeve.db.types import new_id, utcnow
@@ -26,6 +27,7 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
 from sleeve.render.typeset import check_renderable
 from sleeve.service.context import Services
+from sleeve.service.engine_check import check_engine
 from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
 from sleeve.service.ownership import could_be_id, find
 from sleeve.service.views import JobView
@@ -37,18 +39,47 @@ EngineName = Literal["procedural", "diffusion"]
 assert set(get_args(EngineName)) == set(ENGINE_NAMES), "JobRequest.engine must list every engine"
 
 
-class JobRequest(BaseModel):
+# Set on the cover: it must keep something visible after normalisation (not only spaces or
+# invisible, unassigned or private-use characters) and an installed font must draw every
+# character; both are checked when the job is created (422).
+COVER_TEXT = {"format": "cover-text", "description": (
+    "Printed on the cover: at least one visible character, all drawable by the server's fonts "
+    "(Latin, Greek, Cyrillic, Hangul, kana, CJK, Thai, Arabic, Hebrew, emoji, …).")}
+
+
+class BriefBody(Brief):
+    """A brief as the API takes it: the same rules as ``Brief``, but text with control
+    characters is refused (422) rather than cleaned, and JSON types are strict."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    # The limits hold before and after normalisation (which only removes characters).
+    title: Annotated[Line, Field(min_length=1, max_length=200, json_schema_extra=COVER_TEXT),
+                     AfterValidator(clean_line)]
+    artist: Annotated[Line, Field(min_length=1, max_length=200, json_schema_extra=COVER_TEXT),
+                      AfterValidator(clean_line)]
+    album: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
+    genre: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
+    lyrics: Annotated[Text, Field(max_length=10_000), AfterValidator(clean_lyrics)] = ""
+
+
+def _from_brief(value: object) -> object:
+    # Python callers (the CLI, workers, tests) hand over a Brief they already validated.
+    if isinstance(value, Brief) and not isinstance(value, BriefBody):
+        return value.model_dump()
+    return value
+
+
+class JobRequest(StrictBody):
     """The body of ``POST /v1/jobs``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    brief: Brief
-    count: Annotated[int, Field(ge=1, le=8)] = 4
+    brief: Annotated[BriefBody, BeforeValidator(_from_brief)]
+    count: Annotated[int, Field(ge=1, le=8), WholeNumber] = 4
     engine: EngineName = "procedural"
-    style: str | None = None
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED)] | None = None
-    size: Annotated[int, Field(ge=256, le=4096)] = 3000
-    subject_id: str | None = Field(default=None, max_length=32)
+    style: Annotated[str, Field(json_schema_extra={"enum": list(STYLE_NAMES)})] | None = None
+    seed: Annotated[int, Field(ge=0, le=MAX_SEED), WholeNumber] | None = None
+    size: Annotated[int, Field(ge=256, le=4096), WholeNumber] = 3000
+    subject_id: Annotated[Line, Field(min_length=1, max_length=32)] | None = None
 
     @field_validator("brief")
     @classmethod
@@ -163,10 +194,12 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             found = _gate(session, user_id, idempotency_key, digest, limit)
             if found is not None:
                 return _view(session, found), False
+            check_engine(session, services.settings, services.engines, request.engine)
             if request.subject_id is not None:
                 subject = find(session, Subject, request.subject_id)
                 if subject is None or subject.user_id != user_id:
-                    raise Invalid(f"subject_id: no subject {request.subject_id}")
+                    # Well-formed, but names nothing of this user's: not found, like a path id.
+                    raise NotFound(f"subject_id: no subject {request.subject_id}")
             now = utcnow()
             brief = BriefRow(id=new_id(), user_id=user_id, digest=request.brief.digest(),
                              created_at=now, **request.brief.model_dump())

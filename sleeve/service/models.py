@@ -19,7 +19,7 @@ from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import RetrainResult, retrain_policy
 from sleeve.jobs.training import request_lora_training
 from sleeve.service.context import Services
-from sleeve.service.errors import Conflict, Forbidden, Invalid, NotFound
+from sleeve.service.errors import Conflict, Invalid, NotFound
 from sleeve.service.ownership import find
 from sleeve.service.views import View
 
@@ -46,19 +46,6 @@ class ModelEventView(View):
     reason: str
     metrics: dict[str, Any]
     created_at: datetime
-
-
-def is_admin(services: Services, email: str | None) -> bool:
-    admins = {e.strip().lower() for e in services.settings.admin_emails.split(",") if e.strip()}
-    return email is not None and email.lower() in admins
-
-
-def require_admin(services: Services, email: str | None) -> str:
-    """The admin's e-mail (the actor recorded on events); Forbidden for anyone else."""
-    if not is_admin(services, email):
-        raise Forbidden("only administrators (SLEEVE_ADMIN_EMAILS) may change models")
-    assert email is not None
-    return email
 
 
 def list_models(services: Services, kind: str | None = None) -> list[ModelView]:
@@ -109,14 +96,6 @@ def rollback_as(services: Services, actor: str, model_id: str, reason: str = "")
         except registry.RegistryError as exc:
             raise Conflict(str(exc)) from exc
         return ModelView.of(model)
-
-
-def promote(services: Services, email: str | None, model_id: str, reason: str = "") -> ModelView:
-    return promote_as(services, require_admin(services, email), model_id, reason)
-
-
-def rollback(services: Services, email: str | None, model_id: str, reason: str = "") -> ModelView:
-    return rollback_as(services, require_admin(services, email), model_id, reason)
 
 
 def retrain(services: Services, kind: str, *, force: bool = False, reason: str = "",

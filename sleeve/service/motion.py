@@ -11,8 +11,9 @@ from __future__ import annotations
 import logging
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from sleeve.core.fields import StrictBody
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Job
 from sleeve.db.types import new_id, utcnow
@@ -30,10 +31,8 @@ PresetName = Literal["canvas", "apple-square", "apple-portrait"]
 assert set(PRESET_NAMES) == {"canvas", "apple-square", "apple-portrait"}
 
 
-class MotionRequest(BaseModel):
+class MotionRequest(StrictBody):
     """The body of ``POST /v1/covers/{id}/motion``."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     preset: PresetName = "canvas"
     seconds: float | None = Field(default=None, gt=0, le=60,

@@ -26,6 +26,7 @@ class UserView(View):
     id: str
     email: str | None
     display_name: str
+    role: Literal["user", "admin"]
     created_at: datetime
 
 
@@ -53,6 +54,8 @@ class CoverView(View):
     seed: int
     size: int
     is_public: bool
+    palette: dict[str, str] = Field(
+        description="The cover's colours (background, primary, secondary, accent, ink).")
     rating_avg: float
     rating_count: int
     model_version_id: str | None
@@ -65,10 +68,18 @@ class CoverView(View):
             id=cover.id, job_id=cover.job_id, position=cover.position,
             title=str(cover.plan.get("title", "")), artist=str(cover.plan.get("artist", "")),
             genre=cover.genre, engine=cover.engine, style=cover.style, seed=cover.seed,
-            size=cover.size, is_public=cover.is_public, rating_avg=round(cover.rating_avg, 3),
+            size=cover.size, is_public=cover.is_public, palette=_palette(cover.plan),
+            rating_avg=round(cover.rating_avg, 3),
             rating_count=cover.rating_count, model_version_id=cover.model_version_id,
             image_url=f"/v1/covers/{cover.id}/image", created_at=cover.created_at,
         )
+
+
+def _palette(plan: dict[str, Any]) -> dict[str, str]:
+    palette = plan.get("palette")
+    if not isinstance(palette, dict):
+        return {}
+    return {str(k): str(v) for k, v in palette.items() if isinstance(v, str)}
 
 
 class ReviewView(View):
@@ -102,8 +113,10 @@ class ChoiceView(View):
 
 
 class CoverDetailView(CoverView):
-    plan: dict[str, Any]
-    brief_id: str
+    # The plan carries what was made from the owner's lyrics (keywords, motifs, concept,
+    # prompt): only the owner sees it. Everyone else gets what was published.
+    plan: dict[str, Any] | None = Field(description="The art direction; the owner's only.")
+    brief_id: str | None = Field(description="The owner's only.")
     my_review: ReviewView | None = None
     choice: ChoiceView | None = Field(
         default=None, description="The logged style decision; shown to the owner only.")

@@ -125,3 +125,39 @@ def test_png_download_is_the_original_render_and_cached(
     # Cached after first use: the variant is now a blob of its own.
     store = BlobStore(settings.storage_url)
     assert store.get(f"covers/{cover['id']}/{RENDER_SIZE}.png") == png.content
+
+
+def test_public_means_only_what_was_published(client: TestClient, auth: dict[str, str]) -> None:
+    """Anyone sees title, artist, genre, style, palette and the image of a public cover; the
+    lyrics, what was made from them (keywords, motifs, concept, prompt) and the owner's e-mail
+    stay with the owner."""
+    secret_words = ("lighthouse", "zeppelin")
+    job = finished_job(client, auth, count=1, brief={
+        "title": "Harbour", "artist": "Vale", "genre": "folk",
+        "lyrics": "The lighthouse keeper sings\nto a zeppelin over the lighthouse"})
+    cover = job["covers"][0]
+    owner_view = client.get(f"/v1/covers/{cover['id']}", headers=auth).json()
+    assert owner_view["plan"] and owner_view["brief_id"]
+    assert any(w in " ".join(owner_view["plan"]["keywords"]) for w in secret_words)
+    assert client.patch(f"/v1/covers/{cover['id']}", json={"is_public": True},
+                        headers=auth).status_code == 200
+    owner_email = client.get("/v1/me", headers=auth).json()["email"]
+    stranger = new_user(client)
+    seen = [
+        client.get(f"/v1/covers/{cover['id']}"),
+        client.get(f"/v1/covers/{cover['id']}", headers=stranger),
+        client.get("/v1/gallery", params={"genre": cover["genre"]}),
+    ]
+    for response in seen:
+        assert response.status_code == 200, response.text
+        text = response.text.lower()
+        assert not any(word in text for word in secret_words), text
+        assert owner_email not in text and "prompt" not in text and "keywords" not in text
+    public = seen[0].json()
+    assert public["plan"] is None and public["brief_id"] is None
+    assert {public["title"], public["artist"], public["genre"], public["style"]} >= {"Harbour"}
+    assert set(public["palette"]) == {"background", "primary", "secondary", "accent", "ink"}
+    assert [c["id"] for c in seen[2].json()["items"]] == [cover["id"]]
+    # The owner still sees everything.
+    assert client.get(f"/v1/covers/{cover['id']}", headers=auth).json()["plan"] == \
+        owner_view["plan"]

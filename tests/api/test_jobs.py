@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from sleeve.engines import Availability
+from sleeve.service.engine_check import LocalEngines
 from tests.service.fixtures import RENDER_SIZE, finished_job, job_body, new_user, wait_for_job
 
 
@@ -92,10 +95,25 @@ def test_validation_lists_each_field(client: TestClient, auth: dict[str, str]) -
     assert {"body.count", "body.style", "body.brief.title"} <= fields
 
 
+def test_a_job_no_worker_can_run_is_refused_with_409(client: TestClient,
+                                                      auth: dict[str, str]) -> None:
+    # No diffusion weights on this host: refused when asked, with the reason.
+    bad = client.post("/v1/jobs", json=job_body(count=1, engine="diffusion"), headers=auth)
+    assert bad.status_code == 409, bad.text
+    assert bad.headers["content-type"] == "application/problem+json"
+    assert "diffusion" in bad.json()["detail"] and "cannot run" in bad.json()["detail"]
+
+
 def test_engine_failure_fails_job_and_worker_survives(client: TestClient,
                                                       auth: dict[str, str]) -> None:
-    # No diffusion weights on this host: the job fails with the reason, the next one runs.
+    # The engine looked able to run when the job was accepted (the weights went away since):
+    # the job fails with the reason, and the next one runs.
+    services = client.app.state.services  # type: ignore[attr-defined]
+    client.app.state.services = dataclasses.replace(  # type: ignore[attr-defined]
+        services, engines=LocalEngines(probe=lambda _settings: {
+            "procedural": Availability(True), "diffusion": Availability(True, "it was")}))
     bad = client.post("/v1/jobs", json=job_body(count=1, engine="diffusion"), headers=auth)
+    assert bad.status_code == 202, bad.text
     failed = wait_for_job(client, bad.json()["id"], auth)
     assert failed["state"] == "failed" and "diffusion" in failed["error"]
     assert finished_job(client, auth, count=1)["state"] == "succeeded"

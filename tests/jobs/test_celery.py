@@ -6,7 +6,9 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
@@ -15,12 +17,13 @@ from sqlalchemy import select, update
 
 from sleeve.config import Settings
 from sleeve.db.engine import transaction
-from sleeve.db.models import CoverVariant, Job
+from sleeve.db.migrate import upgrade_database
+from sleeve.db.models import CoverVariant, Job, WorkerEngine
 from sleeve.db.types import utcnow
-from sleeve.jobs import lifecycle
+from sleeve.jobs import lifecycle, worker_engines
 from sleeve.jobs.celery_app import TASK_NAME, CeleryQueue, make_celery, queue_name
 from sleeve.jobs.context import JobContext
-from tests.service.fixtures import job_body, new_user, wait_for_job
+from tests.service.fixtures import _postgres_schema, job_body, new_user, wait_for_job
 
 BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -59,30 +62,48 @@ def test_job_runs_on_a_celery_worker(make_client: Callable[..., TestClient],
     assert wait_for_job(client, job["id"], auth)["covers"] == done["covers"]
 
 
+@pytest.fixture
+def own_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own (same kind as ``database_url``): a sweep counts every
+    lost job in its database, and other tests leave queued jobs behind in the shared one."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'own.db'}"
+        upgrade_database(Settings(database_url=url))
+        yield url
+        return
+    for url in _postgres_schema():
+        upgrade_database(Settings(database_url=url))
+        yield url
+
+
 def test_lost_jobs_are_swept_back(make_client: Callable[..., TestClient],
-                                  celery_settings: Settings) -> None:
-    """A job stored while the broker was down, and one whose worker died, both finish."""
+                                  celery_settings: Settings, own_database: str) -> None:
+    """A job stored while the API could not reach the broker, and one whose worker died,
+    both finish."""
+    celery_settings = celery_settings.model_copy(update={"database_url": own_database})
     down = make_client(queue="celery", broker_url="redis://127.0.0.1:1/0",
+                       database_url=own_database,
                        celery_queue_prefix=celery_settings.celery_queue_prefix)
     assert down.get("/readyz").status_code == 503
     auth = new_user(down)
-    ids = []
-    for _ in range(2):
-        stored = down.post("/v1/jobs", json=job_body(count=1), headers=auth)
-        assert stored.status_code == 202  # accepted although the broker is unreachable
-        ids.append(stored.json()["id"])
-    ctx = JobContext.from_settings(celery_settings)
-    with transaction(ctx.sessions) as session:
-        # The second one was claimed by a worker that then died: its heartbeat is long past.
-        assert lifecycle.claim_job(session, ids[1], 30.0)
-        session.execute(update(Job).where(Job.id == ids[1]).values(
-            heartbeat_at=utcnow() - timedelta(seconds=60)))
-    # Resend queued jobs older than 1 ms; re-queue running ones with a lease past 5 s.
-    queue = CeleryQueue(celery_settings.model_copy(update={"job_timeout_s": 0.001}))
-    assert queue.sweep(ctx) == 2
     app = make_celery(celery_settings)
+    # A live worker (it reaches the broker; this API process does not).
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
                       queues=[queue_name(celery_settings, "cpu")]):
+        ids = []
+        for _ in range(2):
+            stored = down.post("/v1/jobs", json=job_body(count=1), headers=auth)
+            assert stored.status_code == 202  # accepted although the broker is unreachable
+            ids.append(stored.json()["id"])
+        ctx = JobContext.from_settings(celery_settings)
+        with transaction(ctx.sessions) as session:
+            # The second one was claimed by a worker that then died: its heartbeat is long past.
+            assert lifecycle.claim_job(session, ids[1], 30.0)
+            session.execute(update(Job).where(Job.id == ids[1]).values(
+                heartbeat_at=utcnow() - timedelta(seconds=60)))
+        # Resend queued jobs older than 1 ms; re-queue running ones with a lease past 5 s.
+        queue = CeleryQueue(celery_settings.model_copy(update={"job_timeout_s": 0.001}))
+        assert queue.sweep(ctx) == 2
         for job_id in ids:
             assert wait_for_job(down, job_id, auth, timeout=60)["state"] == "succeeded"
 
@@ -108,3 +129,37 @@ def test_image_variants_are_made_by_a_celery_worker_once(
         [row] = session.scalars(select(CoverVariant).where(
             CoverVariant.cover_id == cover["id"], CoverVariant.format == "png")).all()
         assert row.state == lifecycle.SUCCEEDED and row.attempts == 1
+
+
+def test_jobs_need_a_live_worker_for_their_engine(make_client: Callable[..., TestClient],
+                                                  celery_settings: Settings) -> None:
+    """Workers record the engines they can run, with heartbeats; the API refuses (409) a job
+    no live worker could run: none started, none on the engine's queue, or gone quiet."""
+    client = make_client(**{k: getattr(celery_settings, k) for k in (
+        "queue", "broker_url", "job_lease_s", "celery_queue_prefix")})
+    auth = new_user(client)
+    cpu = queue_name(celery_settings, "cpu")
+
+    def create(**body: object) -> httpx.Response:
+        return client.post("/v1/jobs", json=job_body(count=1, **body), headers=auth)
+
+    none = create()
+    assert none.status_code == 409 and "no live worker" in none.json()["detail"], none.text
+    app = make_celery(celery_settings)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                      queues=[cpu]):
+        accepted = create()
+        assert accepted.status_code == 202, accepted.text
+        # This worker takes only the cpu queue (and has no diffusion weights anyway).
+        assert create(engine="diffusion").status_code == 409
+        assert wait_for_job(client, accepted.json()["id"], auth)["state"] == "succeeded"
+    assert create().status_code == 409  # it stopped and said so
+    ctx = JobContext.from_settings(celery_settings)
+    with transaction(ctx.sessions) as session:
+        worker_engines.record(session, "killed@host", {"procedural": cpu})
+    assert create().status_code == 202
+    with transaction(ctx.sessions) as session:
+        # Killed without a word: its heartbeat ages past the lease.
+        session.execute(update(WorkerEngine).where(WorkerEngine.worker == "killed@host").values(
+            heartbeat_at=utcnow() - timedelta(seconds=celery_settings.job_lease_s + 1)))
+    assert create().status_code == 409

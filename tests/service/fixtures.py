@@ -154,12 +154,17 @@ def finished_job(client: TestClient, headers: dict[str, str], **body: Any) -> di
 
 def new_admin(make_client: Callable[..., TestClient],
               **overrides: Any) -> tuple[TestClient, dict[str, str]]:
-    """A client and the bearer headers of an administrator (the one place tests make admins)."""
+    """A client and the bearer headers of an administrator (the one place tests make admins):
+    registered like anyone, then granted the role as the operator's CLI does."""
+    from sleeve.service.roles import ADMIN, set_role
+
     email = f"admin{uuid.uuid4().hex[:10]}@example.com"
-    client = make_client(admin_emails=email, **overrides)
+    client = make_client(**overrides)
     password = "correct horse battery"
     assert client.post("/v1/auth/register",
                        json={"email": email, "password": password}).status_code == 201
+    set_role(client.app.state.services.sessions, email, ADMIN,  # type: ignore[attr-defined]
+             "tests")
     login = client.post("/v1/auth/login", json={"email": email, "password": password})
     client.cookies.clear()
     return client, {"Authorization": f"Bearer {login.json()['access_token']}"}

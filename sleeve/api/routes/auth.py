@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 
 from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.openapi import problems
 from sleeve.api.session_cookie import end_session, start_session
+from sleeve.core.fields import Email, Line, StrictBody
 from sleeve.service import accounts
 from sleeve.service.views import UserView
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
 
-class Credentials(BaseModel):
-    email: str = Field(max_length=320)
-    password: str = Field(max_length=accounts.MAX_PASSWORD)
+class NewAccount(StrictBody):
+    email: Email
+    password: Annotated[Line, Field(min_length=accounts.MIN_PASSWORD,
+                                    max_length=accounts.MAX_PASSWORD)]
+
+
+class Credentials(StrictBody):
+    email: Email
+    password: Annotated[Line, Field(min_length=1, max_length=accounts.MAX_PASSWORD)]
 
 
 class LoginResult(BaseModel):
@@ -27,14 +36,16 @@ class LoginResult(BaseModel):
     user: UserView
 
 
-@router.post("/register", status_code=status.HTTP_201_CREATED)
-def register(body: Credentials, services: ServicesDep) -> UserView:
+@router.post("/register", status_code=status.HTTP_201_CREATED, responses=problems(409))
+def register(body: NewAccount, services: ServicesDep) -> UserView:
     return accounts.sign_up(services, body.email, body.password)
 
 
-@router.post("/login")
-def login(body: Credentials, services: ServicesDep, response: Response) -> LoginResult:
-    user, issued = accounts.log_in(services, body.email, body.password)
+@router.post("/login", responses=problems(401, 429))
+def login(body: Credentials, services: ServicesDep, request: Request,
+          response: Response) -> LoginResult:
+    address = request.client.host if request.client else "unknown"
+    user, issued = accounts.log_in(services, body.email, body.password, address)
     start_session(services, user.id, response)
     return LoginResult(access_token=issued.token, expires_at=issued.expires_at, user=user)
 

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from sleeve.api.deps import MaybeUserDep, ServicesDep, UserDep
+from sleeve.api.deps import MaybeUserDep, RowId, ServicesDep, UserDep
+from sleeve.api.openapi import problems
+from sleeve.core.fields import StrictBody, Text, WholeNumber
 from sleeve.service import covers, kit, motion
 from sleeve.service.covers import ImageFormat
 from sleeve.service.motion import MotionRequest
@@ -18,22 +20,22 @@ from sleeve.service.views import CoverDetailView, CoverView, JobView, ReviewView
 router = APIRouter(prefix="/v1/covers", tags=["covers"])
 
 
-class CoverUpdate(BaseModel):
+class CoverUpdate(StrictBody):
     is_public: bool
 
 
-class ReviewBody(BaseModel):
-    rating: int = Field(ge=1, le=5)
-    comment: str = Field(default="", max_length=covers.MAX_COMMENT)
+class ReviewBody(StrictBody):
+    rating: Annotated[int, Field(ge=1, le=5), WholeNumber]
+    comment: Annotated[Text, Field(max_length=covers.MAX_COMMENT)] = ""
 
 
 @router.get("/{cover_id}")
-def get_cover(cover_id: str, user: MaybeUserDep, services: ServicesDep) -> CoverDetailView:
+def get_cover(cover_id: RowId, user: MaybeUserDep, services: ServicesDep) -> CoverDetailView:
     return covers.get_cover(services, user.id if user else None, cover_id)
 
 
 @router.patch("/{cover_id}")
-def update_cover(cover_id: str, body: CoverUpdate, user: UserDep,
+def update_cover(cover_id: RowId, body: CoverUpdate, user: UserDep,
                  services: ServicesDep) -> CoverView:
     return covers.set_public(services, user.id, cover_id, body.is_public)
 
@@ -50,8 +52,10 @@ def update_cover(cover_id: str, body: CoverUpdate, user: UserDep,
     },
 )
 async def cover_image(
-    cover_id: str, request: Request, user: MaybeUserDep, services: ServicesDep,
-    size: Annotated[int | None, Query(ge=16, le=4096)] = None,
+    cover_id: RowId, request: Request, user: MaybeUserDep, services: ServicesDep,
+    size: Annotated[int | None, Query(ge=16, le=4096, description=(
+        "Width and height in pixels: one of 64, 128, 256, 512, 600, 1024, 1500, 2048, 3000 "
+        "up to the master's, or the master's own size (the default)."))] = None,
     format: Annotated[ImageFormat, Query()] = "jpeg",
 ) -> Response:
     cover, pixels, etag = await run_in_threadpool(
@@ -74,9 +78,10 @@ async def cover_image(
     "/{cover_id}/kit",
     response_class=StreamingResponse,
     responses={200: {"content": {"application/zip": {}},
-                     "description": "Every format of the release kit (JPEG), streamed"}},
+                     "description": "Every format of the release kit (JPEG), streamed"},
+               **problems(409)},
 )
-def cover_kit(cover_id: str, user: MaybeUserDep, services: ServicesDep) -> StreamingResponse:
+def cover_kit(cover_id: RowId, user: MaybeUserDep, services: ServicesDep) -> StreamingResponse:
     """The release kit: the cover re-composed for 1:1, 4:5, 9:16, 16:9 and 3:1, as a ZIP."""
     cover = kit.kit_lookup(services, user.id if user else None, cover_id)
     return StreamingResponse(kit.kit_zip(services, cover), media_type="application/zip", headers={
@@ -85,8 +90,9 @@ def cover_kit(cover_id: str, user: MaybeUserDep, services: ServicesDep) -> Strea
     })
 
 
-@router.post("/{cover_id}/motion", status_code=status.HTTP_202_ACCEPTED)
-def cover_motion(cover_id: str, body: MotionRequest, user: UserDep, services: ServicesDep,
+@router.post("/{cover_id}/motion", status_code=status.HTTP_202_ACCEPTED,
+             responses=problems(409, 429))
+def cover_motion(cover_id: RowId, body: MotionRequest, user: UserDep, services: ServicesDep,
                  response: Response) -> JobView:
     """A motion loop of the cover: a ``motion`` job; its MP4 is at the job's ``video_url``."""
     job = motion.create_motion_job(services, user.id, cover_id, body)
@@ -95,6 +101,6 @@ def cover_motion(cover_id: str, body: MotionRequest, user: UserDep, services: Se
 
 
 @router.post("/{cover_id}/reviews", status_code=status.HTTP_201_CREATED)
-def review_cover(cover_id: str, body: ReviewBody, user: UserDep,
+def review_cover(cover_id: RowId, body: ReviewBody, user: UserDep,
                  services: ServicesDep) -> ReviewView:
     return covers.review_cover(services, user.id, cover_id, body.rating, body.comment)

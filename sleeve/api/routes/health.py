@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from sleeve.api.deps import ServicesDep
 from sleeve.api.metrics import render_metrics
+from sleeve.api.openapi import problems
 from sleeve.api.problems import problem
 from sleeve.service.health import readiness
 
@@ -21,7 +22,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "A dependency is unreachable."}})
+@router.get("/readyz", responses=problems(503))
 def readyz(services: ServicesDep, request: Request) -> Response:
     state = readiness(services)
     if state.ready:
@@ -31,7 +32,8 @@ def readyz(services: ServicesDep, request: Request) -> Response:
                    engines=state.engines)
 
 
-@router.get("/metrics", response_class=Response)
+@router.get("/metrics", response_class=Response, responses={
+    200: {"description": "Prometheus text format.", "content": {"text/plain": {}}}})
 async def metrics(request: Request) -> Response:
     body = await run_in_threadpool(render_metrics, request.app.state.metrics_registry)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

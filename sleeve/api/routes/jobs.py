@@ -10,9 +10,11 @@ from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.deps import RowId, ServicesDep, UserDep
+from sleeve.api.openapi import problems
 from sleeve.api.uploads import inline_schema, json_or_multipart
 from sleeve.audio import AUDIO_LIMITS
+from sleeve.core.fields import Line
 from sleeve.jobs.lifecycle import TERMINAL
 from sleeve.service import jobs, motion
 from sleeve.service.context import Services
@@ -45,14 +47,11 @@ _JOB_BODY = {"requestBody": {"required": True, "content": {
 # These handlers are async and hand only the use case to the thread pool: FastAPI runs a sync
 # handler in the pool and then validates its response in the pool *again*, and each hop is
 # a wait for a thread and the GIL. Validating a JobView that is already one is a type check.
-@router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra=_JOB_BODY, responses={
-    413: {"description": "The audio file is over 50 MB."},
-    415: {"description": "The audio is not WAV, FLAC, MP3 or OGG."},
-    422: {"description": "Invalid request, or damaged or over-long audio."},
-})
+@router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra=_JOB_BODY,
+             responses=problems(404, 409, 413, 415, 429))
 async def create_job(
     request: Request, user: UserDep, services: ServicesDep, response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+    idempotency_key: Annotated[Line | None, Header(min_length=1, max_length=200)] = None,
 ) -> JobView:
     body, track = await json_or_multipart(request, JobRequest, "request", "audio",
                                           AUDIO_LIMITS.max_bytes)
@@ -65,12 +64,12 @@ async def create_job(
 
 
 @router.get("/{job_id}")
-async def get_job(job_id: str, user: UserDep, services: ServicesDep) -> JobView:
+async def get_job(job_id: RowId, user: UserDep, services: ServicesDep) -> JobView:
     return await run_in_threadpool(jobs.get_job, services, user.id, job_id)
 
 
-@router.post("/{job_id}/cancel")
-async def cancel_job(job_id: str, user: UserDep, services: ServicesDep) -> JobView:
+@router.post("/{job_id}/cancel", responses=problems(409))
+async def cancel_job(job_id: RowId, user: UserDep, services: ServicesDep) -> JobView:
     return await run_in_threadpool(jobs.cancel_job, services, user.id, job_id)
 
 
@@ -98,7 +97,7 @@ async def _events(services: Services, user_id: str, first: JobView) -> AsyncIter
     responses={200: {"content": {"text/event-stream": {}},
                      "description": "`progress` events, then one `done` event (job JSON)."}},
 )
-def job_events(job_id: str, user: UserDep, services: ServicesDep) -> StreamingResponse:
+def job_events(job_id: RowId, user: UserDep, services: ServicesDep) -> StreamingResponse:
     first = jobs.get_job(services, user.id, job_id)  # 404 before the stream starts
     return StreamingResponse(
         _events(services, user.id, first), media_type="text/event-stream",
@@ -106,13 +105,12 @@ def job_events(job_id: str, user: UserDep, services: ServicesDep) -> StreamingRe
     )
 
 
-
-
 @router.get(
     "/{job_id}/video",
     response_class=Response,
-    responses={200: {"content": {"video/mp4": {}}, "description": "A motion job's loop"}},
+    responses={200: {"content": {"video/mp4": {}}, "description": "A motion job's loop"},
+               **problems(409)},
 )
-def job_video(job_id: str, user: UserDep, services: ServicesDep) -> Response:
+def job_video(job_id: RowId, user: UserDep, services: ServicesDep) -> Response:
     return Response(motion.motion_video(services, user.id, job_id), media_type="video/mp4",
                     headers={"Cache-Control": "private, max-age=86400"})

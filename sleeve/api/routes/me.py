@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.deps import RowId, ServicesDep, UserDep
+from sleeve.core.fields import Name, StrictBody
 from sleeve.service import accounts, covers
+from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
 from sleeve.service.views import NewTokenView, Page, TokenView, UserView
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
 
-class NewToken(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+class NewToken(StrictBody):
+    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.get("")
@@ -34,14 +36,15 @@ def create_token(body: NewToken, user: UserDep, services: ServicesDep) -> NewTok
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke_token(token_id: str, user: UserDep, services: ServicesDep) -> None:
+def revoke_token(token_id: RowId, user: UserDep, services: ServicesDep) -> None:
     accounts.drop_token(services, user.id, token_id)
 
 
 @router.get("/covers")
 def my_covers(
     user: UserDep, services: ServicesDep,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN,
+                                        description=CURSOR_HELP)] = None,
     limit: Annotated[int, Query(ge=1, le=covers.MAX_PAGE)] = 24,
 ) -> Page:
     return covers.my_covers(services, user.id, cursor, limit)

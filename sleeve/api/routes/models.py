@@ -5,43 +5,48 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from sleeve.api.deps import ServicesDep, UserDep
+from sleeve.api.deps import AdminDep, RowId, ServicesDep, UserDep
+from sleeve.api.openapi import problems
+from sleeve.core.fields import Line, StrictBody, Text
 from sleeve.service import models
 from sleeve.service.models import ModelEventView, ModelView
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
 
 
-class ModelAction(BaseModel):
-    reason: str = Field(default="", max_length=500, description="Why; kept on the event.")
+class ModelAction(StrictBody):
+    reason: Annotated[Text, Field(max_length=500, description="Why; kept on the event.")] = ""
 
 
 @router.get("")
 def list_models(
     _user: UserDep, services: ServicesDep,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
+    kind: Annotated[Line | None, Query(max_length=32)] = None,
 ) -> list[ModelView]:
     return models.list_models(services, kind)
 
 
 @router.get("/events")
 def list_events(
-    user: UserDep, services: ServicesDep,
-    kind: Annotated[str | None, Query(max_length=32)] = None,
+    _admin: AdminDep, services: ServicesDep,
+    kind: Annotated[Line | None, Query(max_length=32)] = None,
 ) -> list[ModelEventView]:
-    models.require_admin(services, user.email)
     return models.list_events(services, kind=kind)
 
 
-@router.post("/{model_id}/promote")
-def promote(model_id: str, user: UserDep, services: ServicesDep,
+@router.post("/{model_id}/promote", responses=problems(409))
+def promote(model_id: RowId, admin: AdminDep, services: ServicesDep,
             body: Annotated[ModelAction | None, Body()] = None) -> ModelView:
-    return models.promote(services, user.email, model_id, body.reason if body else "")
+    """Promote by hand; the event names the admin and the reason."""
+    return models.promote_as(services, admin.email or admin.id, model_id,
+                              body.reason if body else "")
 
 
-@router.post("/{model_id}/rollback")
-def rollback(model_id: str, user: UserDep, services: ServicesDep,
+@router.post("/{model_id}/rollback", responses=problems(409))
+def rollback(model_id: RowId, admin: AdminDep, services: ServicesDep,
              body: Annotated[ModelAction | None, Body()] = None) -> ModelView:
-    return models.rollback(services, user.email, model_id, body.reason if body else "")
+    """Take the live version out and bring back the one before it."""
+    return models.rollback_as(services, admin.email or admin.id, model_id,
+                              body.reason if body else "")

@@ -5,14 +5,16 @@ from __future__ import annotations
 import warnings
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sleeve.api.deps import ServicesDep
 from sleeve.api.oauth import ProviderConfig, Providers, StarletteOAuth2App, pick
+from sleeve.api.openapi import problems
 from sleeve.api.session_cookie import start_session
+from sleeve.core.fields import Line
 from sleeve.service import accounts
 from sleeve.service.errors import NotFound, Unauthorized
 
@@ -21,6 +23,7 @@ with warnings.catch_warnings():
     from authlib.integrations.base_client import OAuthError
 
 router = APIRouter(prefix="/v1/auth/oauth", tags=["auth"])
+ProviderName = Annotated[Line, Path(min_length=1, max_length=50)]
 
 
 def _client(request: Request, provider: str) -> tuple[StarletteOAuth2App, ProviderConfig]:
@@ -40,8 +43,8 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/{provider}/login", response_class=RedirectResponse, status_code=302)
 async def oauth_login(
-    provider: str, request: Request, services: ServicesDep,
-    next: Annotated[str | None, Query(max_length=500)] = None,
+    provider: ProviderName, request: Request, services: ServicesDep,
+    next: Annotated[Line | None, Query(max_length=500)] = None,
 ) -> Response:
     client, _config = _client(request, provider)
     base = services.settings.public_url.rstrip("/")
@@ -52,8 +55,10 @@ async def oauth_login(
     return response
 
 
-@router.get("/{provider}/callback", response_class=RedirectResponse, status_code=302)
-async def oauth_callback(provider: str, request: Request, services: ServicesDep) -> Response:
+@router.get("/{provider}/callback", response_class=RedirectResponse, status_code=302,
+            responses=problems(401))
+async def oauth_callback(provider: ProviderName, request: Request,
+                         services: ServicesDep) -> Response:
     client, config = _client(request, provider)
     try:
         token = await client.authorize_access_token(request)

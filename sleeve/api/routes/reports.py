@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
-from sleeve.api.deps import AdminDep, ServicesDep
+from sleeve.api.deps import AdminDep, RowId, ServicesDep
+from sleeve.api.openapi import problems
 from sleeve.service import reports
 from sleeve.service.reports import ReportView
 
@@ -15,15 +16,15 @@ HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {
               "description": "The report's numbers (JSON), or its page with format=html."}}
 
 
-@router.get("/latest", responses=HTML, response_model=ReportView)
+@router.get("/latest", responses={**HTML, **problems(404)}, response_model=ReportView)
 def latest_report(_admin: AdminDep, services: ServicesDep,
                   format: Annotated[Literal["json", "html"], Query()] = "json") -> Response:
     report = reports.latest_report(services)
     return _answer(services, report, format)
 
 
-@router.get("/{report_id}", responses=HTML, response_model=ReportView)
-def get_report(report_id: str, _admin: AdminDep, services: ServicesDep,
+@router.get("/{report_id}", responses={**HTML, **problems(404)}, response_model=ReportView)
+def get_report(report_id: RowId, _admin: AdminDep, services: ServicesDep,
                format: Annotated[Literal["json", "html"], Query()] = "json") -> Response:
     return _answer(services, reports.get_report(services, report_id), format)
 

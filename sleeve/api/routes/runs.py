@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from sleeve.api.deps import AdminDep, ServicesDep
+from sleeve.core.fields import Line
 from sleeve.service import runs
 from sleeve.service.runs import RunView
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/v1/runs", tags=["runs"])
 @router.get("")
 def list_runs(
     _admin: AdminDep, services: ServicesDep,
-    kind: Annotated[str | None, Query(max_length=50)] = None,
+    kind: Annotated[Line | None, Query(max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[RunView]:
     return runs.list_runs(services, kind, limit)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
-from pydantic import BaseModel, Field
+from typing import Annotated
 
-from sleeve.api.deps import ServicesDep, UserDep
+from fastapi import APIRouter, status
+from pydantic import Field
+
+from sleeve.api.deps import RowId, ServicesDep, UserDep
+from sleeve.core.fields import Name, StrictBody
 from sleeve.service import subjects
 from sleeve.service.views import SubjectView
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
 
 
-class NewSubject(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+class NewSubject(StrictBody):
+    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -27,5 +30,5 @@ def list_subjects(user: UserDep, services: ServicesDep) -> list[SubjectView]:
 
 
 @router.delete("/{subject_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_subject(subject_id: str, user: UserDep, services: ServicesDep) -> None:
+def delete_subject(subject_id: RowId, user: UserDep, services: ServicesDep) -> None:
     subjects.delete_subject(services, user.id, subject_id)

@@ -28,6 +28,7 @@ const KNOWN_DETAILS = [
   [/at most (\d+) characters/, "err_too_long"],
   [/not a valid email|valid email/i, "err_email"],
   [/^must be \d+ to \d+ characters/, "err_password"],
+  [/^must be at least \d+ characters/, "err_password"],
   [/already/i, "err_email_taken"],
 ];
 
