@@ -1053,8 +1053,6 @@ def check(
     from sleeve.photos import PhotoRejected
 
     with bad_input_exits():
-        if (title is None) != (artist is None):
-            raise BadInput("give --title and --artist together")
         try:
             with file.open("rb") as f:
                 data = f.read(FILE_LIMITS.max_bytes + 1)  # one byte over says "too big"

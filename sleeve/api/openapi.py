@@ -41,10 +41,12 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "additionalProperties": True,
 }
 DESCRIPTIONS = {
-    400: "The body could not be read (not UTF-8 JSON).", 401: "No valid credentials.",
+    400: "The body could not be read (not UTF-8 JSON, or a malformed multipart form).",
+    401: "No valid credentials.",
     403: "Not allowed (admins only, or a cross-site write).",
     404: "No such resource (or not yours).", 409: "Conflicts with the current state.",
-    413: "Request body too large.", 415: "The body is not JSON.",
+    413: "Request body (or an uploaded file) too large.",
+    415: "The body, or an uploaded file, is not of a type this route takes.",
     422: "Invalid input; `errors` names each field.", 429: "Too many requests; see Retry-After.",
     503: "A dependency is unavailable.",
 }

@@ -9,7 +9,7 @@ from PIL import Image
 
 from sleeve.check import rules
 from sleeve.check.ocr import read_words
-from sleeve.check.report import Box, CheckReport
+from sleeve.check.report import Box, CheckReport, Finding
 from sleeve.photos import PHOTO_LIMITS, IntakeLimits, open_photo
 
 # Any file is worth a verdict, including one too big for the stores (that is a finding, not
@@ -22,14 +22,13 @@ def check_cover(data: bytes, title: str | None = None, artist: str | None = None
                 limits: IntakeLimits = FILE_LIMITS) -> CheckReport:
     """The store-rule report for the image ``data``; raises PhotoRejected if it is unusable.
 
-    With ``title`` and ``artist`` (both or neither), the words on the cover must be theirs."""
-    if (title is None) != (artist is None):
-        raise ValueError("give title and artist together")
+    With ``title`` and ``artist`` the words on the cover must be theirs; with only one of them
+    that comparison cannot be made, and the report says so (a warning)."""
     photo = open_photo(data, limits)
     image = photo.image
     width, height = image.size
     visible = _flatten(image)
-    metadata = f"{title} {artist}" if title is not None else ""
+    metadata = " ".join(text for text in (title, artist) if text is not None)
     words = read_words(visible, rules.metadata_scripts(metadata))
     findings = [
         *rules.shape(width, height),
@@ -43,6 +42,10 @@ def check_cover(data: bytes, title: str | None = None, artist: str | None = None
     ]
     if title is not None and artist is not None:
         findings += rules.metadata_text(words, title, artist)
+    elif title is not None or artist is not None:
+        findings.append(Finding(
+            "metadata-text", "warn", "give both the title and the artist to compare the words "
+            "on the cover with them"))
     return CheckReport(width=width, height=height, format=photo.format, mode=image.mode,
                        byte_size=photo.byte_size, findings=tuple(findings),
                        words=tuple(w.text for w in words))

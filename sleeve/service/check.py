@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sleeve.check import RULES, CheckReport, OcrUnavailable, check_cover
 from sleeve.photos import PHOTO_LIMITS, PhotoRejected
-from sleeve.service.errors import Invalid, Unavailable
+from sleeve.service.errors import Unavailable
 from sleeve.service.uploads import rejection
 
 RuleStatus = Literal["pass", "warn", "fail"]
@@ -44,8 +44,6 @@ class CheckView(BaseModel):
 
 def check_upload(data: bytes, title: str | None, artist: str | None) -> CheckView:
     """The store-rule report for an uploaded image (photo upload limits apply)."""
-    if (title is None) != (artist is None):
-        raise Invalid("give title and artist together")
     try:
         return CheckView.of(check_cover(data, title, artist, limits=PHOTO_LIMITS))
     except PhotoRejected as exc:

@@ -9,9 +9,9 @@ of CPU, and the MP4 is theirs to publish.
 from __future__ import annotations
 
 import logging
-from typing import Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from sleeve.core.fields import StrictBody
 from sleeve.db.engine import transaction
@@ -31,25 +31,42 @@ PresetName = Literal["canvas", "apple-square", "apple-portrait"]
 assert set(PRESET_NAMES) == {"canvas", "apple-square", "apple-portrait"}
 
 
-class MotionRequest(StrictBody):
-    """The body of ``POST /v1/covers/{id}/motion``."""
+_CANVAS, _APPLE = get_preset("canvas"), get_preset("apple-square")
+assert (_APPLE.min_seconds, _APPLE.max_seconds) == (
+    get_preset("apple-portrait").min_seconds, get_preset("apple-portrait").max_seconds)
 
-    preset: PresetName = "canvas"
-    seconds: float | None = Field(default=None, gt=0, le=60,
-                                  description="Loop length; canvas 3–8 s, apple 8–20 s.")
 
-    @model_validator(mode="after")
-    def _length_fits_preset(self) -> Self:
-        if self.seconds is not None:
-            get_preset(self.preset).check_seconds(self.seconds)
-        return self
+class CanvasMotion(StrictBody):
+    """A Spotify Canvas loop (9:16, no text)."""
 
-    def length(self) -> float:
-        return get_preset(self.preset).seconds if self.seconds is None else self.seconds
+    preset: Literal["canvas"]
+    seconds: float | None = Field(default=None, ge=_CANVAS.min_seconds, le=_CANVAS.max_seconds,
+                                  description="Loop length in seconds (default "
+                                              f"{_CANVAS.seconds:g}).")
+
+
+class AppleMotion(StrictBody):
+    """Apple Music motion artwork (1:1 or 3:4; its first frame is the still cover)."""
+
+    preset: Literal["apple-square", "apple-portrait"]
+    seconds: float | None = Field(default=None, ge=_APPLE.min_seconds, le=_APPLE.max_seconds,
+                                  description="Loop length in seconds (default "
+                                              f"{_APPLE.seconds:g}).")
+
+
+# The body of ``POST /v1/covers/{id}/motion``: each preset's own length range, so the
+# OpenAPI document states it (one definition: the presets in sleeve.render.motion).
+MotionRequest = Annotated[CanvasMotion | AppleMotion, Field(discriminator="preset")]
+
+
+def loop_length(request: CanvasMotion | AppleMotion) -> float:
+    """The asked length, or the preset's default."""
+    preset = get_preset(request.preset)
+    return preset.seconds if request.seconds is None else request.seconds
 
 
 def create_motion_job(services: Services, user_id: str, cover_id: str,
-                      request: MotionRequest) -> JobView:
+                      request: CanvasMotion | AppleMotion) -> JobView:
     """Store a ``motion`` job for the user's own cover, then hand its id to the cpu queue."""
     preset = get_preset(request.preset)
     with transaction(services.sessions) as session:
@@ -64,7 +81,7 @@ def create_motion_job(services: Services, user_id: str, cover_id: str,
             progress=0, count=1, engine="procedural", style=cover.style, seed=cover.seed,
             size=max(preset.width, preset.height), queue=CPU_QUEUE, created_at=utcnow(),
             attempts=0, cancel_requested=False, render_seconds=0.0, kind="motion",
-            cover_id=cover.id, motion_preset=preset.name, motion_seconds=request.length(),
+            cover_id=cover.id, motion_preset=preset.name, motion_seconds=loop_length(request),
         )
         session.add(job)
         session.flush()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -129,7 +130,7 @@ def test_no_email_address_grants_admin(
     routes = admin_routes(client.app)  # type: ignore[arg-type]
     assert ("POST", "/v1/models/{model_id}/promote") in routes
     for method, path in routes:
-        url = path.replace("{model_id}", uuid.uuid4().hex)
+        url = re.sub(r"\{\w+_id\}", uuid.uuid4().hex, path)
         assert "{" not in url, f"give {path} an id"
         assert client.request(method, url, headers=by_password).status_code == 403, url
         client.cookies.update(by_oauth)

@@ -33,7 +33,7 @@ _JOB_REQUEST = inline_schema(JobRequest)
 _JOB_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": _JOB_REQUEST},
     "multipart/form-data": {"schema": {
-        "type": "object", "required": ["request"],
+        "type": "object", "required": ["request"], "additionalProperties": False,
         "properties": {
             "request": {**_JOB_REQUEST, "description": "The JobRequest, as JSON text."},
             "audio": {"type": "string", "format": "binary", "description":
@@ -48,7 +48,7 @@ _JOB_BODY = {"requestBody": {"required": True, "content": {
 # handler in the pool and then validates its response in the pool *again*, and each hop is
 # a wait for a thread and the GIL. Validating a JobView that is already one is a type check.
 @router.post("", status_code=status.HTTP_202_ACCEPTED, openapi_extra=_JOB_BODY,
-             responses=problems(404, 409, 413, 415, 429))
+             responses=problems(400, 404, 409, 413, 415, 429))
 async def create_job(
     request: Request, user: UserDep, services: ServicesDep, response: Response,
     idempotency_key: Annotated[Line | None, Header(min_length=1, max_length=200)] = None,
