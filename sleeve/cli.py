@@ -536,7 +536,8 @@ def motion(
     ],
     out_file: Annotated[Path, typer.Option("--out", help="The MP4 to write.")],
     seconds: Annotated[
-        float | None, typer.Option("--seconds", help="Loop length (canvas 3–8, apple 8–20).")
+        float | None, typer.Option("--seconds", help="Loop length (canvas 3–8, apple 8–20); "
+                                   "whole beats when the plan has a tempo.")
     ] = None,
     scale: Annotated[
         float, typer.Option("--scale", help="Draft at this fraction of the size (0.1–1).")
@@ -562,6 +563,8 @@ def motion(
             raise BadInput(f"--out: {out_file} is a directory; give a file name")
         if not 0.1 <= scale <= 1.0:
             raise BadInput(f"--scale must be between 0.1 and 1, got {scale:g}")
+    # With the track's tempo in the plan, the loop lasts a whole number of beats.
+    length = spec.loop_seconds(length, cover_plan.motion_tempo_bpm)
     total = spec.frame_count(length)
     width, height = spec.size(scale)
     try:
@@ -578,6 +581,7 @@ def motion(
         fail(f"cannot write {out_file}: {exc.strerror or exc}")
     record = {"path": str(out_file), "preset": spec.name, "width": width,
               "height": height, "fps": spec.fps, "seconds": length, "frames": total,
+              "tempo_bpm": cover_plan.motion_tempo_bpm,
               "bytes": len(data), "seed": seed, "style": cover_plan.style}
     if as_json:
         sys.stdout.write(json.dumps(record) + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import fsspec
@@ -66,6 +67,21 @@ class BlobStore:
             raise BlobNotFoundError(key) from exc
         assert isinstance(data, bytes)
         return data
+
+    def chunks(self, key: str, size: int = 1 << 20) -> Iterator[bytes]:
+        """The blob in pieces of ``size`` bytes (to stream it without holding it whole).
+        Raises BlobNotFoundError at once, before the first piece is asked for."""
+        try:
+            handle = self.fs.open(self._path(key), "rb")
+        except FileNotFoundError as exc:
+            raise BlobNotFoundError(key) from exc
+
+        def read() -> Iterator[bytes]:
+            with handle:
+                while piece := handle.read(size):
+                    yield piece
+
+        return read()
 
     def exists(self, key: str) -> bool:
         return bool(self.fs.exists(self._path(key)))

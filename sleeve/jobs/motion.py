@@ -50,9 +50,12 @@ def _load(ctx: JobContext, job_id: str) -> _Motion | None:
         if cover is None:
             return None
         preset = job.motion_preset or "canvas"
-        return _Motion(job.id, cover.id, CoverPlan.model_validate(cover.plan), cover.seed,
-                       preset, float(job.motion_seconds or get_preset(preset).seconds),
-                       job.attempts)
+        plan = CoverPlan.model_validate(cover.plan)
+        spec = get_preset(preset)
+        # Recorded beat-locked when the job was made; locking again keeps older jobs in step.
+        seconds = spec.loop_seconds(float(job.motion_seconds or spec.seconds),
+                                    plan.motion_tempo_bpm)
+        return _Motion(job.id, cover.id, plan, cover.seed, preset, seconds, job.attempts)
 
 
 def run_motion(ctx: JobContext, job_id: str) -> str | None:

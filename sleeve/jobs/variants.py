@@ -8,6 +8,9 @@ rendered once, however many requests and queue messages ask for it. A worker tha
 mid-render leaves the row ``running``; once its claim is older than the lease another worker
 may claim it. Local workers also make waiting variants between the covers of a long job.
 
+The release kit (``kit``: every format of ``sleeve.render.formats`` re-composed, as one ZIP) is
+a variant too, of procedural covers only, with one row per cover.
+
 ``png`` of a procedural cover is rendered again from its stored plan and seed, which gives the
 original pixels bit for bit (no JPEG artefacts, and a smaller PNG than one of the decoded
 JPEG); a diffusion cover's PNG is made from its master, since re-rendering would need the GPU
@@ -19,7 +22,7 @@ from __future__ import annotations
 import io
 import logging
 from datetime import timedelta
-from typing import Final
+from typing import Final, Literal
 
 from PIL import Image
 from sqlalchemy import ColumnElement, and_, or_, select, update
@@ -34,10 +37,15 @@ from sleeve.jobs.context import JobContext
 from sleeve.pipeline import Cover as Rendered
 from sleeve.pipeline import render_plan
 from sleeve.render.export import CoverMetadata, ImageFormat, encode
+from sleeve.render.formats import FORMATS, kit_archive
 
 log = logging.getLogger("sleeve.jobs")
 
-EXTENSIONS: Final[dict[str, str]] = {"jpeg": "jpg", "png": "png"}
+# What a variant row holds: an image format, or the release kit's ZIP.
+VariantKind = Literal["jpeg", "png", "kit"]
+EXTENSIONS: Final[dict[str, str]] = {"jpeg": "jpg", "png": "png", "kit": "zip"}
+# The kit's row is keyed by the edge of its square, its largest frame.
+KIT_SIZE: Final = FORMATS[0].width
 # Made with every cover, largest first, each from the one before: the sizes the web page shows
 # (the cover at 1024, cards at 512, the job's other covers at 128), so it never waits.
 AT_JOB_TIME: Final[tuple[tuple[int, ImageFormat], ...]] = (
@@ -45,8 +53,10 @@ AT_JOB_TIME: Final[tuple[tuple[int, ImageFormat], ...]] = (
 MAX_ATTEMPTS: Final = 3
 
 
-def variant_key(cover_id: str, size: int, fmt: str) -> str:
-    return f"covers/{cover_id}/{size}.{EXTENSIONS[fmt]}"
+def variant_key(cover_id: str, size: int, kind: VariantKind) -> str:
+    if kind == "kit":
+        return f"covers/{cover_id}/kit-{size}.{EXTENSIONS[kind]}"
+    return f"covers/{cover_id}/{size}.{EXTENSIONS[kind]}"
 
 
 def job_time_variants(rendered: Rendered, cover_id: str, size: int
@@ -144,8 +154,16 @@ def _render_claimed(ctx: JobContext, variant_id: str) -> str | None:
     return state
 
 
-def variant_bytes(ctx: JobContext, cover: Cover, size: int, fmt: ImageFormat) -> bytes:
-    if fmt == "png" and cover.engine == "procedural":
+def variant_bytes(ctx: JobContext, cover: Cover, size: int, kind: VariantKind) -> bytes:
+    metadata = CoverMetadata(
+        title=str(cover.plan.get("title", "")), artist=str(cover.plan.get("artist", "")),
+        seed=cover.seed, engine=cover.engine, style=cover.style,
+    )
+    if kind == "kit":
+        if cover.engine != "procedural":
+            raise ValueError(f"a {cover.engine} cover has no release kit")
+        return kit_archive(CoverPlan.model_validate(cover.plan), cover.seed, metadata)
+    if kind == "png" and cover.engine == "procedural":
         plan = CoverPlan.model_validate(cover.plan)
         image = render_plan(plan, cover.seed, size=cover.size, settings=ctx.settings).image
     else:
@@ -153,7 +171,4 @@ def variant_bytes(ctx: JobContext, cover: Cover, size: int, fmt: ImageFormat) ->
             image = master.convert("RGB")
     if size != image.width:
         image = image.resize((size, size), Image.Resampling.LANCZOS)
-    return encode(image, fmt, CoverMetadata(
-        title=str(cover.plan.get("title", "")), artist=str(cover.plan.get("artist", "")),
-        seed=cover.seed, engine=cover.engine, style=cover.style,
-    ))
+    return encode(image, kind, metadata)

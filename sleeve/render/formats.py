@@ -7,12 +7,15 @@ typesetter setting title and artist on that frame's own grid and safe area.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from dataclasses import dataclass
 
 from PIL import Image
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render.artwork import render_framed
+from sleeve.render.export import CoverMetadata, encode
 from sleeve.render.typeset import TypesetResult, typeset
 
 
@@ -66,3 +69,16 @@ def render_format(plan: CoverPlan, seed: int, fmt: Format, *, scale: float = 1.0
 def render_kit(plan: CoverPlan, seed: int, *, scale: float = 1.0) -> dict[str, Image.Image]:
     """Every format of the kit, by format name."""
     return {fmt.name: render_format(plan, seed, fmt, scale=scale).image for fmt in FORMATS}
+
+
+def kit_archive(plan: CoverPlan, seed: int, metadata: CoverMetadata) -> bytes:
+    """Every format at full size as JPEG in one ZIP, entries named by format. JPEGs are stored,
+    not deflated (they do not shrink), and dated alike, so a plan and seed give the same
+    bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for fmt in FORMATS:
+            image = render_format(plan, seed, fmt).image
+            info = zipfile.ZipInfo(fmt.filename("jpg"), date_time=(2020, 1, 1, 0, 0, 0))
+            archive.writestr(info, encode(image, "jpeg", metadata))
+    return out.getvalue()

@@ -14,6 +14,7 @@ shows); the typography, when a preset has it, is set once on frame 0 and laid on
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ import numpy as np
 from PIL import Image
 
 from sleeve.core.plan import CoverPlan
+from sleeve.core.track import beat_locked_seconds
 from sleeve.render.artwork import render_framed
 from sleeve.render.typeset import TypesetResult, typeset
 
@@ -44,6 +46,21 @@ class MotionPreset:
             raise ValueError(f"{self.name} loops last {self.min_seconds:g}–{self.max_seconds:g} s,"
                              f" got {seconds:g}")
         return seconds
+
+    def loop_seconds(self, seconds: float, bpm: float | None) -> float:
+        """The loop's length: with the track's tempo, the whole number of beats nearest
+        ``seconds`` that the preset allows (so the loop restarts on a beat); without one, or
+        when no whole number of beats fits, ``seconds`` as it is."""
+        if bpm is None:
+            return seconds
+        beat = 60 / bpm
+        locked = beat_locked_seconds(seconds, bpm)
+        if locked > self.max_seconds:
+            locked = math.floor(self.max_seconds / beat + 1e-9) * beat
+        elif locked < self.min_seconds:
+            locked = math.ceil(self.min_seconds / beat - 1e-9) * beat
+        fits = locked > 0 and self.min_seconds - 1e-9 <= locked <= self.max_seconds + 1e-9
+        return round(locked, 6) if fits else seconds
 
     def frame_count(self, seconds: float) -> int:
         return max(1, round(seconds * self.fps))

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
@@ -33,6 +33,7 @@ from sleeve.service.views import ChoiceView, CoverDetailView, CoverView, Page, R
 
 log = logging.getLogger("sleeve.service")
 ImageFormat = Literal["jpeg", "png"]
+T = TypeVar("T")
 VARIANT_SIZES = (64, 128, 256, 512, 600, 1024, 1500, 2048, 3000)
 MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png"}
 MAX_COMMENT = 2000
@@ -105,25 +106,41 @@ def cover_image(services: Services, cover: Cover, size: int, fmt: ImageFormat
     etag = image_etag(cover.digest, size, fmt)
     if size == cover.size and fmt == "jpeg":
         return ImageBlob(services.store.get(cover.blob_key), MEDIA_TYPES[fmt], etag)
-    variant = _variant(services, cover.id, size, fmt)
+    found = made_variant(services, cover.id, size, fmt)
+    if isinstance(found, Pending):
+        return found
+    return ImageBlob(services.store.get(found.blob_key), MEDIA_TYPES[fmt], etag)
+
+
+def made_variant(services: Services, cover_id: str, size: int, kind: variants.VariantKind
+                 ) -> CoverVariant | Pending:
+    """The variant's row once a worker has made it; until then it is queued (once, however
+    many ask; a failed one again, a few times) and Pending returned."""
+    variant = _variant(services, cover_id, size, kind)
     if variant.state == lifecycle.SUCCEEDED:
-        return ImageBlob(services.store.get(variant.blob_key), MEDIA_TYPES[fmt], etag)
+        return variant
     if variant.state == lifecycle.FAILED:
         _retry(services, variant)
     return Pending(retry_after_s=1)
 
 
-async def wait_for_image(services: Services, cover: Cover, size: int, fmt: ImageFormat
-                         ) -> ImageBlob | Pending:
-    """``cover_image``, waiting up to ``variant_wait_s`` for a worker to make the variant."""
+async def wait_until_made(services: Services, look: Callable[[], T | Pending]) -> T | Pending:
+    """``look`` (run in a thread) again and again, up to ``variant_wait_s``, until a worker
+    has made what it looks for."""
     deadline = time.monotonic() + services.settings.variant_wait_s
     delay = 0.02
     while True:
-        found = await asyncio.to_thread(cover_image, services, cover, size, fmt)
-        if isinstance(found, ImageBlob) or time.monotonic() + delay > deadline:
+        found = await asyncio.to_thread(look)
+        if not isinstance(found, Pending) or time.monotonic() + delay > deadline:
             return found
         await asyncio.sleep(delay)
         delay = min(0.25, delay * 1.5)
+
+
+async def wait_for_image(services: Services, cover: Cover, size: int, fmt: ImageFormat
+                         ) -> ImageBlob | Pending:
+    """``cover_image``, waiting up to ``variant_wait_s`` for a worker to make the variant."""
+    return await wait_until_made(services, lambda: cover_image(services, cover, size, fmt))
 
 
 _VARIANT = select(CoverVariant).where(
@@ -131,17 +148,18 @@ _VARIANT = select(CoverVariant).where(
     CoverVariant.format == bindparam("fmt"))
 
 
-def _variant(services: Services, cover_id: str, size: int, fmt: ImageFormat) -> CoverVariant:
+def _variant(services: Services, cover_id: str, size: int, kind: variants.VariantKind
+             ) -> CoverVariant:
     """The variant's row; a new one is queued and handed to the workers. Of concurrent first
     requests only one inserts (the unique constraint turns the others away)."""
-    params = {"cover_id": cover_id, "size": size, "fmt": fmt}
+    params = {"cover_id": cover_id, "size": size, "fmt": kind}
     with transaction(services.sessions) as session:
         found = session.scalar(_VARIANT, params)
     if found is not None:
         return found
-    row = CoverVariant(id=new_id(), cover_id=cover_id, size=size, format=fmt,
+    row = CoverVariant(id=new_id(), cover_id=cover_id, size=size, format=kind,
                        state=lifecycle.QUEUED, attempts=0, created_at=utcnow(),
-                       blob_key=variants.variant_key(cover_id, size, fmt))
+                       blob_key=variants.variant_key(cover_id, size, kind))
     try:
         with transaction(services.sessions) as session:
             session.add(row)

@@ -65,6 +65,12 @@ def loop_length(request: CanvasMotion | AppleMotion) -> float:
     return preset.seconds if request.seconds is None else request.seconds
 
 
+def _tempo(plan: dict[str, object]) -> float | None:
+    """The beat the plan's track gives its motion (``motion_tempo_bpm``), if any."""
+    bpm = plan.get("motion_tempo_bpm")
+    return float(bpm) if isinstance(bpm, int | float) and bpm > 0 else None
+
+
 def create_motion_job(services: Services, user_id: str, cover_id: str,
                       request: CanvasMotion | AppleMotion) -> JobView:
     """Store a ``motion`` job for the user's own cover, then hand its id to the cpu queue."""
@@ -81,7 +87,8 @@ def create_motion_job(services: Services, user_id: str, cover_id: str,
             progress=0, count=1, engine="procedural", style=cover.style, seed=cover.seed,
             size=max(preset.width, preset.height), queue=CPU_QUEUE, created_at=utcnow(),
             attempts=0, cancel_requested=False, render_seconds=0.0, kind="motion",
-            cover_id=cover.id, motion_preset=preset.name, motion_seconds=loop_length(request),
+            cover_id=cover.id, motion_preset=preset.name,
+            motion_seconds=preset.loop_seconds(loop_length(request), _tempo(cover.plan)),
         )
         session.add(job)
         session.flush()

@@ -71,3 +71,19 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert result.exit_code == 2, (args, result.output)
         assert message in result.output
         assert len(result.output.strip().splitlines()) == 1
+
+
+def test_motion_of_a_plan_with_a_tempo_lasts_whole_beats(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.json"
+    plan.write_text(build_plan(style="sunburst").model_copy(
+        update={"motion_tempo_bpm": 120.0}).model_dump_json(), encoding="utf-8")
+    out = tmp_path / "canvas.mp4"
+    result = runner.invoke(app, ["motion", str(plan), "--seed", "2", "--preset", "canvas",
+                                 "--seconds", "3.2", "--scale", "0.1", "--out", str(out),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    # 3.2 s is 6.4 beats at 120 bpm: six beats, 3 s.
+    assert (record["seconds"], record["tempo_bpm"], record["frames"]) == (3.0, 120.0, 90)
+    with av.open(str(out)) as container:
+        assert sum(1 for _ in container.decode(video=0)) == 90

@@ -94,3 +94,18 @@ def test_presets_keep_the_store_limits() -> None:
         PRESETS["canvas"].check_seconds(9)
     with pytest.raises(ValueError, match="8–20 s"):
         PRESETS["apple-square"].check_seconds(5)
+
+
+def test_a_loop_with_the_tracks_tempo_lasts_whole_beats_within_the_preset() -> None:
+    canvas, square = get_preset("canvas"), get_preset("apple-square")
+    for preset, seconds, bpm in ((canvas, 5.0, 120.0), (canvas, 5.0, 70.0), (canvas, 8.0, 50.0),
+                                 (canvas, 3.0, 25.0), (square, 8.0, 97.0), (square, 20.0, 61.0)):
+        length = preset.loop_seconds(seconds, bpm)
+        beats = length * bpm / 60
+        assert abs(beats - round(beats)) < 1e-4 and round(beats) >= 1, (preset.name, bpm, length)
+        assert preset.min_seconds <= length <= preset.max_seconds
+        assert abs(length - seconds) <= 60 / bpm  # the nearest that fits, within a beat
+    assert canvas.loop_seconds(5.0, 120.0) == 5.0  # ten beats already
+    assert canvas.loop_seconds(5.0, 70.0) == pytest.approx(6 * 60 / 70)
+    assert canvas.loop_seconds(8.0, 50.0) == pytest.approx(6 * 60 / 50)  # 7 beats overrun 8 s
+    assert canvas.loop_seconds(5.0, None) == 5.0  # no tempo: as asked

@@ -67,24 +67,39 @@ async def cover_image(
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     found = await covers.wait_for_image(services, cover, pixels, format)
     if isinstance(found, covers.Pending):
-        return JSONResponse({"state": "pending", "retry_after_s": found.retry_after_s},
-                            status_code=status.HTTP_202_ACCEPTED,
-                            headers={"Retry-After": str(found.retry_after_s),
-                                     "Cache-Control": "no-store"})
+        return _come_back(found)
     return Response(found.data, media_type=found.media_type, headers=headers)
+
+
+def _come_back(pending: covers.Pending) -> JSONResponse:
+    """202: a worker is making what was asked for; ask again after Retry-After seconds."""
+    return JSONResponse({"state": "pending", "retry_after_s": pending.retry_after_s},
+                        status_code=status.HTTP_202_ACCEPTED,
+                        headers={"Retry-After": str(pending.retry_after_s),
+                                 "Cache-Control": "no-store"})
 
 
 @router.get(
     "/{cover_id}/kit",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/zip": {}},
-                     "description": "Every format of the release kit (JPEG), streamed"},
-               **problems(409)},
+    responses={
+        200: {"content": {"application/zip": {}},
+              "description": "Every format of the release kit (JPEG), streamed"},
+        202: {"description": "The kit is being made by a worker: ask again after "
+                             "Retry-After seconds.",
+              "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+        **problems(409),
+    },
 )
-def cover_kit(cover_id: RowId, user: MaybeUserDep, services: ServicesDep) -> StreamingResponse:
+async def cover_kit(cover_id: RowId, user: MaybeUserDep, services: ServicesDep) -> Response:
     """The release kit: the cover re-composed for 1:1, 4:5, 9:16, 16:9 and 3:1, as a ZIP."""
-    cover = kit.kit_lookup(services, user.id if user else None, cover_id)
-    return StreamingResponse(kit.kit_zip(services, cover), media_type="application/zip", headers={
+    cover = await run_in_threadpool(kit.kit_lookup, services, user.id if user else None,
+                                    cover_id)
+    found = await kit.wait_for_kit(services, cover)
+    if isinstance(found, covers.Pending):
+        return _come_back(found)
+    chunks = await run_in_threadpool(kit.kit_chunks, services, found)
+    return StreamingResponse(chunks, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{kit.kit_filename(cover)}"',
         "Cache-Control": "public, max-age=86400" if cover.is_public else "private, no-store",
     })

@@ -23,7 +23,9 @@ export function ratingText(cover) {
   return t(key, { avg: cover.rating_avg.toFixed(1), n: cover.rating_count });
 }
 
-export function imageUrl(cover, params) {
+export function imageUrl(cover, { size, ...rest } = {}) {
+  // A size at or above the cover's own is its master: the API makes no larger variant (422).
+  const params = size && size < cover.size ? { size, ...rest } : rest;
   return `${cover.image_url}?${new URLSearchParams(params)}`;
 }
 

@@ -1,5 +1,5 @@
-// One cover, large: download (the cover, its release kit), rate, and (for its owner) publish
-// and make motion loops.
+// One cover, large: download (the cover, its release kit; waiting while a worker makes them),
+// rate, and (for its owner) publish and make motion loops.
 
 import { api, ApiError } from "../api.js";
 import { h, icon, t } from "../dom.js";
@@ -67,6 +67,50 @@ function publishControl(cover) {
   });
   paint();
   return h("div", { class: "publish" }, h("h2", {}, t("sharing")), note, button);
+}
+
+// A file the server may still be making (202 + Retry-After: the release kit, a PNG): the
+// link's click asks until it is ready, then lets the browser download it as a plain link
+// (the server then streams the stored file).
+function whenReady(link) {
+  const note = link.querySelector(".btn-note");
+  const usual = note ? note.textContent : "";
+  let ready = false;
+  link.addEventListener("click", async (event) => {
+    if (ready) return; // the browser's own download
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    link.setAttribute("aria-busy", "true");
+    try {
+      for (;;) {
+        let response;
+        try {
+          response = await fetch(link.href, { credentials: "same-origin" });
+        } catch {
+          throw new ApiError("network", 0, "");
+        }
+        if (response.status !== 202) {
+          if (!response.ok) {
+            const problem = await response.json().catch(() => null);
+            throw new ApiError("http", response.status, problem?.detail || response.statusText);
+          }
+          await response.body?.cancel();
+          ready = true;
+          link.click();
+          return;
+        }
+        if (note) note.textContent = t("preparing_download");
+        const wait = Number(response.headers.get("Retry-After")) || 1;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 10) * 1000));
+      }
+    } catch (error) {
+      toast(explain(error));
+    } finally {
+      link.removeAttribute("aria-busy");
+      if (note) note.textContent = usual;
+    }
+  });
+  return link;
 }
 
 const PRESETS = ["canvas", "apple-square", "apple-portrait"];
@@ -151,9 +195,10 @@ export async function coverView(id) {
         href: `#/cover/${encodeURIComponent(other.id)}`, "aria-current": other.id === cover.id ? "page" : null,
       }, h("img", { src: imageUrl(other, { size: 128 }), alt: t("cover_n", { n: other.position + 1 }), width: 128, height: 128 })))))) : null;
   const name = slug(`${cover.artist} ${cover.title} ${cover.position + 1}`);
-  const download = (format, label) => h("a", {
+  // The full-size JPEG is the stored master; a PNG may first have to be made by a worker.
+  const download = (format, label) => (format === "jpeg" ? (link) => link : whenReady)(h("a", {
     class: format === "jpeg" ? "btn btn-primary" : "btn", href: imageUrl(cover, { format }), download: `${name}.${format === "jpeg" ? "jpg" : "png"}`,
-  }, icon("download"), label, h("span", { class: "btn-note" }, `${cover.size} × ${cover.size}`));
+  }, icon("download"), label, h("span", { class: "btn-note" }, `${cover.size} × ${cover.size}`)));
   return h("section", { class: "detail" },
     h("a", { class: "back", href: mine ? `#/jobs/${encodeURIComponent(cover.job_id)}` : "#/gallery" },
       icon("back"), mine ? t("back_to_results") : t("back_to_gallery")),
@@ -173,8 +218,8 @@ export async function coverView(id) {
           h("h2", {}, t("download")),
           h("div", { class: "btn-row" }, download("jpeg", "JPEG"), download("png", "PNG")),
           cover.engine === "procedural" ? h("div", { class: "btn-row kit-row" },
-            h("a", { class: "btn", href: `/v1/covers/${encodeURIComponent(cover.id)}/kit`, download: `${name}-kit.zip` },
-              icon("download"), t("release_kit"), h("span", { class: "btn-note" }, t("release_kit_note")))) : null),
+            whenReady(h("a", { class: "btn", href: `/v1/covers/${encodeURIComponent(cover.id)}/kit`, download: `${name}-kit.zip` },
+              icon("download"), t("release_kit"), h("span", { class: "btn-note" }, t("release_kit_note"))))) : null),
         session.me ? ratingForm(cover) : h("p", { class: "hint" }, h("a", { href: "#/login" }, t("log_in")), " ", t("login_to_rate")),
         mine ? publishControl(cover) : null,
         mine && cover.engine === "procedural" ? motionControl(cover, name) : null)));
