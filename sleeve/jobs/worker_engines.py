@@ -82,8 +82,13 @@ class EngineHeartbeat:
         self._thread: threading.Thread | None = None
 
     def beat(self) -> None:
-        with transaction(self.sessions) as session:
-            record(session, self.worker, self.engines)
+        try:
+            with transaction(self.sessions) as session:
+                record(session, self.worker, self.engines)
+        except Exception:
+            # A database blip must not stop the worker (nor, at start, keep it from starting):
+            # until a beat gets through, the API just does not count this worker as live.
+            log.exception("could not record this worker's engines")
 
     def start(self) -> None:
         self.beat()
@@ -94,10 +99,7 @@ class EngineHeartbeat:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval_s):
-            try:
-                self.beat()
-            except Exception:
-                log.exception("could not record this worker's engines")
+            self.beat()
 
     def stop(self) -> None:
         self._stop.set()
