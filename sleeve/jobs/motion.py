@@ -18,7 +18,14 @@ from sleeve.db.models import Cover, Job
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import RENDER_SECONDS
-from sleeve.jobs.runner import JobStopped, check_still_wanted, end, percent, record_progress
+from sleeve.jobs.runner import (
+    JobStopped,
+    check_still_wanted,
+    end,
+    give_up,
+    percent,
+    record_progress,
+)
 from sleeve.render.motion import frames, get_preset
 from sleeve.render.video import encode_mp4
 
@@ -63,8 +70,7 @@ def run_motion(ctx: JobContext, job_id: str) -> str | None:
     if work is None:
         return None
     if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return end(ctx, job_id, lifecycle.FAILED,
-                   f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
+        return give_up(ctx, job_id)
     started = time.monotonic()
     shown = -1
 

@@ -157,6 +157,12 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
             ctx.store.delete(key)
 
 
+def give_up(ctx: JobContext, job_id: str) -> str | None:
+    """Fail a job that kept killing its workers (each claim counted an attempt)."""
+    return end(ctx, job_id, lifecycle.FAILED,
+               f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
+
+
 def run_job(ctx: JobContext, job_id: str,
             between_covers: Callable[[], object] | None = None) -> str | None:
     """Run a job this worker has claimed; returns its final state (None if not runnable).
@@ -173,8 +179,7 @@ def run_job(ctx: JobContext, job_id: str,
     if work is None:
         return None
     if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return end(ctx, job_id, lifecycle.FAILED,
-                    f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
+        return give_up(ctx, job_id)
     started = time.monotonic()
     try:
         decision = decide_styles(ctx, work.brief, work.count, work.seed, work.style, work.audio)

@@ -188,6 +188,20 @@ def _rolled(mask: Mask, t: float) -> Mask:
     return Mask(np.roll(mask.alpha, round(t * rows) % rows, axis=0), mask.top, mask.left)
 
 
+def place(page: np.ndarray, name: str, kind: str, box: Box, rng: np.random.Generator,
+          colors: dict[str, np.ndarray], t: float) -> None:
+    """Draws motif ``name`` into ``box`` at loop phase ``t``, inked to stand off the page
+    behind it (sampled just above a ground, at the middle of anything else)."""
+    size = page.shape[0]
+    shape = silhouette(name, size, rng, box)
+    if shape is None:
+        return
+    shape = moving(shape, t)
+    at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
+    backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
+    draw(page, shape, ink_for(shape, colors, backdrop))
+
+
 def moving(shape: Silhouette, t: float) -> Silhouette:
     """``shape`` at loop phase ``t``: rain and snow fall through their box, wrapping round
     (one box height per loop, so the loop closes; the marks are scattered at random, so the

@@ -185,7 +185,6 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
 
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
                  rng: np.random.Generator, edge: float, frame: Frame) -> None:
-    size = page.shape[0]
     bottom, top, h = frame.y(1.0), frame.y0, frame.height
     for name, kind in motifs.pick(plan.motifs)[:2]:
         if name == "fire":
@@ -207,9 +206,4 @@ def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
             y0, y1 = ((zone.y1 + 0.02 * h, bottom) if zone.anchor == "top"
                       else (top, zone.y0 - 0.02 * h))
             box = motifs.Box(frame.x0, y0, frame.x1, y1)
-        shape = motifs.silhouette(name, size, rng, box)
-        if shape is not None:
-            shape = motifs.moving(shape, frame.t)
-            at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
-            backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
-            motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))
+        motifs.place(page, name, kind, box, rng, colors, frame.t)

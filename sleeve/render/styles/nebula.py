@@ -117,7 +117,6 @@ def _art_boxes(zone: Zone, frame: Frame = FULL) -> list[motifs.Box]:
 
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
                  rng: np.random.Generator, focus: tuple[float, float], frame: Frame) -> None:
-    size = page.shape[0]
     h = frame.height
     for name, kind in motifs.pick(plan.motifs)[:2]:
         if name == "star":
@@ -139,9 +138,4 @@ def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
             box = motifs.Box(frame.x0, frame.y(0.8), frame.x1, frame.y1)
         else:
             box = _art_boxes(zone, frame)[-1]
-        shape = motifs.silhouette(name, size, rng, box)
-        if shape is not None:
-            shape = motifs.moving(shape, frame.t)
-            at = box.y0 - 0.01 if kind == "ground" else (box.y0 + box.y1) / 2
-            backdrop = page[int(np.clip(at, 0.0, 0.999) * size), int((box.x0 + box.x1) / 2 * size)]
-            motifs.draw(page, shape, motifs.ink_for(shape, colors, backdrop))
+        motifs.place(page, name, kind, box, rng, colors, frame.t)
