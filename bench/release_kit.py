@@ -3,7 +3,8 @@
 Formats: seconds per format at full size (art re-composed, type set, JPEG encoded) for each
 style, and the five formats together (target: ≤ 3 s on one core). Motion: a Spotify Canvas
 loop (1080×1920, 30 fps) rendered and encoded, in seconds per second of video (target: a 6 s
-loop in ≤ 30 s on one core).
+loop in ≤ 30 s on one core). Audio: the track analysis (art direction from the track) in
+seconds per minute of audio (bench/audio_check.py has the full table and the store-rule check).
 
 Times are CPU seconds of this process (pinned to one core), which is what one free core
 would take; wall-clock seconds are reported beside them, and on a shared, oversubscribed
@@ -28,6 +29,8 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+from audio_check import time_audio  # noqa: E402 (bench/ is the script's directory)
 
 from sleeve import Brief, __version__  # noqa: E402
 from sleeve.core.art_direction import plan_covers  # noqa: E402
@@ -86,6 +89,8 @@ def main() -> None:
     parser.add_argument("--motion-styles", default="aurora,synthwave")
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--reps", type=int, default=1)
+    parser.add_argument("--audio-tracks", default="4:WAV,4:MP3",
+                        help="minutes:format of the synthesised tracks analysed")
     args = parser.parse_args()
     formats = {s: time_formats(s, args.reps) for s in args.styles.split(",") if s}
     totals = [float(f["total_cpu_s"]) for f in formats.values()]  # type: ignore[arg-type]
@@ -98,6 +103,8 @@ def main() -> None:
                     "total_cpu_max_s": round(max(totals), 3), "target_s": FORMATS_TARGET_S},
         "motion_canvas_1080x1920_30fps": {"per_style": motion, "target_6s_loop_s":
                                           CANVAS_TARGET_S},
+        "audio_analysis": [time_audio(float(minutes), fmt, args.reps) for minutes, fmt in
+                           (spec.split(":") for spec in args.audio_tracks.split(",") if spec)],
     }
     json.dump(report, sys.stdout, indent=2)
     sys.stdout.write("\n")

@@ -77,9 +77,15 @@ def test_promoted_lora_is_used_and_recorded(services: Services, tiny_lora: Path)
         session.flush()
         model_id = model.id
 
-    tuned = _diffusion_cover(services, user.id)
-    assert tuned.model_version_id == model_id
-    assert tuned.seed == base.seed and tuned.plan == base.plan
-    assert tuned.digest != base.digest  # the fine-tune changed the pixels
-    cached = Path(services.settings.model_cache_dir) / "lora" / f"{model_id}.safetensors"
-    assert cached.read_bytes() == tiny_lora.read_bytes()
+    try:
+        tuned = _diffusion_cover(services, user.id)
+        assert tuned.model_version_id == model_id
+        assert tuned.seed == base.seed and tuned.plan == base.plan
+        assert tuned.digest != base.digest  # the fine-tune changed the pixels
+        cached = Path(services.settings.model_cache_dir) / "lora" / f"{model_id}.safetensors"
+        assert cached.read_bytes() == tiny_lora.read_bytes()
+    finally:
+        # Retired again: a promoted LoRA left in the session's shared database would steer
+        # every later test's diffusion jobs (and the canary's control arm).
+        with transaction(services.sessions) as session:
+            session.get(ModelVersion, model_id).state = "retired"  # type: ignore[union-attr]

@@ -99,6 +99,13 @@ def _canary(sessions: SessionFactory) -> str:
         return model.id
 
 
+def _live_lora(sessions: SessionFactory) -> str | None:
+    """The control arm's model: the live LoRA (another test may have left one), else none."""
+    with transaction(sessions) as session:
+        live = registry.live(session, "lora")
+        return live.id if live is not None else None
+
+
 def _rate(covers: CoverFactory, model_id: str | None, good_share: float, n: int,
           seed: int) -> None:
     rng = np.random.default_rng(seed)
@@ -113,7 +120,7 @@ def test_a_canary_that_rates_better_is_promoted_automatically(
 ) -> None:
     candidate = _canary(sessions)
     _rate(covers, candidate, 0.8, 60, seed=1)
-    _rate(covers, None, 0.35, 60, seed=2)
+    _rate(covers, _live_lora(sessions), 0.35, 60, seed=2)
     verdict = canary_check(ctx)
     assert verdict["outcome"] == "promote" and verdict["p_better"] >= 0.95
     with transaction(sessions) as session:
@@ -127,7 +134,7 @@ def test_a_canary_that_rates_worse_is_retired_automatically(
 ) -> None:
     candidate = _canary(sessions)
     _rate(covers, candidate, 0.1, 40, seed=3)
-    _rate(covers, None, 0.7, 40, seed=4)
+    _rate(covers, _live_lora(sessions), 0.7, 40, seed=4)
     verdict = canary_check(ctx)
     assert verdict["outcome"] == "retire"
     with transaction(sessions) as session:

@@ -95,9 +95,11 @@ def register(page: Page, base_url: str) -> str:
     return email
 
 
-def settle(page: Page) -> None:
-    """Waits for images and fonts so screenshots and checks see the finished page."""
-    page.wait_for_load_state("networkidle")
+def settle(page: Page, network_idle: bool = True) -> None:
+    """Waits for images and fonts so screenshots and checks see the finished page (and for the
+    network to go quiet, unless the page holds a stream or a video open)."""
+    if network_idle:
+        page.wait_for_load_state("networkidle")
     page.wait_for_function(
         "() => [...document.images].every(i => i.complete) && document.fonts.status === 'loaded'")
 
@@ -137,13 +139,18 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
-def check_page(page: Page, name: str) -> None:
+def check_page(page: Page, name: str, network_idle: bool = True) -> None:
     """Every page the tests visit: screenshots at both widths, no serious a11y problems and
-    no sideways scrolling."""
-    screenshot(page, name)
+    no sideways scrolling. ``network_idle=False`` for a page with a video, whose media
+    connection Chromium keeps open."""
+    if network_idle:
+        screenshot(page, name)
+    else:
+        settle(page, network_idle=False)
+        screenshot(page, name, wait=False)
     for width in WIDTHS:
         page.set_viewport_size(_size(width))
-        settle(page)
+        settle(page, network_idle)
         violations = axe_violations(page)
         assert not violations, f"{name} at {width}px: {violations}"
         scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
