@@ -81,6 +81,9 @@ def configure_logging(level: str = "INFO", log_format: str = "auto") -> None:
     # Alembic narrates every step at INFO ("Context impl SQLiteImpl."); Sleeve logs the one
     # line that matters (which revision the schema moved to) itself.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler narrates adding and running each job at INFO; the schedule's own runs are
+    # recorded (and logged when they fail) by sleeve.jobs.schedule.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     # uvicorn's own access log would duplicate ours, in another format.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):

@@ -119,6 +119,8 @@ class EmbeddedScheduler:
 
     def start(self) -> None:
         self._scheduler.start()
+        log.info("schedule started", extra={"next_runs": {
+            name: when.isoformat() for name, when in self.next_runs().items() if when}})
 
     def stop(self) -> None:
         if self._scheduler.running:
