@@ -4,18 +4,16 @@ Celery."""
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable
 
-import pytest
 import redis
 from fastapi.testclient import TestClient
 
 from sleeve.service.login_throttle import ThrottleRules
+from tests.service.fixtures import require_redis
 
 PASSWORD = "correct horse battery"
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ATTACKER = ("198.51.100.7", 40000)
 OWNER = ("203.0.113.20", 40001)
 
@@ -79,15 +77,10 @@ def test_one_address_guessing_at_many_accounts_is_slowed(client: TestClient) -> 
 
 
 def test_throttle_is_shared_through_redis(make_client: Callable[..., TestClient]) -> None:
-    try:
-        redis.Redis.from_url(REDIS, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(f"Redis unreachable at {REDIS} under CI") from exc
-        pytest.skip(f"Redis unreachable at {REDIS}")
+    redis_url = require_redis()
     prefix = f"sleeve-test-{uuid.uuid4().hex[:8]}-"
     # Two API processes of one Celery deployment: separate apps, one Redis.
-    first, second = (make_client(queue="celery", broker_url=REDIS, celery_queue_prefix=prefix)
+    first, second = (make_client(queue="celery", broker_url=redis_url, celery_queue_prefix=prefix)
                      for _ in range(2))
     email = _account(first)
     _guess_until_throttled(_from(first, ATTACKER), email)
@@ -97,5 +90,5 @@ def test_throttle_is_shared_through_redis(make_client: Callable[..., TestClient]
     assert moved.status_code == 429
     assert _from(second, OWNER).post("/v1/auth/login",
                                      json={"email": email, "password": PASSWORD}).status_code == 200
-    keys = redis.Redis.from_url(REDIS).keys(f"{prefix}sleeve:login:*")
+    keys = redis.Redis.from_url(redis_url).keys(f"{prefix}sleeve:login:*")
     assert keys and all(email.encode() not in k for k in keys)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 
 from sleeve.config import Settings
@@ -17,8 +15,7 @@ from sleeve.dataset.output import read_manifest
 from sleeve.dataset.sources import from_images
 from sleeve.jobs.celery_app import make_celery, queue_name
 from tests.dataset.images import write_set
-
-BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.service.fixtures import require_redis
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +27,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_process_pool_and_celery_chord_build_the_same_manifest(
         inputs: Path, tmp_path: Path) -> None:
-    try:
-        redis.Redis.from_url(BROKER, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(f"Redis unreachable at {BROKER} under CI") from exc
-        pytest.skip(f"Redis unreachable at {BROKER}")
+    broker = require_redis()
     items = from_images(inputs)
     options = BuildOptions(min_size=32, shard_size=100)
     done: list[int] = []
@@ -44,7 +36,7 @@ def test_process_pool_and_celery_chord_build_the_same_manifest(
     assert pooled["kept"] == 240 and pooled["duplicates"] == 12 and pooled["shards"] == 3
 
     # No database: the dataset tasks only need the broker and a shared output directory.
-    settings = Settings(queue="celery", broker_url=BROKER,
+    settings = Settings(queue="celery", broker_url=broker,
                         celery_queue_prefix=f"sleeve-test-{uuid.uuid4().hex[:8]}-")
     app = make_celery(settings)
     cpu = queue_name(settings, "cpu")

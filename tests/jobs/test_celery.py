@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -10,34 +9,31 @@ from pathlib import Path
 
 import httpx
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from sleeve.config import Settings
 from sleeve.db.engine import transaction
-from sleeve.db.migrate import upgrade_database
 from sleeve.db.models import CoverVariant, Job, WorkerEngine
 from sleeve.db.types import utcnow
 from sleeve.jobs import lifecycle, worker_engines
 from sleeve.jobs.celery_app import TASK_NAME, CeleryQueue, make_celery, queue_name
 from sleeve.jobs.context import JobContext
-from tests.service.fixtures import _postgres_schema, job_body, new_user, wait_for_job
-
-BROKER = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.service.fixtures import (
+    job_body,
+    migrated_database,
+    new_user,
+    require_redis,
+    wait_for_job,
+)
 
 
 @pytest.fixture
 def celery_settings(make_settings: Callable[..., Settings]) -> Iterator[Settings]:
-    try:
-        redis.Redis.from_url(BROKER, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(f"Redis unreachable at {BROKER} under CI") from exc
-        pytest.skip(f"Redis unreachable at {BROKER}")
+    broker = require_redis()
     # Unique queue names: concurrent test runs share this Redis.
-    yield make_settings(queue="celery", broker_url=BROKER, job_lease_s=5.0,
+    yield make_settings(queue="celery", broker_url=broker, job_lease_s=5.0,
                         celery_queue_prefix=f"sleeve-test-{uuid.uuid4().hex[:8]}-")
 
 
@@ -66,14 +62,8 @@ def test_job_runs_on_a_celery_worker(make_client: Callable[..., TestClient],
 def own_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A database of this test's own (same kind as ``database_url``): a sweep counts every
     lost job in its database, and other tests leave queued jobs behind in the shared one."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'own.db'}"
-        upgrade_database(Settings(database_url=url))
-        yield url
-        return
-    for url in _postgres_schema():
-        upgrade_database(Settings(database_url=url))
-        yield url
+    yield from migrated_database("sqlite" if database_url.startswith("sqlite") else "postgresql",
+                                 tmp_path)
 
 
 def test_lost_jobs_are_swept_back(make_client: Callable[..., TestClient],

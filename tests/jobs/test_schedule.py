@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import time
 import uuid
 from collections import Counter
@@ -24,6 +23,7 @@ from sleeve.jobs.schedule import (
     run_scheduled,
     scheduled_tasks,
 )
+from tests.service.fixtures import require_redis
 
 
 def every_second(ctx: JobContext, run: RunRecord, slot: datetime) -> None:
@@ -105,15 +105,7 @@ def test_celery_beat_runs_the_same_tasks(settings: Settings) -> None:
 
     from sleeve.jobs.celery_app import SCHEDULED_TASK_NAME, make_celery, queue_name
 
-    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-    import redis
-
-    try:
-        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        if os.environ.get("CI") == "true":
-            raise RuntimeError(f"Redis unreachable at {broker} under CI") from exc
-        pytest.skip(f"Redis unreachable at {broker}")
+    broker = require_redis()
     beat = settings.model_copy(update={
         "queue": "celery", "broker_url": broker, "report_cron": "* * * * *",
         "celery_queue_prefix": f"sleeve-test-{uuid.uuid4().hex[:8]}-"})

@@ -48,17 +48,39 @@ def _postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest,
-                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'sleeve.db'}"
+def migrated_database(kind: str, directory: Path) -> Iterator[str]:
+    """A database at the latest schema: SQLite in ``directory``, or a fresh PostgreSQL schema
+    (dropped when the generator closes)."""
+    if kind == "sqlite":
+        url = f"sqlite:///{directory / 'sleeve.db'}"
         upgrade_database(Settings(database_url=url))
         yield url
         return
     for url in _postgres_schema():
         upgrade_database(Settings(database_url=url))
         yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from migrated_database(request.param, tmp_path_factory.mktemp("db"))
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_redis() -> str:
+    """The tests' Redis URL, once it answers; skipped without it, failed under CI."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"Redis unreachable at {TEST_REDIS_URL} under CI") from exc
+        pytest.skip(f"Redis unreachable at {TEST_REDIS_URL}")
+    return TEST_REDIS_URL
 
 
 @pytest.fixture
