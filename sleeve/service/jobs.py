@@ -106,14 +106,14 @@ _OWNED_JOB = (
 )
 
 
-def _view(session: Session, job: Job, brief: BriefRow | None = None) -> JobView:
+def job_view(session: Session, job: Job, brief: BriefRow | None = None) -> JobView:
     brief = brief or session.get(BriefRow, job.brief_id)
     assert brief is not None
     covers = session.scalars(_COVERS, {"job_id": job.id}).all()
     return JobView.of_rows(job, brief, list(covers))
 
 
-def _owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow]:
+def owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow]:
     """The job and its brief, in one query; 404 for anyone but its owner."""
     row = None
     if could_be_id(job_id):
@@ -143,7 +143,7 @@ _INSERT_JOB = insert(Job.metadata.tables[Job.__tablename__])
 _LOCK_USER = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
 
 
-def _take_turns(session: Session, user_id: str) -> None:
+def take_turns(session: Session, user_id: str) -> None:
     """Job creations by one user take turns, so the rate check and the insert are atomic on
     every replica: PostgreSQL locks the user's row until commit (the checks that follow are
     new statements, so under READ COMMITTED they see the job the previous holder stored);
@@ -154,8 +154,8 @@ def _take_turns(session: Session, user_id: str) -> None:
         session.execute(_LOCK_USER, {"user_id": user_id})
 
 
-def _gate(session: Session, user_id: str, key: str | None, digest: str,
-          limit: int) -> Job | None:
+def gate_new_job(session: Session, user_id: str, key: str | None, digest: str,
+                 limit: int) -> Job | None:
     """The job this Idempotency-Key already made, or None when a new one may be made.
 
     Raises Conflict for a key reused with another body, RateLimited over the limit.
@@ -190,10 +190,10 @@ def create_job(services: Services, user_id: str, request: JobRequest,
     limit = services.settings.rate_limit_jobs_per_minute
     try:
         with transaction(services.sessions) as session:
-            _take_turns(session, user_id)
-            found = _gate(session, user_id, idempotency_key, digest, limit)
+            take_turns(session, user_id)
+            found = gate_new_job(session, user_id, idempotency_key, digest, limit)
             if found is not None:
-                return _view(session, found), False
+                return job_view(session, found), False
             check_engine(session, services.settings, services.engines, request.engine)
             if request.subject_id is not None:
                 subject = find(session, Subject, request.subject_id)
@@ -223,9 +223,9 @@ def create_job(services: Services, user_id: str, request: JobRequest,
         if idempotency_key is None:
             raise
         with transaction(services.sessions) as session:
-            found = _gate(session, user_id, idempotency_key, digest, limit)
+            found = gate_new_job(session, user_id, idempotency_key, digest, limit)
             assert found is not None
-            return _view(session, found), False
+            return job_view(session, found), False
     try:
         services.queue.submit(view.id, queue_for_engine(request.engine))
     except Exception:
@@ -244,15 +244,15 @@ def _new_seed() -> int:
 
 def get_job(services: Services, user_id: str, job_id: str) -> JobView:
     with transaction(services.sessions) as session:
-        return _view(session, *_owned_job(session, user_id, job_id))
+        return job_view(session, *owned_job(session, user_id, job_id))
 
 
 def cancel_job(services: Services, user_id: str, job_id: str) -> JobView:
     """Queued jobs stop at once; a running job stops before its next cover."""
     with transaction(services.sessions) as session:
-        job, brief = _owned_job(session, user_id, job_id)
+        job, brief = owned_job(session, user_id, job_id)
         if job.state in (lifecycle.SUCCEEDED, lifecycle.FAILED):
             raise Conflict(f"job {job_id} already {job.state}")
         lifecycle.cancel(session, job_id)
         session.refresh(job)
-        return _view(session, job, brief)
+        return job_view(session, job, brief)

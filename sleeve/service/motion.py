@@ -22,7 +22,7 @@ from sleeve.jobs.queue import CPU_QUEUE
 from sleeve.render.motion import PRESET_NAMES, get_preset
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, NotFound
-from sleeve.service.jobs import _gate, _owned_job, _take_turns, _view
+from sleeve.service.jobs import gate_new_job, job_view, owned_job, take_turns
 from sleeve.service.ownership import get_owned
 from sleeve.service.views import JobView
 
@@ -76,8 +76,8 @@ def create_motion_job(services: Services, user_id: str, cover_id: str,
     """Store a ``motion`` job for the user's own cover, then hand its id to the cpu queue."""
     preset = get_preset(request.preset)
     with transaction(services.sessions) as session:
-        _take_turns(session, user_id)
-        _gate(session, user_id, None, "", services.settings.rate_limit_jobs_per_minute)
+        take_turns(session, user_id)
+        gate_new_job(session, user_id, None, "", services.settings.rate_limit_jobs_per_minute)
         cover = get_owned(session, Cover, cover_id, user_id, "cover")
         if cover.engine != "procedural":
             raise Conflict(f"cover {cover_id} was made by the {cover.engine} engine; motion "
@@ -92,7 +92,7 @@ def create_motion_job(services: Services, user_id: str, cover_id: str,
         )
         session.add(job)
         session.flush()
-        view = _view(session, job)
+        view = job_view(session, job)
     try:
         services.queue.submit(view.id, CPU_QUEUE)
     except Exception:
@@ -104,7 +104,7 @@ def create_motion_job(services: Services, user_id: str, cover_id: str,
 def motion_video(services: Services, user_id: str, job_id: str) -> bytes:
     """The MP4 a finished ``motion`` job of ``user_id`` made; 404 otherwise."""
     with transaction(services.sessions) as session:
-        job, _brief = _owned_job(session, user_id, job_id)
+        job, _brief = owned_job(session, user_id, job_id)
         key = job.result_key if job.kind == "motion" else None
     if key is None:
         raise NotFound(f"job {job_id} has no video (not a finished motion job)")
