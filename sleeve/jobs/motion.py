@@ -26,6 +26,7 @@ from sleeve.jobs.runner import (
     percent,
     record_progress,
 )
+from sleeve.pipeline import fonts_for
 from sleeve.render.motion import frames, get_preset
 from sleeve.render.video import encode_mp4
 
@@ -88,7 +89,8 @@ def run_motion(ctx: JobContext, job_id: str) -> str | None:
         t0 = time.perf_counter()
         scale = ctx.settings.motion_scale
         data = encode_mp4(frames(work.plan, work.seed, preset, work.seconds, scale=scale,
-                                 on_frame=on_frame), *preset.size(scale), preset.fps)
+                                 on_frame=on_frame, fonts=fonts_for(ctx.settings)),
+                          *preset.size(scale), preset.fps)
         check_still_wanted(ctx, job_id, started)
         seconds = time.perf_counter() - t0
         RENDER_SECONDS.labels("motion").observe(seconds)
