@@ -7,5 +7,6 @@ from tests.service.fixtures import (  # noqa: F401 - fixtures
     database_url,
     make_client,
     make_settings,
+    own_database,
     settings,
 )
