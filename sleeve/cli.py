@@ -545,9 +545,10 @@ def motion(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON summary on stdout.")] = False,
 ) -> None:
     """A seamless motion loop (H.264 MP4, no audio) of one cover's art."""
+    from sleeve.core.motion_presets import get_preset
     from sleeve.files import write_atomic
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
-    from sleeve.render.motion import frames, get_preset
+    from sleeve.render.motion import frames
     from sleeve.render.video import encode_mp4
 
     with bad_input_exits():

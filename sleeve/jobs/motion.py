@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass
 
+from sleeve.core.motion_presets import get_preset
 from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Job
@@ -26,7 +27,7 @@ from sleeve.jobs.runner import (
     percent,
     record_progress,
 )
-from sleeve.render.motion import frames, get_preset
+from sleeve.render.motion import frames
 from sleeve.render.video import encode_mp4
 
 log = logging.getLogger("sleeve.jobs")

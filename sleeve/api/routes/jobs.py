@@ -16,11 +16,10 @@ from sleeve.api.uploads import inline_schema, json_or_multipart
 from sleeve.audio import AUDIO_LIMITS
 from sleeve.core.fields import Line
 from sleeve.jobs.lifecycle import TERMINAL
+from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service import jobs, motion
 from sleeve.service.context import Services
-from sleeve.service.jobs import JobRequest
 from sleeve.service.uploads import analyze_track
-from sleeve.service.views import JobView
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 EVENT_POLL_S = 0.5
