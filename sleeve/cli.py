@@ -27,10 +27,12 @@ try:  # Typer 0.26 and later carry their own copy of Click.
 except ImportError:  # pragma: no cover - older Typer on the real Click
     from click.exceptions import UsageError  # type: ignore[assignment]
 
+from sleeve.core.bounds import count_problem, seed_problem, size_problem
 from sleeve.core.brief import Brief
+from sleeve.core.formats import EXTENSIONS, ImageFormat
 from sleeve.core.plan import AudioFeatures
 from sleeve.errors import describe_validation_error
-from sleeve.render.export import ImageFormat, thumbnail
+from sleeve.render.export import thumbnail
 
 app = typer.Typer(
     help="Sleeve: album covers from a song brief.",
@@ -44,7 +46,6 @@ err = Console(stderr=True)
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 THUMBNAIL_SIZE = 600
-EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
 AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
 
 
@@ -184,15 +185,12 @@ def _brief_from_options(
 
 
 def _check_ranges(count: int, size: int | None = None, seed: int | None = None) -> None:
-    from sleeve.pipeline import MAX_COUNT
-    from sleeve.render.artwork import MAX_SIZE, MIN_SIZE
-
-    if not 1 <= count <= MAX_COUNT:
-        raise BadInput(f"--count must be between 1 and {MAX_COUNT}, got {count}")
-    if size is not None and not MIN_SIZE <= size <= MAX_SIZE:
-        raise BadInput(f"--size must be between {MIN_SIZE} and {MAX_SIZE}, got {size}")
-    if seed is not None and not 0 <= seed < 2**32:
-        raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+    problems = [("--count", count_problem(count)),
+                ("--size", None if size is None else size_problem(size)),
+                ("--seed", None if seed is None else seed_problem(seed))]
+    for option, problem in problems:
+        if problem is not None:
+            raise BadInput(f"{option} {problem}")
 
 
 def _track_features(path: Path | None) -> AudioFeatures | None:
@@ -477,8 +475,9 @@ def _read_plan(path: Path) -> Any:
 
 
 def _check_seed(seed: int) -> None:
-    if not 0 <= seed < 2**32:
-        raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+    problem = seed_problem(seed)
+    if problem is not None:
+        raise BadInput(f"--seed {problem}")
 
 
 @app.command()

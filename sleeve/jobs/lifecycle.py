@@ -14,16 +14,17 @@ from typing import Final
 from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+# The states are defined in sleeve.core.job_states; this module moves jobs between them.
+from sleeve.core.job_states import CANCELLED as CANCELLED
+from sleeve.core.job_states import FAILED as FAILED
+from sleeve.core.job_states import QUEUED as QUEUED
+from sleeve.core.job_states import RUNNING as RUNNING
+from sleeve.core.job_states import STATES as STATES
+from sleeve.core.job_states import SUCCEEDED as SUCCEEDED
+from sleeve.core.job_states import TERMINAL as TERMINAL
 from sleeve.db.models import Job
 from sleeve.db.types import utcnow
 
-QUEUED: Final = "queued"
-RUNNING: Final = "running"
-SUCCEEDED: Final = "succeeded"
-FAILED: Final = "failed"
-CANCELLED: Final = "cancelled"
-STATES: Final = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
-TERMINAL: Final = frozenset({SUCCEEDED, FAILED, CANCELLED})
 # A job that has killed its worker this many times (e.g. the OS killed it for memory) is failed
 # instead of being retried for ever.
 MAX_ATTEMPTS: Final = 3

@@ -22,6 +22,7 @@ from typing import Final
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from sleeve.core.bounds import cover_seed
 from sleeve.core.brief import Brief
 from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.db.engine import transaction
@@ -116,7 +117,7 @@ def record_progress(ctx: JobContext, job_id: str, value: int) -> None:
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
                  stored: int, adapters: Adapters, decision: Decision) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
-    seed = work.seed + position
+    seed = cover_seed(work.seed, position)
 
     def on_stage(stage: str) -> None:
         share = STAGE_SHARE.get(stage)

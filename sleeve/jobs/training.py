@@ -20,6 +20,7 @@ from PIL import Image
 from pydantic import ValidationError
 from sqlalchemy import CursorResult, select, update
 
+from sleeve.core.bounds import MIN_SIZE
 from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, ModelVersion
@@ -27,7 +28,6 @@ from sleeve.jobs import registry
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import RetrainResult, new_version
 from sleeve.pipeline import render_plan
-from sleeve.render.artwork import MIN_SIZE
 from sleeve.storage import BlobNotFoundError
 
 log = logging.getLogger("sleeve.jobs")

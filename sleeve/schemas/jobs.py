@@ -9,16 +9,14 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, field_validator
 
+from sleeve.core.bounds import DEFAULT_COUNT, DEFAULT_SIZE, CoverCount, CoverSize, Seed
 from sleeve.core.brief import Brief, clean_line, clean_lyrics
-from sleeve.core.fields import Line, StrictBody, Text, WholeNumber
+from sleeve.core.engine_names import EngineName
+from sleeve.core.fields import Line, StrictBody, Text
+from sleeve.core.job_states import JobState
 from sleeve.core.styles import STYLE_NAMES, check_style
 from sleeve.schemas.base import View
 from sleeve.schemas.covers import CoverView
-
-MAX_SEED = 2**31 - 1
-EngineName = Literal["procedural", "diffusion"]
-JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-
 
 # Set on the cover: it must keep something visible after normalisation (not only spaces or
 # invisible, unassigned or private-use characters) and an installed font must draw every
@@ -55,11 +53,11 @@ class JobRequest(StrictBody):
     """The body of ``POST /v1/jobs``."""
 
     brief: Annotated[BriefBody, BeforeValidator(_from_brief)]
-    count: Annotated[int, Field(ge=1, le=8), WholeNumber] = 4
+    count: CoverCount = DEFAULT_COUNT
     engine: EngineName = "procedural"
     style: Annotated[str, Field(json_schema_extra={"enum": list(STYLE_NAMES)})] | None = None
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED), WholeNumber] | None = None
-    size: Annotated[int, Field(ge=256, le=4096), WholeNumber] = 3000
+    seed: Seed | None = None
+    size: CoverSize = DEFAULT_SIZE
     subject_id: Annotated[Line, Field(min_length=1, max_length=32)] | None = None
 
     @field_validator("style")

@@ -15,12 +15,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sleeve.core.formats import MEDIA_TYPES, ImageFormat
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, CoverVariant, Review
 from sleeve.db.types import new_id, utcnow
@@ -34,10 +35,8 @@ from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import cover_view
 
 log = logging.getLogger("sleeve.service")
-ImageFormat = Literal["jpeg", "png"]
 T = TypeVar("T")
 VARIANT_SIZES = (64, 128, 256, 512, 600, 1024, 1500, 2048, 3000)
-MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png"}
 MAX_PAGE = 100
 MAX_INT = 2**31 - 1  # the largest value an INTEGER column holds on every database
 

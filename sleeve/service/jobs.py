@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
-from typing import get_args
 
 from sqlalchemy.exc import IntegrityError
 
+from sleeve.core.bounds import new_seed
 from sleeve.core.plan import AudioFeatures
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Job, Subject
 from sleeve.db.types import new_id, utcnow
-from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
 from sleeve.render.fonts import UnrenderableTextError
 from sleeve.render.typeset import check_renderable
-from sleeve.schemas.jobs import MAX_SEED, EngineName, JobRequest, JobView
+from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
 from sleeve.service.errors import Conflict, Invalid, NotFound
@@ -36,7 +34,6 @@ from sleeve.service.ownership import find
 from sleeve.service.views import job_of_rows
 
 log = logging.getLogger("sleeve.service")
-assert set(get_args(EngineName)) == set(ENGINE_NAMES), "JobRequest.engine must list every engine"
 
 
 def create_job(services: Services, user_id: str, request: JobRequest,
@@ -53,7 +50,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
         # A character no installed font has would fail the job later; say so now (422).
         check_renderable(request.brief.title, request.brief.artist)
     except UnrenderableTextError as exc:
-        raise Invalid(f"brief.{exc}") from exc
+        raise Invalid(f"brief.{exc.role}: {exc}") from exc
     digest = request.digest()
     if audio is not None:
         digest = hashlib.sha256(f"{digest}:{audio.model_dump_json()}".encode()).hexdigest()
@@ -73,7 +70,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             now = utcnow()
             brief = BriefRow(id=new_id(), user_id=user_id, digest=request.brief.digest(),
                              created_at=now, **request.brief.model_dump())
-            seed = request.seed if request.seed is not None else _new_seed()
+            seed = request.seed if request.seed is not None else new_seed()
             job = Job(
                 id=new_id(), user_id=user_id, brief_id=brief.id, subject_id=request.subject_id,
                 state=lifecycle.QUEUED, progress=0, count=request.count, engine=request.engine,
@@ -99,10 +96,6 @@ def create_job(services: Services, user_id: str, request: JobRequest,
         # The job is stored: the queue's sweeper hands it over once the broker is back.
         log.exception("could not hand the job to the queue", extra={"job_id": view.id})
     return view, True
-
-
-def _new_seed() -> int:
-    return secrets.randbelow(MAX_SEED)
 
 
 def get_job(services: Services, user_id: str, job_id: str) -> JobView:

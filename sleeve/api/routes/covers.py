@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sleeve.api.deps import MaybeUserDep, RowId, ServicesDep, UserDep
 from sleeve.api.openapi import problems
+from sleeve.core.formats import ImageFormat
 from sleeve.schemas.covers import (
     CoverDetailView,
     CoverUpdate,
@@ -20,7 +21,6 @@ from sleeve.schemas.covers import (
 )
 from sleeve.schemas.jobs import JobView
 from sleeve.service import covers, kit, motion
-from sleeve.service.covers import ImageFormat
 
 router = APIRouter(prefix="/v1/covers", tags=["covers"])
 
