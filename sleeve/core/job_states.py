@@ -20,4 +20,9 @@ STATES: Final[tuple[str, ...]] = get_args(JobState)
 TERMINAL: Final = frozenset({SUCCEEDED, FAILED, CANCELLED})
 
 JobStage = Literal["planning", "artwork", "typography", "saving", "frames"]
-STAGES: Final[tuple[JobStage, ...]] = get_args(JobStage)
+PLANNING: Final = "planning"
+ARTWORK: Final = "artwork"
+TYPOGRAPHY: Final = "typography"
+SAVING: Final = "saving"
+FRAMES: Final = "frames"
+STAGES: Final[tuple[str, ...]] = get_args(JobStage)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 # The states are defined in sleeve.core.job_states; this module moves jobs between them.
 from sleeve.core.job_states import CANCELLED as CANCELLED
 from sleeve.core.job_states import FAILED as FAILED
+from sleeve.core.job_states import PLANNING
 from sleeve.core.job_states import QUEUED as QUEUED
 from sleeve.core.job_states import RUNNING as RUNNING
 from sleeve.core.job_states import STATES as STATES
@@ -47,7 +48,8 @@ def claim_job(session: Session, job_id: str, lease_s: float) -> bool:
     return _changed(session.execute(
         update(Job)
         .where(Job.id == job_id, _claimable(now, lease_s))
-        .values(state=RUNNING, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+        .values(state=RUNNING, stage=PLANNING, started_at=now, heartbeat_at=now,
+                attempts=Job.attempts + 1)
         .execution_options(synchronize_session=False)
     )) > 0
 
@@ -77,7 +79,7 @@ def requeue_stale(session: Session, lease_s: float) -> int:
     return _changed(session.execute(
         update(Job)
         .where(Job.state == RUNNING, or_(Job.heartbeat_at < stale, Job.heartbeat_at.is_(None)))
-        .values(state=QUEUED)
+        .values(state=QUEUED, stage=None)
         .execution_options(synchronize_session=False)
     ))
 
@@ -104,7 +106,7 @@ def release(session: Session, job_ids: list[str]) -> None:
     session.execute(
         update(Job)
         .where(Job.id.in_(job_ids), Job.state == RUNNING)
-        .values(state=QUEUED)
+        .values(state=QUEUED, stage=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -120,7 +122,8 @@ def heartbeat(session: Session, job_ids: list[str]) -> None:
 
 
 def finish(session: Session, job_id: str, state: str, error: str | None = None) -> None:
-    values: dict[str, object] = {"state": state, "finished_at": utcnow(), "error": error}
+    values: dict[str, object] = {"state": state, "stage": None, "finished_at": utcnow(),
+                                 "error": error}
     if state == SUCCEEDED:
         values["progress"] = 100
     session.execute(

@@ -13,7 +13,7 @@ from sleeve.core.bounds import DEFAULT_COUNT, DEFAULT_SIZE, CoverCount, CoverSiz
 from sleeve.core.brief import Brief, clean_line, clean_lyrics
 from sleeve.core.engine_names import EngineName
 from sleeve.core.fields import Line, StrictBody, Text
-from sleeve.core.job_states import JobState
+from sleeve.core.job_states import JobStage, JobState
 from sleeve.core.styles import STYLE_NAMES, check_style
 from sleeve.schemas.base import View
 from sleeve.schemas.covers import CoverView
@@ -84,6 +84,9 @@ class JobView(View):
     kind: Literal["covers", "motion"] = "covers"
     state: JobState
     progress: int = Field(ge=0, le=100)
+    stage: JobStage | None = Field(default=None, description=(
+        "What a running job is doing now: planning, then per cover artwork, typography and "
+        "saving (a motion job: frames, then saving); null unless running."))
     error: str | None
     brief: Brief
     count: int

@@ -37,7 +37,7 @@ def job_of_rows(job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
             video_url=f"/v1/jobs/{job.id}/video" if job.result_key else None)
     return JobView(
         id=job.id, kind="motion" if job.kind == "motion" else "covers", motion=motion,
-        state=job.state, progress=job.progress, error=job.error,
+        state=job.state, progress=job.progress, stage=job.stage, error=job.error,
         brief=brief.to_brief(),
         count=job.count, engine=job.engine, style=job.style, seed=job.seed, size=job.size,
         subject_id=job.subject_id, created_at=job.created_at, started_at=job.started_at,

@@ -75,7 +75,7 @@ async def cancel_job(job_id: RowId, user: UserDep, services: ServicesDep) -> Job
 async def _events(services: Services, user_id: str, first: JobView) -> AsyncIterator[str]:
     job, last, quiet = first, None, 0.0
     while True:
-        seen = (job.state, job.progress, len(job.covers))
+        seen = (job.state, job.stage, job.progress, len(job.covers))
         if seen != last:
             last, quiet = seen, 0.0
             name = "done" if job.state in TERMINAL else "progress"
