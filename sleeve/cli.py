@@ -663,7 +663,7 @@ def worker(
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     settings = _start("worker", migrate)
-    from sleeve.api.server import run_worker
+    from sleeve.jobs.worker import run_worker
 
     with configuration_errors_exit():
         run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), settings,
@@ -677,7 +677,7 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database named by SLEEVE_DATABASE_URL to the latest schema."""
-    from sleeve.api.server import upgrade_database
+    from sleeve.db.migrate import upgrade_database
 
     with configuration_errors_exit():
         upgrade_database()
