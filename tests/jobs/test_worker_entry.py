@@ -28,7 +28,8 @@ def test_sleeve_worker_does_not_import_fastapi(tmp_path: Path) -> None:
         worker.send_signal(signal.SIGTERM)
         rest, _ = worker.communicate(timeout=60)
     assert any("worker started" in line for line in lines), "".join(lines[-20:]) + rest
-    imported = [line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")]
+    imported = [line.rsplit("|", 1)[-1].strip() for line in lines
+                if line.startswith("import time:")]
     assert "sleeve.jobs.local" in imported  # the check sees the worker's own imports
     assert not [m for m in imported if m.split(".")[0] in {"fastapi", "starlette", "uvicorn"}]
     assert worker.returncode == 0, rest
