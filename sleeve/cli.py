@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
 
 import typer
 from pydantic import ValidationError
@@ -20,6 +20,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sleeve.cli_models import models_app, retrain
+from sleeve.cli_output import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    configuration_errors_exit,
+    err,
+    fail,
+    out,
+)
 from sleeve.config import Settings, get_settings
 
 try:  # Typer 0.26 and later carry their own copy of Click.
@@ -40,22 +49,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 THUMBNAIL_SIZE = 600
 AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
 
 
 class BadInput(Exception):
     """Input the user can fix: reported in one line, exit code 2."""
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 @dataclass(frozen=True)
@@ -219,20 +218,6 @@ def _check_style(style: str | None) -> None:
             check_style(style)
         except UnknownStyleError as exc:
             raise BadInput(str(exc)) from exc
-
-
-@contextlib.contextmanager
-def configuration_errors_exit() -> Iterator[None]:
-    """A database, storage or broker setting that cannot work is a one-line error, exit 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        # The first line of SQLAlchemy's message names the problem; the rest is a doc link.
-        fail(f"database ({get_settings().database_url.split('@')[-1]}): {str(exc).splitlines()[0]}")
-    except (ValueError, ImportError, OSError) as exc:
-        fail(f"configuration: {exc}")
 
 
 @contextlib.contextmanager
@@ -1007,8 +992,9 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain` and `models …` live in their own module; importing it registers them on `app`.
-import sleeve.cli_models  # noqa: E402,F401
+# `retrain` and `models …` live in their own module.
+app.command()(retrain)
+app.add_typer(models_app, name="models")
 
 
 def main() -> None:

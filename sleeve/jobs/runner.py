@@ -178,16 +178,11 @@ def give_up(ctx: JobContext, job_id: str) -> str | None:
 
 def run_job(ctx: JobContext, job_id: str,
             between_covers: Callable[[], object] | None = None) -> str | None:
-    """Run a job this worker has claimed; returns its final state (None if not runnable).
+    """Run a covers job this worker has claimed; returns its final state (None if not
+    runnable). Workers call ``dispatch.run_claimed``, which picks the runner by job kind.
 
     ``between_covers`` runs before each cover: a worker serves short waiting work there (image
     variants someone is waiting for) instead of only after the whole job."""
-    with transaction(ctx.sessions) as session:
-        kind = session.scalar(select(Job.kind).where(Job.id == job_id))
-    if kind == "motion":
-        from sleeve.jobs.motion import run_motion  # it builds on this module's steps
-
-        return run_motion(ctx, job_id)
     work = _load(ctx, job_id)
     if work is None:
         return None

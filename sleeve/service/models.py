@@ -16,7 +16,7 @@ from sleeve.db.models import ModelEvent, ModelVersion
 from sleeve.jobs import registry
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import RetrainResult, retrain_policy
-from sleeve.jobs.training import request_lora_training
+from sleeve.jobs.training_requests import request_lora_training
 from sleeve.schemas.models import ModelEventView, ModelView
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, Invalid, NotFound
