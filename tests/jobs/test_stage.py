@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from sleeve.config import Settings
 from sleeve.core.brief import Brief
@@ -49,3 +49,34 @@ def test_the_runner_writes_each_stage_and_the_api_reads_it(tmp_path: Path) -> No
         logged = list(session.scalars(text("SELECT stage FROM stage_log ORDER BY n")))
     assert logged == ["planning", *["artwork", "typography", "saving"] * 2, None]
     assert jobs.get_job(services, user.id, job.id).stage is None
+
+
+def test_the_migration_gives_running_jobs_a_stage(tmp_path: Path) -> None:
+    from alembic import command
+
+    from sleeve.db.migrate import alembic_config, upgrade_database
+
+    url = next(migrated_database("sqlite", tmp_path))
+    settings = Settings(database_url=url, storage_url=f"file://{tmp_path / 'blobs'}")
+    services = Services.from_settings(settings, run_workers=False)
+    user = accounts.sign_up(services, f"m{uuid.uuid4().hex[:10]}@example.com", "password123")
+    ids = [jobs.create_job(services, user.id, JobRequest(
+        brief=Brief(title="T", artist="A"), count=2, size=256))[0].id for _ in range(4)]
+    command.downgrade(alembic_config(url), "0007_roles_workers")
+    rows = {  # (state, kind, progress) before the migration → the stage it must give
+        ids[0]: (("running", "covers", 0), "planning"),
+        ids[1]: (("running", "covers", 40), "artwork"),
+        ids[2]: (("running", "motion", 10), "frames"),
+        ids[3]: (("succeeded", "covers", 100), None),
+    }
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for job_id, ((state, kind, progress), _stage) in rows.items():
+            connection.execute(text("UPDATE jobs SET state = :s, kind = :k, progress = :p "
+                                    "WHERE id = :id"),
+                               {"s": state, "k": kind, "p": progress, "id": job_id})
+    upgrade_database(settings)
+    with engine.begin() as connection:
+        stages = dict(connection.execute(text("SELECT id, stage FROM jobs")).all())
+    engine.dispose()
+    assert stages == {job_id: stage for job_id, (_before, stage) in rows.items()}
