@@ -36,7 +36,17 @@ try:  # Typer 0.26 and later carry their own copy of Click.
 except ImportError:  # pragma: no cover - older Typer on the real Click
     from click.exceptions import UsageError  # type: ignore[assignment]
 
-from sleeve.core.bounds import count_problem, seed_problem, size_problem
+from sleeve.core.bounds import (
+    DEFAULT_SIZE,
+    MAX_COUNT,
+    MAX_SEED,
+    MAX_SIZE,
+    MIN_COUNT,
+    MIN_SIZE,
+    count_problem,
+    seed_problem,
+    size_problem,
+)
 from sleeve.core.brief import Brief
 from sleeve.core.formats import EXTENSIONS, ImageFormat
 from sleeve.core.plan import AudioFeatures
@@ -100,8 +110,9 @@ def _brief_parameters(count: int, seed: int | None) -> list[inspect.Parameter]:
         option("lyrics_file", Path | None, None, "--lyrics-file", "Read lyrics from a file."),
         option("language", str, "auto", "--language", "ko, en, ja or auto."),
         option("style", str | None, None, "--style", "Force one style (see `sleeve styles`)."),
-        option("count", int, count, "--count", "Covers per brief, 1–8."),
-        option("seed", int | None, seed, "--seed", "Seed for reproducible covers."),
+        option("count", int, count, "--count", f"Covers per brief, {MIN_COUNT}–{MAX_COUNT}."),
+        option("seed", int | None, seed, "--seed",
+               f"Seed for reproducible covers, 0–{MAX_SEED}."),
     ]
 
 
@@ -323,7 +334,8 @@ def _emit(records: list[dict[str, Any]], as_json: bool) -> None:
 def generate(
     options: BriefOptions,
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the covers.")],
-    size: Annotated[int, typer.Option("--size", help="Square size in pixels, 256–4096.")] = 3000,
+    size: Annotated[int, typer.Option(
+        "--size", help=f"Square size in pixels, {MIN_SIZE}–{MAX_SIZE}.")] = DEFAULT_SIZE,
     fmt: Annotated[str, typer.Option("--format", help="jpeg or png.")] = "jpeg",
     engine: Annotated[
         str, typer.Option("--engine", help="procedural or diffusion.")

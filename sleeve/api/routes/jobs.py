@@ -15,7 +15,7 @@ from sleeve.api.openapi import problems
 from sleeve.api.uploads import inline_schema, json_or_multipart
 from sleeve.audio import AUDIO_LIMITS
 from sleeve.core.fields import Line
-from sleeve.jobs.lifecycle import TERMINAL
+from sleeve.core.job_states import TERMINAL
 from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service import jobs, motion
 from sleeve.service.context import Services
