@@ -13,7 +13,14 @@ from PIL import Image
 from sleeve.config import Settings
 from sleeve.core.availability import Availability
 from sleeve.core.plan import CoverPlan
-from sleeve.engines import ENGINE_NAMES, Engine, EngineRegistry, UnknownEngineError, get_engine
+from sleeve.engines import (
+    ENGINE_NAMES,
+    ENGINES,
+    Engine,
+    EngineRegistry,
+    UnknownEngineError,
+    get_engine,
+)
 from sleeve.engines.procedural import ProceduralEngine
 
 THREADS = 32
@@ -129,7 +136,7 @@ def test_unknown_names_are_refused_with_the_choices() -> None:
 
 
 def test_the_default_registry_serves_the_procedural_engine() -> None:
-    assert ENGINE_NAMES == ("procedural", "diffusion")
+    assert ENGINES.names == ENGINE_NAMES == ("procedural", "diffusion")  # one engine a name
     engine = get_engine("procedural", Settings())
     assert isinstance(engine, ProceduralEngine) and isinstance(engine, Engine)
     assert get_engine("procedural", Settings()) is engine

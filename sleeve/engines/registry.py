@@ -20,6 +20,7 @@ from PIL import Image
 
 from sleeve.config import Settings, get_settings
 from sleeve.core.availability import Availability, EngineUnavailableError
+from sleeve.core.engine_names import ENGINE_NAMES, EngineName
 from sleeve.core.plan import CoverPlan
 from sleeve.diffusion.lora import LoraVersion
 from sleeve.engines.procedural import ProceduralEngine
@@ -110,8 +111,9 @@ def _diffusion(settings: Settings) -> Engine:
     return DiffusionEngine.from_settings(settings)
 
 
-ENGINES = EngineRegistry({"procedural": _procedural, "diffusion": _diffusion})
-ENGINE_NAMES: tuple[str, ...] = ENGINES.names
+_FACTORIES: dict[EngineName, EngineFactory] = {"procedural": _procedural, "diffusion": _diffusion}
+# In the order of ENGINE_NAMES (sleeve.core.engine_names); tests check that every name has one.
+ENGINES = EngineRegistry({name: _FACTORIES[name] for name in ENGINE_NAMES if name in _FACTORIES})
 
 
 def get_engine(name: str, settings: Settings | None = None) -> Engine:
