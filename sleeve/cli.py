@@ -1007,7 +1007,9 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain` and `models …` live in their own module; importing it registers them on `app`.
+# `retrain` and `models …`, `backup` and `restore` live in their own modules; importing them
+# registers them on `app`.
+import sleeve.cli_backup  # noqa: E402
 import sleeve.cli_models  # noqa: E402,F401
 
 
