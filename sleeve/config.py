@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "SLEEVE_"
@@ -121,7 +121,9 @@ class Settings(BaseSettings):
     # "authorize_url": ..., "token_url": ..., "userinfo_url": ..., "scope": ...,
     # "subject_key": "id", "email_key": "kakao_account.email"}}. See docs/oauth.md.
     oauth_providers: SecretStr = SecretStr("{}")
-    log_level: str = Field(default="INFO", pattern="^(?i:debug|info|warning|error|critical)$")
+    # Any case is accepted and kept upper-case, the spelling logging.setLevel() takes.
+    log_level: Annotated[str, Field(pattern="^(?i:debug|info|warning|error|critical)$"),
+                         AfterValidator(str.upper)] = "INFO"
     # auto: readable lines when stderr is a terminal, JSON lines otherwise.
     log_format: str = Field(default="auto", pattern="^(auto|json|text)$")
     # Prefix for the Celery queue names (`cpu`, `gpu`), to share one broker between deployments.

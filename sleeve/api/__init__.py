@@ -11,8 +11,7 @@ __all__ = ["create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: a worker or the CLI's startup checks use sleeve.api.logs alone and
-    # should not pay for building FastAPI.
+    # Imported on first use: the CLI's startup checks need not pay for building FastAPI.
     if name == "create_app":
         from sleeve.api.app import create_app
 

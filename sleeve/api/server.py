@@ -16,12 +16,12 @@ from prometheus_client import start_http_server
 from sqlalchemy.engine import make_url
 
 from sleeve.api.app import create_app
-from sleeve.api.logs import configure_logging
 from sleeve.config import Settings, get_settings
 from sleeve.db.migrate import upgrade_database
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.schedule import EmbeddedScheduler, scheduled_tasks
+from sleeve.logs import configure_logging
 
 __all__ = ["run_worker", "serve", "upgrade_database"]
 

@@ -46,7 +46,6 @@ class RevalidatedStaticFiles(StaticFiles):
     def file_response(self, *args: Any, **kwargs: Any) -> Response:
         response = super().file_response(*args, **kwargs)
         response.headers["Cache-Control"] = "no-cache"
-        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
 
@@ -84,9 +83,9 @@ def index(request: Request) -> HTMLResponse:
         "Cache-Control": "no-cache",
         "Content-Language": language,
         "Vary": "Accept-Language, Cookie",
+        # The rest of the security headers come from the request middleware, as on every
+        # response; this page needs a policy that lets it load its own scripts and styles.
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
     })
 
 
