@@ -141,3 +141,27 @@ def _drive(base: str, password: str) -> list[str]:
         assert back.status_code in (401, 502), back.text
         assert web.post("/v1/auth/logout", headers=headers).status_code == 204
     return creds
+
+
+def test_database_errors_name_the_statement_but_not_its_values(database_url: str) -> None:
+    """An error logged from the database layer carries no bound values (hashes, tokens)."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    from sleeve.db.engine import make_engine
+    from sleeve.db.models import User
+    from sleeve.db.types import new_id, utcnow
+
+    engine = make_engine(database_url)
+    digest = f"argon2-{secrets.token_hex(16)}"
+    row = {"email": f"dup{secrets.token_hex(6)}@example.com", "password_hash": digest,
+           "created_at": utcnow()}
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(User).values(id=new_id(), **row))
+        with pytest.raises(IntegrityError) as error, engine.begin() as connection:
+            connection.execute(insert(User).values(id=new_id(), **row))
+        # (PostgreSQL's own detail names the duplicated key's value; that is the e-mail.)
+        assert "INSERT INTO users" in str(error.value) and digest not in str(error.value)
+    finally:
+        engine.dispose()
