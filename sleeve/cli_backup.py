@@ -29,7 +29,7 @@ def _stores() -> Iterator[tuple[Any, Any]]:
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
-        yield engine, BlobStore(settings.storage_url)
+        yield engine, BlobStore(settings.storage_url, settings.storage_options_dict())
     finally:
         engine.dispose()
 
