@@ -10,3 +10,4 @@ from tests.service.fixtures import (  # noqa: F401 - fixtures
     own_database,
     settings,
 )
+from tests.service.s3 import s3_server  # noqa: F401 - fixture
