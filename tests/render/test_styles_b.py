@@ -182,3 +182,19 @@ def test_glitch_lays_a_ground_motif_whole_over_the_torn_form(motif: str,
     fringe = np.abs(rgb[..., 0] - rgb[..., 2]) > 0.25
     assert ground.mean() > 0.05 and float(fringe[ground].mean()) < 0.01
     assert _torn_share(plan, 4, size) > 0.05
+
+
+def test_collage_keeps_the_band_behind_a_centred_title_bare_on_every_fixture_brief(
+        fixture_plans: list[CoverPlan]) -> None:
+    """A centred title once sat on a label laid over the stack of pieces (a busy heap):
+    now its band is bare paper, with the pieces above it and the photocopy below."""
+    size = 256
+    zone = type_zone("center")
+    rows = slice(int((zone.y0 - 0.02) * size), int((zone.y1 + 0.02) * size))
+    for plan in fixture_plans:
+        rgb = _render(restyled(plan, "collage", "center"), 5, size)
+        paper = np.asarray(plan.palette.rgb("background"), dtype=np.float32) / 255.0
+        off_paper = np.abs(rgb[rows] - paper).max(axis=-1) > 0.08
+        assert float(off_paper.mean()) < 0.002, plan.title
+        # … and the art is still there, around it.
+        assert float((np.abs(rgb - paper).max(axis=-1) > 0.08).mean()) > 0.1, plan.title
