@@ -72,7 +72,7 @@ def _art_boxes(zone: Zone, size: int, frame: Frame = FULL) -> tuple[_Box, _Box]:
     if zone.anchor == "bottom":
         box = _Box(left, frame.y0 * size, right, zone.y0 * size)
         return box, box
-    gap = 0.04 * frame.height * size  # a two-line title may rise a little out of its band
+    gap = 0.07 * frame.height * size  # a two-line title rises out of its band
     x0, x1 = frame.x(0.06) * size, frame.x(0.94) * size
     return (_Box(x0, frame.y(0.05) * size, x1, zone.y0 * size - gap),
             _Box(x0, zone.y1 * size + gap, x1, frame.y(0.95) * size))
