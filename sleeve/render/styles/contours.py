@@ -3,11 +3,12 @@
 The field is low rolling fBm ground with ridged crests, plus a range of three summits along
 a line across the art area (a dominant one between two smaller ones standing off the line),
 combined by max so the saddles between them stay low and each summit keeps its own tinted
-island, all sampled through a slow domain warp so no summit is a round target. Iso-lines come from ``frac(height × levels)`` divided by the field's slope,
-which gives even, anti-aliased lines of constant width at any size; every fifth line is an
-index contour, drawn heavier, as on a survey map. The summits are tinted in stepped
-elevation layers (secondary through primary to an accent on the highest ground), and both
-lines and tints fade out over the type zone.
+island, all sampled through a slow domain warp so no summit is a round target. Iso-lines
+come from ``frac(height × levels)`` divided by the field's slope, which gives even,
+anti-aliased lines of constant width at any size; every fifth line is an index contour,
+drawn heavier, as on a survey map. The summits are tinted in stepped elevation layers
+(secondary through primary to an accent on the highest ground), and both lines and tints
+fade out over the type zone.
 """
 
 from __future__ import annotations
