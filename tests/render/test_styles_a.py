@@ -182,8 +182,8 @@ def test_every_pale_fixture_palette_gets_the_night_window_in_aurora(
         fixture_plans: list[CoverPlan], anchor: TypeAnchor) -> None:
     pale = 0
     for plan in fixture_plans:
-        if luminance(rgb(plan.palette.background)) <= 0.45:
-            continue
+        if luminance(rgb(plan.palette.background)) <= luminance(rgb(plan.palette.ink)):
+            continue  # light ink on a dark page: the curtain glows on the page itself
         pale += 1
         art = get_style("aurora")(restyled(plan, "aurora", anchor), np.random.default_rng(7), 256)
         assert _figure_ground(art, anchor) > 3.0, plan.title

@@ -7,9 +7,10 @@ gradient. An object motif (moon, sun, heart…) becomes the orb above the curtai
 motif (mountains, forest, city) stands as a dark silhouette under it; stars, snow or rain
 fall lightly over the art area only. All smooth fields are built at ≤512² and upscaled.
 
-On a pale palette the page is paper and the aurora glows in a window of night cut into it (an
-arch beside a top or bottom title; with a centred title, a wide window above it and its
-reflection in a still lake below), painted in the palette's own colours made luminous.
+On a pale palette (a page lighter than its ink) the page is paper and the aurora glows in a
+window of night cut into it (an arch beside a top or bottom title; with a centred title, a
+wide window above it and its reflection in a still lake below), painted in the palette's
+own colours made luminous.
 """
 
 from __future__ import annotations
@@ -159,7 +160,8 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
 
 
 def _is_pale(colors: dict[str, np.ndarray]) -> bool:
-    return luminance(colors["background"]) > 0.45
+    """A light page under dark ink (pastel, fog, paper, mustard): light cannot glow on it."""
+    return luminance(colors["background"]) > max(luminance(colors["ink"]), 0.2)
 
 
 # --- pale palettes: a window of night on the paper ---------------------------------------
@@ -250,8 +252,12 @@ def _window_motifs(sky: np.ndarray, plan: CoverPlan, night: dict[str, np.ndarray
     nothing crosses the window's edge: an object hangs above the curtain, a ground motif
     stands dark at the window's foot, weather falls over the whole window."""
     h = window.height
+    objects = 0
     for name, kind in motifs.pick(plan.motifs)[:2]:
         if kind == "object" and name != "fire":
+            objects += 1
+            if objects > 1:
+                continue  # one focal point: a sun beside a flower is two ideas in one window
             r = 0.1 if ground else 0.075
             cy = max(edge - 0.34 * h, window.y0 + window.r(r) + 0.04 * h)
             box = motifs.object_box(window, window.x(float(rng.choice([0.32, 0.68]))), cy, r)
@@ -268,7 +274,11 @@ def _window_motifs(sky: np.ndarray, plan: CoverPlan, night: dict[str, np.ndarray
 def _draw_motifs(page: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
                  rng: np.random.Generator, edge: float, frame: Frame) -> None:
     bottom, top, h = frame.y(1.0), frame.y0, frame.height
+    objects = 0
     for name, kind in motifs.pick(plan.motifs)[:2]:
+        objects += kind == "object" and name != "fire"
+        if objects > 1 and kind == "object":
+            continue  # one focal point: a moon beside a neon ring is two ideas
         if name == "fire":
             # Fire burns on the ground: at the foot of the art area, not floating in the sky.
             foot = bottom if zone.anchor == "top" else zone.y0 - 0.02 * h

@@ -76,7 +76,8 @@ def _square_form_box(zone: Zone, kind: str | None) -> motifs.Box:
     if kind == "ground":
         # The lower part of the art: a ground the disc sets behind, not a wall.
         top = 0.72 if zone.anchor == "center" else y0 + (y1 - y0) * 0.58
-        return motifs.Box(0.0, top, 1.0, min(y1, 1.0))
+        # Over a bottom title it ends short of the zone: a long title rises out of it.
+        return motifs.Box(0.0, top, 1.0, 0.58 if zone.anchor == "bottom" else min(y1, 1.0))
     return motifs.Box(0.02 if zone.anchor == "center" else 0.08, y0,
                       0.98 if zone.anchor == "center" else 0.92, y1)
 
@@ -146,10 +147,10 @@ def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
                ground: motifs.Silhouette | None) -> Target:
     """Draw the one bold form and return where it shows (above any ground).
 
-    With a ground motif the form is a stark disc setting behind it (or the object motif in
-    its place): torn sideways, the ground's horizontal wave bands would not change and its
-    lit windows would scatter into confetti, so the tears are aimed at the disc's round edge
-    and the ground is laid on whole afterwards (``_lay_ground``)."""
+    With a ground motif the form is a stark disc setting behind it (a flame or a heart on a
+    skyline, torn, scatters into confetti). Torn sideways, the ground's horizontal wave bands
+    would not change and its lit windows would scatter into confetti, so the tears are
+    aimed at the disc's round edge and the ground is laid on whole afterwards."""
     size = canvas.shape[0]
     form, echo, _ = _form_colors(colors)
     picked = first_motif(plan.motifs, "object")
@@ -157,7 +158,7 @@ def _draw_form(canvas: np.ndarray, plan: CoverPlan, colors: dict[str, np.ndarray
     if ground is not None:
         box = _sun_box(zone, _form_box(zone, "ground", frame), frame)
     shape = None
-    if picked is not None:
+    if picked is not None and ground is None:
         shape = motifs.silhouette(_SOLID.get(picked[0], picked[0]), size, rng, box)
         if shape is not None and is_thin(shape.body):
             shape = None  # a neon outline tears into nothing: the stark form takes its place
