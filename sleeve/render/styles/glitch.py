@@ -99,12 +99,15 @@ def _form_colors(colors: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray,
         # to show, so the form takes the ink, which the palette keeps readable on the paper.
         form, echo = colors["ink"], form
 
-    def apart(c: np.ndarray) -> float:
-        return min(abs(lightness(c) - paper), abs(lightness(c) - lightness(form)))
+    reach = abs(lightness(form) - paper)
 
-    options = (echo, colors["accent"], mix(colors["ink"], colors["background"], 0.35),
-               mix(form, colors["background"], 0.5))
-    ground = next((c for c in options if apart(c) >= 0.15), max(options, key=apart))
+    def fits(c: np.ndarray) -> bool:
+        # Between the paper and the form: the ground reads as a mass, the form stays the
+        # loudest thing on the page.
+        off = abs(lightness(c) - paper)
+        return 0.12 <= off <= reach - 0.12
+
+    ground = echo if fits(echo) else mix(form, colors["background"], 0.5)
     return form, echo, ground
 
 
@@ -129,7 +132,7 @@ def _sun_box(zone: Zone, ground: motifs.Box, frame: Frame) -> motifs.Box:
         return _form_box(zone, None, frame)
     r = 0.26 * frame.short
     cx = frame.x(0.5)
-    cy = ground.y0 + 0.2 * r
+    cy = ground.y0 - 0.1 * r  # more than half of it above the horizon
     return motifs.Box(cx - r, cy - r, cx + r, cy + r)
 
 
