@@ -246,17 +246,21 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
     # Every placement jitters within its role, so seeds give different layouts of one idea.
     jitter = rng.uniform(-1.0, 1.0, size=8)
     cx, cy = box.at(u(0.4 + 0.07 * jitter[0]), 0.45 + 0.06 * jitter[1])
-    big = rotated_rect(cx, cy, box.w * (0.36 + 0.04 * jitter[2]), box.h * 0.36, float(tilt[0]))
+    # Above a centred title the band is short: the piece fills its height to stay a mass.
+    tall = 0.44 if centred else 0.36
+    big = rotated_rect(cx, cy, box.w * (0.36 + 0.04 * jitter[2]), box.h * tall, float(tilt[0]))
     _lay_torn(canvas, big & art, tear, colors["secondary"])
 
     # 2. A photocopied halftone block on pale paper, overlapping the first piece.
-    bx, by = low.at(u(0.7 + 0.06 * jitter[3]), 0.55 + 0.08 * jitter[4])
-    block = rotated_rect(bx, by, low.w * (0.24 + 0.04 * jitter[5]), low.h * 0.33,
-                         float(tilt[1]))
+    # Below a centred title the photocopy is the band's one piece: wider, its photo (the
+    # densest dots) in the middle of it rather than bleeding off its lower edge.
+    bx, by = low.at(u((0.6 if centred else 0.7) + 0.06 * jitter[3]), 0.55 + 0.08 * jitter[4])
+    block = rotated_rect(bx, by, low.w * ((0.3 if centred else 0.24) + 0.04 * jitter[5]),
+                         low.h * (0.36 if centred else 0.33), float(tilt[1]))
     paper = colors["ink"] if luminance(colors["ink"]) > 0.45 else _WHITE
     dark = colors["background"] if luminance(colors["background"]) < 0.1 else colors["primary"]
-    _lay_photocopy(canvas, block & low_art, tear, paper, dark, (bx, by + low.h * 0.15),
-                   low.h * 0.55)
+    photo = (bx, by) if centred else (bx, by + low.h * 0.15)
+    _lay_photocopy(canvas, block & low_art, tear, paper, dark, photo, low.h * 0.55)
 
     # The focal form sits on both the coloured piece and the photocopy: if the primary would
     # vanish on either, the accent takes the focal role and the primary becomes the strip.
@@ -274,7 +278,7 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
     # 4. The scissor-cut motif: the focal point, with crisp edges.
     centre = box.at(u(0.5 + 0.08 * jitter[6]), 0.5 + 0.06 * jitter[7] + 0.02 * frame.wave())
     # Above a centred title the cut-out has the band to itself: it fills the band's height.
-    focal, detail = _cut_out(plan, rng, size, box, centre, 0.4 if centred else 0.31)
+    focal, detail = _cut_out(plan, rng, size, box, centre, 0.46 if centred else 0.31)
     _lay(canvas, focal, colors[focal_name], shadow=0.45)
     # Details are cut away to the page colour when broad (wave bands), else inked in the
     # accent (lit windows), unless the accent already is the focal colour.
