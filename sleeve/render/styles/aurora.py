@@ -94,9 +94,8 @@ def _curtain(page: np.ndarray, colors: dict[str, np.ndarray], rng: np.random.Gen
     below = np.exp(-((np.maximum(dy, 0.0) / (0.014 * h)) ** 2))
     above = np.exp(np.minimum(dy, 0.0) / (0.2 * h))
     # Rays: noise stretched tall, contrast pushed so the curtain shows its folds.
-    floor = 0.2
-    rays = floor + (1.0 - floor) * smoothstep(0.25, 0.85, fbm(rng, res, cells=3.0, octaves=4,
-                                                              stretch=(16.0, 1.0)))
+    rays = 0.2 + 0.8 * smoothstep(0.25, 0.85, fbm(rng, res, cells=3.0, octaves=4,
+                                                  stretch=(16.0, 1.0)))
     if frame.moving:
         ripple = np.sin(2 * np.pi * (frame.t + 2.0 * u)) - np.sin(2 * np.pi * 2.0 * u)
         rays = rays * (1.0 + 0.18 * ripple).astype(np.float32)
