@@ -16,6 +16,7 @@ own colours made luminous.
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 from sleeve.core.plan import CoverPlan
 from sleeve.render import motifs
@@ -230,19 +231,41 @@ def _night_window(plan: CoverPlan, colors: dict[str, np.ndarray], zone: Zone,
     _curtain(field, night, rng, edge, calm, window)
     if not motifs.pick(plan.motifs, "object"):
         _orb(field, night, edge, 0.09 if reflection else 0.12, window.y0 + 0.02, rng, window)
-    sky = upscale(field, size)
-    _window_motifs(sky, plan, night, rng, edge, window, reflection is None)
-
+    # Only the window's rectangle of the sky is brought to page size (a third of the page).
     page = paper_field(colors["background"], independent(rng), size, strength=0.018)
+    sky = page.copy()
+    rows, cols = _around(window, size)
+    sky[rows, cols] = _upscaled(field, size, rows, cols)
+    _window_motifs(sky, plan, night, rng, edge, window, reflection is None)
     paint_layer(page, _window_shape(window, size, reflection is None), sky)
     if reflection is not None:
         # The lake: the sky mirrored about the page's middle, darker, crossed by ripples.
-        mirrored = np.ascontiguousarray(sky[::-1])
-        ys = (np.arange(size, dtype=np.float32) + 0.5) / size
+        lake, _ = _around(reflection, size)
+        ys = (np.arange(lake.start, lake.stop, dtype=np.float32) + 0.5) / size
         ripple = 0.5 + 0.5 * np.cos(2 * np.pi * (ys - reflection.y0) / (0.018 + 0.02 * ys))
-        mirrored *= (0.62 - 0.14 * smoothstep(0.6, 0.95, ripple))[:, None, None]
-        paint_layer(page, _window_shape(reflection, size, False), mirrored)
+        dim = (0.62 - 0.14 * smoothstep(0.6, 0.95, ripple))[:, None, None]
+        sky[lake, cols] = sky[size - lake.stop:size - lake.start, cols][::-1] * dim
+        paint_layer(page, _window_shape(reflection, size, False), sky)
     return np.clip(page, 0.0, 1.0, out=page)
+
+
+def _around(window: Frame, size: int) -> tuple[slice, slice]:
+    """Page rows and columns holding ``window``, with a pixel to spare on each side."""
+    rows, cols = window.pixels(size)
+    return (slice(max(0, rows.start - 2), min(size, rows.stop + 2)),
+            slice(max(0, cols.start - 2), min(size, cols.stop + 2)))
+
+
+def _upscaled(field: np.ndarray, size: int, rows: slice, cols: slice) -> np.ndarray:
+    """The part ``rows`` × ``cols`` of ``upscale(field, size)``, computed for that part only."""
+    k = field.shape[0] / size
+    box = (cols.start * k, rows.start * k, cols.stop * k, rows.stop * k)
+    h, w = rows.stop - rows.start, cols.stop - cols.start
+    out = np.empty((h, w, 3), dtype=np.float32)
+    for c in range(3):
+        channel = Image.fromarray(np.ascontiguousarray(field[..., c]), mode="F")
+        out[..., c] = np.asarray(channel.resize((w, h), Image.Resampling.BILINEAR, box=box))
+    return out
 
 
 def _window_motifs(sky: np.ndarray, plan: CoverPlan, night: dict[str, np.ndarray],
