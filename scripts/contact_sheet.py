@@ -19,6 +19,23 @@ LABEL = 28
 GAP = 12
 
 
+def grid(tiles: list[tuple[Image.Image, str]], columns: int | None = None) -> Image.Image:
+    """The tiles in rows on a dark sheet, each with its label under it."""
+    columns = columns or (8 if len(tiles) >= 32 else 6)
+    rows = -(-len(tiles) // columns)
+    sheet = Image.new(
+        "RGB", (GAP + columns * (TILE + GAP), GAP + rows * (TILE + LABEL + GAP)), "#111111"
+    )
+    font = font_library().file("Inter-Regular.otf").at(15)
+    draw = ImageDraw.Draw(sheet)
+    for i, (tile, label) in enumerate(tiles):
+        x = GAP + (i % columns) * (TILE + GAP)
+        y = GAP + (i // columns) * (TILE + LABEL + GAP)
+        sheet.paste(tile, (x, y))
+        draw.text((x, y + TILE + 6), label, fill="#bbbbbb", font=font)
+    return sheet
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--briefs", type=Path, default=Path("fixtures/briefs.jsonl"))
@@ -42,18 +59,7 @@ def main() -> None:
             small = cover.image.resize((TILE, TILE), Image.Resampling.LANCZOS)
             tiles.append((small, f"{cover.style} · {brief.genre or 'no genre'}"))
 
-    columns = 8 if len(tiles) >= 32 else 6
-    rows = -(-len(tiles) // columns)
-    sheet = Image.new(
-        "RGB", (GAP + columns * (TILE + GAP), GAP + rows * (TILE + LABEL + GAP)), "#111111"
-    )
-    font = font_library().file("Inter-Regular.otf").at(15)
-    draw = ImageDraw.Draw(sheet)
-    for i, (tile, label) in enumerate(tiles):
-        x = GAP + (i % columns) * (TILE + GAP)
-        y = GAP + (i // columns) * (TILE + LABEL + GAP)
-        sheet.paste(tile, (x, y))
-        draw.text((x, y + TILE + 6), label, fill="#bbbbbb", font=font)
+    sheet = grid(tiles)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(args.out, optimize=False)
     print(args.out)

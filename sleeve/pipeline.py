@@ -10,14 +10,18 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image
 
 from sleeve.config import Settings, get_settings
 from sleeve.core.art_direction import plan_covers
 from sleeve.core.brief import Brief
 from sleeve.core.plan import AudioFeatures, CoverPlan
+from sleeve.core.portrait import FacePhoto, with_portrait
 from sleeve.engines import LoraVersion, get_engine
 from sleeve.llm.art_direction import refine_plans
+from sleeve.photos.faces import the_face
+from sleeve.render.artwork import render_artwork
 from sleeve.render.export import CoverMetadata, ImageFormat, encode
 from sleeve.render.typeset import typeset
 
@@ -54,6 +58,30 @@ class Cover:
         return encode(image, fmt, self.metadata())
 
 
+# A subject photo larger than this is scaled down first: a cover never shows a face at more
+# than about a third of 4096 px, and GrabCut and the tones scale with the area.
+PHOTO_SIDE = 2048
+
+
+def face_photo(image: Image.Image, face: Sequence[int] | None = None) -> FacePhoto:
+    """A photo of the musician ready for compositing: RGB, at most ``PHOTO_SIDE`` pixels long,
+    with its face box — ``face`` as (left, top, width, height) when already known (a stored
+    subject photo), else found here (exactly one clear face, or PhotoRejected saying why).
+    The image should already be upright and cleaned (``sleeve.photos``)."""
+    rgb = image.convert("RGB")
+    box = tuple(face) if face is not None else tuple(the_face(rgb).to_list())
+    scale = min(1.0, PHOTO_SIDE / max(rgb.size))
+    if scale < 1.0:
+        rgb = rgb.resize((round(rgb.width * scale), round(rgb.height * scale)),
+                         Image.Resampling.LANCZOS)
+        box = tuple(round(v * scale) for v in box)
+    x, y, w, h = (int(v) for v in box)
+    # A face box reaching past the edge (rounding, a face cut by the frame) is clipped to it.
+    x, y = min(max(0, x), rgb.width - 1), min(max(0, y), rgb.height - 1)
+    return FacePhoto(np.asarray(rgb), (x, y, max(1, min(w, rgb.width - x)),
+                                       max(1, min(h, rgb.height - y))))
+
+
 def new_seed() -> int:
     return secrets.randbelow(2**31)
 
@@ -77,6 +105,15 @@ def direct(
     return refined
 
 
+def feature(plans: Sequence[CoverPlan], seed: int, photos: int) -> list[CoverPlan]:
+    """``plans`` (cover *i* at seed ``seed + i``) featuring the subject when there are
+    ``photos`` of them (> 0): each its treatment, the photos taken in turn."""
+    if photos <= 0:
+        return list(plans)
+    return [with_portrait(plan, seed + index, index % photos)
+            for index, plan in enumerate(plans)]
+
+
 def render_plan(
     plan: CoverPlan,
     seed: int,
@@ -87,13 +124,21 @@ def render_plan(
     on_stage: Stage | None = None,
     loras: Sequence[LoraVersion] = (),
     settings: Settings | None = None,
+    subject: FacePhoto | None = None,
 ) -> Cover:
     """One cover from a stored plan and seed: how covers are reproduced bit for bit.
 
     ``loras`` are fine-tunes from the model registry (diffusion only); ``settings`` configure
-    the engine (default: the environment). ``on_stage`` only observes (a job's finer
-    progress); it never changes the cover."""
-    art = get_engine(engine, settings).render(plan, seed, size, loras=loras)
+    the engine (default: the environment). ``subject``: the photo a plan with a portrait
+    features (procedural only). ``on_stage`` only observes (a job's finer progress); it never
+    changes the cover."""
+    if plan.portrait is not None or subject is not None:
+        if engine != "procedural":
+            raise ValueError(f"the {engine} engine does not print subject photos; the "
+                             "procedural engine does")
+        art = render_artwork(plan, seed, size, subject)
+    else:
+        art = get_engine(engine, settings).render(plan, seed, size, loras=loras)
     if on_stage is not None:
         on_stage("artwork")
     image = typeset(art, plan).image if text else art
@@ -113,16 +158,23 @@ def generate(
     text: bool = True,
     progress: Progress | None = None,
     audio: AudioFeatures | None = None,
+    subject_photos: Sequence[FacePhoto | Image.Image] = (),
 ) -> list[Cover]:
     """Make ``count`` covers for ``brief``. Cover *i* uses seed ``seed + i``; ``audio`` is the
-    track's features (``sleeve.audio.analyze_file``)."""
+    track's features (``sleeve.audio.analyze_file``). With ``subject_photos`` (the musician:
+    PIL images, upright, or ``FacePhoto``), every cover features them, the photos taken in
+    turn."""
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT}, got {count}")
+    photos = [p if isinstance(p, FacePhoto) else face_photo(p) for p in subject_photos]
     base = new_seed() if seed is None else seed
-    plans = direct(brief, count=count, seed=base, style=style, audio=audio)
+    plans = feature(direct(brief, count=count, seed=base, style=style, audio=audio), base,
+                    len(photos))
     covers: list[Cover] = []
     for index, plan in enumerate(plans):
-        covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text))
+        subject = photos[plan.portrait.photo] if plan.portrait is not None else None
+        covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text,
+                                  subject=subject))
         if progress is not None:
             progress(index + 1, count)
     return covers
