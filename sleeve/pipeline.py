@@ -22,6 +22,7 @@ from sleeve.engines import LoraVersion, get_engine
 from sleeve.llm.art_direction import refine_plans
 from sleeve.photos.faces import the_face
 from sleeve.render.artwork import render_artwork
+from sleeve.render.cutout import with_person
 from sleeve.render.export import CoverMetadata, ImageFormat, encode
 from sleeve.render.typeset import typeset
 
@@ -65,8 +66,9 @@ PHOTO_SIDE = 2048
 
 def face_photo(image: Image.Image, face: Sequence[int] | None = None) -> FacePhoto:
     """A photo of the musician ready for compositing: RGB, at most ``PHOTO_SIDE`` pixels long,
-    with its face box — ``face`` as (left, top, width, height) when already known (a stored
-    subject photo), else found here (exactly one clear face, or PhotoRejected saying why).
+    with the person cut from the background and its face box — ``face`` as (left, top, width,
+    height) when already known (a stored subject photo), else found here (exactly one clear
+    face, or PhotoRejected saying why).
     The image should already be upright and cleaned (``sleeve.photos``)."""
     rgb = image.convert("RGB")
     box = tuple(face) if face is not None else tuple(the_face(rgb).to_list())
@@ -78,8 +80,9 @@ def face_photo(image: Image.Image, face: Sequence[int] | None = None) -> FacePho
     x, y, w, h = (int(v) for v in box)
     # A face box reaching past the edge (rounding, a face cut by the frame) is clipped to it.
     x, y = min(max(0, x), rgb.width - 1), min(max(0, y), rgb.height - 1)
-    return FacePhoto(np.asarray(rgb), (x, y, max(1, min(w, rgb.width - x)),
-                                       max(1, min(h, rgb.height - y))))
+    photo = FacePhoto(np.asarray(rgb), (x, y, max(1, min(w, rgb.width - x)),
+                                        max(1, min(h, rgb.height - y))))
+    return with_person(photo)  # the cut-out once per photo, not once per cover
 
 
 def new_seed() -> int:

@@ -59,10 +59,13 @@ _OPEN_STYLES = frozenset({"swiss", "minimal", "flowfield", "contours", "glitch",
 class FacePhoto:
     """A decoded photo of the musician and where their face is: what the renderer needs.
 
-    ``pixels`` is (h, w, 3) uint8 RGB, upright, metadata already gone (``sleeve.photos``)."""
+    ``pixels`` is (h, w, 3) uint8 RGB, upright, metadata already gone (``sleeve.photos``);
+    ``person``, when given, is the person cut from the background ((h, w) float32 in [0, 1],
+    ``sleeve.render.cutout.person_mask``): made once per photo, not once per cover."""
 
     pixels: np.ndarray
     face: FaceBox
+    person: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.pixels.ndim != 3 or self.pixels.shape[2] != 3 or self.pixels.dtype != np.uint8:
@@ -72,6 +75,8 @@ class FacePhoto:
         height, width = self.pixels.shape[:2]
         if w <= 0 or h <= 0 or x < 0 or y < 0 or x + w > width or y + h > height:
             raise ValueError(f"face box {self.face} is not inside the {width}×{height} photo")
+        if self.person is not None and self.person.shape != (height, width):
+            raise ValueError(f"person mask {self.person.shape} is not the photo's {height}×{width}")
 
 
 def _rng(plan: CoverPlan, seed: int) -> np.random.Generator:

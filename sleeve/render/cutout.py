@@ -14,13 +14,15 @@ it is seeded before every call, so the same photo always gives the same mask.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
 from sleeve.core.portrait import FacePhoto
 
-WORK_SIDE = 256
-ITERATIONS = 4
+WORK_SIDE = 224
+ITERATIONS = 3
 
 
 def _seed_mask(h: int, w: int, face: tuple[float, float, float, float]) -> np.ndarray:
@@ -43,8 +45,15 @@ def _seed_mask(h: int, w: int, face: tuple[float, float, float, float]) -> np.nd
     return mask
 
 
+def with_person(photo: FacePhoto) -> FacePhoto:
+    """``photo`` carrying its person mask, so every cover made from it reuses the cut."""
+    return photo if photo.person is not None else replace(photo, person=person_mask(photo))
+
+
 def person_mask(photo: FacePhoto) -> np.ndarray:
     """(h, w) float32 in [0, 1]: how much each pixel of the photo is the person."""
+    if photo.person is not None:
+        return photo.person
     pixels = photo.pixels
     h, w = pixels.shape[:2]
     scale = min(1.0, WORK_SIDE / max(h, w))

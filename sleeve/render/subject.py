@@ -99,7 +99,7 @@ class Placement:
                 (x + w) * self.scale + self.tx, (y + h) * self.scale + self.ty)
 
 
-def _inside(inner: Rect, outer: Rect) -> bool:
+def _contains(outer: Rect, inner: Rect) -> bool:
     return (inner[0] >= outer[0] - 0.5 and inner[1] >= outer[1] - 0.5
             and inner[2] <= outer[2] + 0.5 and inner[3] <= outer[3] + 0.5)
 
@@ -123,7 +123,7 @@ def place(photo: FacePhoto, face_height: float, centre: tuple[float, float],
             ty = float(np.clip(ty, cover[3] - h * scale, cover[1]))
         placement = Placement(scale, tx, ty)
         face = placement.rect(photo.face)
-        if _inside(face, stage):
+        if _contains(stage, face):
             return placement
         too_big = face[3] - face[1] > stage[3] - stage[1] or face[2] - face[0] > stage[2] - stage[0]
         scale *= 0.88 if too_big else 1.12
@@ -256,9 +256,13 @@ def _cutout(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     """(silhouette on the page, print tones under it, its window, the dot period)."""
     size = page.shape[0]
     placement = _cutout_placement(plan, photo, stage, size)
-    h, w = photo.pixels.shape[:2]
-    region = _region(placement.rect((0, 0, w, h)), size)
-    alpha = warp(person_mask(photo), placement, region, border=cv2.BORDER_CONSTANT)
+    person = person_mask(photo)
+    # Only the window the person covers is worked on: the rest of a large photo is air.
+    rows, cols = np.flatnonzero(person.max(axis=1) > 0), np.flatnonzero(person.max(axis=0) > 0)
+    extent = ((int(cols[0]), int(rows[0]), int(cols[-1] - cols[0] + 1),
+               int(rows[-1] - rows[0] + 1)) if rows.size else photo.face)
+    region = _region(placement.rect(extent), size)
+    alpha = warp(person, placement, region, border=cv2.BORDER_CONSTANT)
     tone = warp(tones(photo), placement, region)
     face_h = photo.face[3] * placement.scale
     period = max(4.0, face_h / 26.0)
@@ -297,22 +301,27 @@ def _riso(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     overprint(page, Mask(darks, body.top, body.left), inks.dark)
 
 
-def _window(size: int, frame: Rect, shape: PortraitTreatment) -> Mask:
-    """Anti-aliased window: a circle, or an arch (a rectangle under a half circle)."""
-    region = _region((frame[0] - 2, frame[1] - 2, frame[2] + 2, frame[3] + 2), size)
+def _inside(region: tuple[int, int, int, int], frame: Rect,
+            shape: PortraitTreatment) -> np.ndarray:
+    """Signed distance into the window (px, > 0 inside) over ``region``: a circle, or an arch
+    (a rectangle under a half circle). The window grown by g is ``inside + g`` — for an arch
+    too, as its round top keeps its centre — so one field serves the window, its shadow and
+    its keyline."""
     x0, y0, x1, y1 = region
-    ys = np.arange(y0, y1, dtype=np.float32)[:, None] + 0.5
-    xs = np.arange(x0, x1, dtype=np.float32)[None, :] + 0.5
+    ys = np.arange(y0, y1, dtype=np.float32)[:, None] + np.float32(0.5)
+    xs = np.arange(x0, x1, dtype=np.float32)[None, :] + np.float32(0.5)
     cx, r = (frame[0] + frame[2]) / 2, (frame[2] - frame[0]) / 2
-    if shape == "circle":
-        cy = (frame[1] + frame[3]) / 2
-        inside = r - np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)
-    else:
-        cy = frame[1] + r
-        round_top = r - np.sqrt((xs - cx) ** 2 + (ys - cy) ** 2)
-        sides = np.minimum(r - np.abs(xs - cx), frame[3] - ys)
-        inside = np.where(ys < cy, round_top, sides)
-    return Mask(np.clip(inside + 0.5, 0.0, 1.0).astype(np.float32), y0, x0)
+    cy = (frame[1] + frame[3]) / 2 if shape == "circle" else frame[1] + r
+    inside = np.float32(r) - np.sqrt((xs - np.float32(cx)) ** 2 + (ys - np.float32(cy)) ** 2)
+    if shape == "arch":
+        sides = np.minimum(np.float32(r) - np.abs(xs - np.float32(cx)), np.float32(frame[3]) - ys)
+        below = (ys >= cy)[:, 0]
+        inside[below] = np.broadcast_to(sides, inside.shape)[below]
+    return inside
+
+
+def _coverage(inside: np.ndarray, grow: float = 0.0) -> np.ndarray:
+    return np.clip(inside + np.float32(grow + 0.5), 0.0, 1.0)
 
 
 def _framed(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
@@ -320,6 +329,7 @@ def _framed(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     size = page.shape[0]
     shape = plan.portrait.treatment if plan.portrait is not None else "circle"
     inks = inks_for(plan)
+    colours = palette_rgb(plan.palette)
     tall, wide = stage[3] - stage[1], stage[2] - stage[0]
     aspect = 0.78 if shape == "arch" else 1.0
     fh = min(tall * 0.9, wide * 0.9 / aspect, size * 0.62)
@@ -329,30 +339,26 @@ def _framed(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     face_h = fh * (0.3 if shape == "arch" else 0.34)
     centre = (cx, frame[1] + fh * (0.44 if shape == "arch" else 0.45))
     placement = place(photo, face_h, centre, frame, cover=frame)
-    window = _window(size, frame, shape)
+    gap, line = max(2.0, size * 0.012), max(1.5, size * 0.0035)
     offset = max(2, round(size * 0.016))
-    shadow = standing_off(palette_rgb(plan.palette)["secondary"], inks.ground, 0.18)
+    reach = gap + line + 2
+    region = _region((frame[0] - reach, frame[1] - reach, frame[2] + reach + offset,
+                      frame[3] + reach + offset), size)
+    inside = _inside(region, frame, shape)
+    x0, y0, x1, y1 = region
+    window = Mask(_coverage(inside), y0, x0)
+    # A printed block of the secondary colour, offset down and to the side, under the photo.
+    shadow = standing_off(colours["secondary"], inks.ground, 0.18)
     paint(page, misregister(window, offset, offset, size), shadow)
-    x0, y1 = window.left, window.top + window.alpha.shape[0]
-    region = (x0, window.top, x0 + window.alpha.shape[1], y1)
     tone = warp(tones(photo), placement, region)
     table = ramp([inks.dark, mix(inks.dark, inks.vivid, 0.6), inks.light],
                  stops=[0.0, 0.5, 1.0], n=256)
-    under = page[region[1]:region[3], region[0]:region[2]]
+    under = page[y0:y1, x0:x1]
     under += (_colour(table, tone) - under) * window.alpha[..., None]
     # A keyline just outside the window, in the accent: the frame of a print.
-    gap = max(2.0, size * 0.012)
-    outer = (frame[0] - gap, frame[1] - gap, frame[2] + gap, frame[3] + gap)
-    line = max(1.5, size * 0.0035)
-    rim = _window(size, outer, shape)
-    inner = _window(size, (outer[0] + line, outer[1] + line, outer[2] - line, outer[3] - line),
-                    shape)
-    rim_alpha = rim.alpha.copy()
-    ih, iw = inner.alpha.shape
-    oy, ox = inner.top - rim.top, inner.left - rim.left
-    rim_alpha[oy:oy + ih, ox:ox + iw] -= inner.alpha
-    keyline = standing_off(palette_rgb(plan.palette)["accent"], inks.ground, 0.25)
-    paint(page, Mask(np.clip(rim_alpha, 0.0, 1.0), rim.top, rim.left), keyline)
+    rim = _coverage(inside, gap + line) - _coverage(inside, gap)
+    keyline = standing_off(colours["accent"], inks.ground, 0.25)
+    paint(page, Mask(rim, y0, x0), keyline)
 
 
 TREATMENTS: dict[PortraitTreatment, Treatment] = {
@@ -374,7 +380,6 @@ def feature_subject(page: np.ndarray, plan: CoverPlan, photo: FacePhoto,
     rects = text_rects(plan, size)
     stage = stage_for(rects, size)
     TREATMENTS[plan.portrait.treatment](page, plan, photo, stage, rects, rng)
-    np.clip(page, 0.0, 1.0, out=page)
 
 
 __all__ = ["TREATMENTS", "feature_subject", "stage_for", "text_rects"]
