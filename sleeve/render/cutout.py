@@ -21,8 +21,8 @@ import numpy as np
 
 from sleeve.core.portrait import FacePhoto
 
-WORK_SIDE = 224
-ITERATIONS = 3
+WORK_SIDE = 256
+ITERATIONS = 4
 
 
 def _seed_mask(h: int, w: int, face: tuple[float, float, float, float]) -> np.ndarray:
@@ -38,9 +38,11 @@ def _seed_mask(h: int, w: int, face: tuple[float, float, float, float]) -> np.nd
     half_width = fw * (0.55 + 1.35 * reach)
     body = below & (np.abs(xs - cx) <= half_width)
     mask[head | body] = cv2.GC_PR_FGD
-    # Certainly the person: the middle of the face and the neck under it.
-    core = ((xs - cx) / (fw * 0.38)) ** 2 + ((ys - (y + fh * 0.55)) / (fh * 0.45)) ** 2 <= 1.0
-    neck = (ys >= y + fh) & (ys <= y + fh * 1.35) & (np.abs(xs - cx) <= fw * 0.18)
+    # Certainly the person: the face, the hairline over it and the neck under it. Without
+    # the hairline GrabCut may trade brown hair for a warm backdrop and shave the head flat.
+    core = ((xs - cx) / (fw * 0.4)) ** 2 + ((ys - (y + fh * 0.5)) / (fh * 0.58)) ** 2 <= 1.0
+    neck = ((ys >= y + fh * 0.9) & (ys <= y + fh * 1.7)
+            & (np.abs(xs - cx) <= fw * (0.22 + 0.35 * np.clip((ys - y - fh) / fh, 0, 1))))
     mask[core | neck] = cv2.GC_FGD
     return mask
 
@@ -69,7 +71,7 @@ def person_mask(photo: FacePhoto) -> np.ndarray:
     cv2.grabCut(cv2.cvtColor(small, cv2.COLOR_RGB2BGR), labels, (0, 0, sw, sh), bgd, fgd,
                 ITERATIONS, cv2.GC_INIT_WITH_MASK)
     person = ((labels == cv2.GC_FGD) | (labels == cv2.GC_PR_FGD)).astype(np.uint8)
-    person = _largest_part(person, face)
+    person = _filled(_largest_part(person, face))
     # Close small bites, round the edge, then scale up: a soft, scissor-cut silhouette.
     k = max(3, round(min(sw, sh) * 0.02) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
@@ -78,6 +80,17 @@ def person_mask(photo: FacePhoto) -> np.ndarray:
     big = cv2.resize(soft, (w, h), interpolation=cv2.INTER_LINEAR)
     # Re-sharpen the upscaled edge to about two photo pixels of feather.
     return np.clip((big - 0.5) * 2.5 + 0.5, 0.0, 1.0).astype(np.float32)
+
+
+def _filled(person: np.ndarray) -> np.ndarray:
+    """The silhouette without holes: background enclosed by the person (a dark collar read as
+    backdrop) is the person — a cut-out from paper has no holes."""
+    count, labels = cv2.connectedComponents(1 - person, connectivity=4)
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    holes = ~np.isin(labels, border) & (person == 0)
+    person = person.copy()
+    person[holes] = 1
+    return person
 
 
 def _largest_part(person: np.ndarray, face: tuple[float, float, float, float]) -> np.ndarray:
