@@ -85,7 +85,7 @@ def person_mask(photo: FacePhoto) -> np.ndarray:
 def _filled(person: np.ndarray) -> np.ndarray:
     """The silhouette without holes: background enclosed by the person (a dark collar read as
     backdrop) is the person — a cut-out from paper has no holes."""
-    count, labels = cv2.connectedComponents(1 - person, connectivity=4)
+    _, labels = cv2.connectedComponents(1 - person, connectivity=4)
     border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     holes = ~np.isin(labels, border) & (person == 0)
     person = person.copy()

@@ -31,7 +31,7 @@ from PIL import Image
 from sleeve.core.plan import CoverPlan, PortraitTreatment
 from sleeve.core.portrait import FacePhoto
 from sleeve.render.cutout import person_mask
-from sleeve.render.halftone import misregister, overprint, screen
+from sleeve.render.halftone import misregister, screen
 from sleeve.render.page import palette_rgb
 from sleeve.render.raster import (
     Mask,
@@ -269,6 +269,46 @@ def _cutout(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     return Mask(alpha, region[1], region[0]), tone, region, period
 
 
+def _dots(tone: np.ndarray, period: float, angle: float) -> np.ndarray:
+    """``halftone.screen`` of ``tone`` (h, w), computed with dots of at least ~8 px and then
+    scaled up: a 3000² cover's 20-pixel dots cost a quarter as much, with edges as soft as
+    the anti-aliasing already made them."""
+    k = max(1, int(period // 8))
+    if k == 1:
+        return screen(tone, period, angle)
+    h, w = tone.shape
+    small = cv2.resize(tone, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA)
+    return cv2.resize(screen(small, period / k, angle), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def _printed(paper: np.ndarray, plates: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """(h, w, 3): ``paper`` with each (coverage (h, w), ink) plate multiplied over it, as
+    transparent inks overprint. Coverages are quantised to 256 levels and looked up: one
+    gather per plate instead of arithmetic over every channel of a 3000² window."""
+    out: np.ndarray | None = None
+    levels = np.linspace(0.0, 1.0, 256, dtype=np.float32)[:, None]
+    for coverage, ink in plates:
+        table = 1.0 - levels * (1.0 - np.asarray(ink, np.float32))[None, :]
+        # One saturating pass to 8 bits (OpenCV), where numpy would take three.
+        index = cv2.convertScaleAbs(coverage, alpha=255.0)
+        if out is None:
+            out = np.take(table * np.asarray(paper, np.float32)[None, :], index, axis=0)
+        else:
+            out *= np.take(table, index, axis=0)
+    assert out is not None
+    return out
+
+
+def _lay(page: np.ndarray, body: Mask, print_: np.ndarray) -> None:
+    """``print_`` (the body's window, (h, w, 3)) laid on the page through the body."""
+    y0, x0 = body.top, body.left
+    h, w = body.alpha.shape
+    under = page[y0:y0 + h, x0:x0 + w]
+    print_ -= under
+    print_ *= body.alpha[..., None]
+    under += print_
+
+
 def _halftone(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
               rects: list[Rect], rng: np.random.Generator) -> None:
     size = page.shape[0]
@@ -276,13 +316,11 @@ def _halftone(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     body, tone, _, period = _cutout(page, plan, photo, stage, rng)
     fill = standing_off(inks.vivid, inks.ground, 0.22)
     shift = max(1, round(size * 0.012))
-    # A flat block of colour, off register down and to the side; then the paper of the
-    # print itself, and the dots over it.
+    # A flat block of colour, off register down and to the side; then the print itself:
+    # paper with the portrait screened over it in the dark ink.
     paint(page, misregister(body, shift, shift, size), fill)
-    paint(page, body, inks.light)
-    coverage = screen(1.0 - tone.astype(np.float32) * np.float32(1 / 255), period, 45.0)
-    coverage *= body.alpha
-    overprint(page, Mask(coverage, body.top, body.left), inks.dark)
+    coverage = _dots(1.0 - tone.astype(np.float32) * np.float32(1 / 255), period, 45.0)
+    _lay(page, body, _printed(inks.light, [(coverage, inks.dark)]))
 
 
 def _riso(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
@@ -290,15 +328,15 @@ def _riso(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     size = page.shape[0]
     inks = inks_for(plan)
     body, tone, _, period = _cutout(page, plan, photo, stage, rng)
-    paint(page, body, inks.light)
     t = tone.astype(np.float32) * np.float32(1 / 255)
     colour = standing_off(inks.vivid, inks.light, 0.3)
-    # Two drums: the colour carries the mid tones, the dark ink only the shadows.
-    mids = screen(np.clip(1.05 - t * 1.1, 0.0, 1.0), period * 0.9, 75.0) * body.alpha
-    darks = screen(np.clip((0.62 - t) / 0.62, 0.0, 1.0), period, 15.0) * body.alpha
+    # Two drums: the colour carries the mid tones, the dark ink only the shadows; the colour
+    # drum prints a little out of register.
+    mids = _dots(np.clip(1.05 - t * 1.1, 0.0, 1.0), period * 0.9, 75.0)
+    darks = _dots(np.clip((0.62 - t) / 0.62, 0.0, 1.0), period, 15.0)
     dx, dy = (int(v) for v in rng.integers(-1, 2, 2) * max(1, round(size * 0.004)))
-    overprint(page, misregister(Mask(mids, body.top, body.left), dx, dy, size), colour)
-    overprint(page, Mask(darks, body.top, body.left), inks.dark)
+    mids = np.roll(mids, (dy, dx), axis=(0, 1))
+    _lay(page, body, _printed(inks.light, [(mids, colour), (darks, inks.dark)]))
 
 
 def _inside(region: tuple[int, int, int, int], frame: Rect,
