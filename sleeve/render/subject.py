@@ -30,7 +30,7 @@ from PIL import Image
 
 from sleeve.core.plan import CoverPlan, PortraitTreatment
 from sleeve.core.portrait import FacePhoto
-from sleeve.render.cutout import person_mask
+from sleeve.render.cutout import WORK_SIDE, person_mask
 from sleeve.render.halftone import misregister, screen
 from sleeve.render.page import palette_rgb
 from sleeve.render.raster import (
@@ -263,6 +263,15 @@ def _cutout(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
                int(rows[-1] - rows[0] + 1)) if rows.size else photo.face)
     region = _region(placement.rect(extent), size)
     alpha = warp(person, placement, region, border=cv2.BORDER_CONSTANT)
+    # The mask is cut at GrabCut's working size; scaled up onto a 3000² page its edge would
+    # be a blur tens of pixels wide. Steepen it back to a clean ~1.5 px cut along the same
+    # smooth contour.
+    edge = 1.2 * max(photo.pixels.shape[:2]) / WORK_SIDE * placement.scale
+    if edge > 1.5:
+        alpha -= np.float32(0.5)
+        alpha *= np.float32(edge / 1.5)
+        alpha += np.float32(0.5)
+        np.clip(alpha, 0.0, 1.0, out=alpha)
     tone = warp(tones(photo), placement, region)
     face_h = photo.face[3] * placement.scale
     period = max(4.0, face_h / 26.0)
