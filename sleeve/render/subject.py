@@ -222,7 +222,10 @@ def _duotone(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     below = any(r[1] >= stage[3] - 1 for r in rects)
     panel: Rect = (0.0, stage[1] if above else 0.0, float(size), stage[3] if below else size)
     tall = stage[3] - stage[1]
-    face_h = min(tall * 0.44, size * MAX_FACE)
+    # A head-and-shoulders portrait, or a close crop on the face (the record sleeve's
+    # classic): the cover's seed decides.
+    share = 0.44 if rng.random() < 0.5 else 0.62
+    face_h = min(tall * share, size * MAX_FACE)
     centre = (_face_x(plan, stage), stage[1] + tall * 0.48)
     placement = place(photo, face_h, centre, stage, cover=panel)
     region = _region(panel, size)
