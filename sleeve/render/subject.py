@@ -35,7 +35,6 @@ from sleeve.render.halftone import misregister, screen
 from sleeve.render.page import palette_rgb
 from sleeve.render.raster import (
     Mask,
-    apply_ramp,
     lightness,
     mix,
     paint,
@@ -198,7 +197,8 @@ def inks_for(plan: CoverPlan) -> Inks:
 
 
 def _colour(table: np.ndarray, tone: np.ndarray) -> np.ndarray:
-    return apply_ramp(tone.astype(np.float32) * np.float32(1 / 255), table)
+    """8-bit tones through a 256-entry ``ramp``: one gather, no arithmetic per pixel."""
+    return np.take(table, tone, axis=0)
 
 
 def _face_x(plan: CoverPlan, stage: Rect) -> float:
@@ -302,9 +302,10 @@ def _printed(paper: np.ndarray, plates: list[tuple[np.ndarray, np.ndarray]]) -> 
     for coverage, ink in plates:
         table = 1.0 - levels * (1.0 - np.asarray(ink, np.float32))[None, :]
         # One saturating pass to 8 bits (OpenCV), where numpy would take three.
-        index = cv2.convertScaleAbs(coverage, alpha=255.0)
+        index = np.asarray(cv2.convertScaleAbs(coverage, alpha=255.0), dtype=np.uint8)
         if out is None:
-            out = np.take(table * np.asarray(paper, np.float32)[None, :], index, axis=0)
+            first = np.asarray(table * np.asarray(paper, np.float32)[None, :], np.float32)
+            out = np.take(first, index, axis=0)
         else:
             out *= np.take(table, index, axis=0)
     assert out is not None
