@@ -31,7 +31,7 @@ from PIL import Image
 from sleeve.core.plan import CoverPlan, PortraitTreatment
 from sleeve.core.portrait import FacePhoto
 from sleeve.render.cutout import WORK_SIDE, person_mask
-from sleeve.render.halftone import misregister, screen
+from sleeve.render.halftone import screen
 from sleeve.render.page import palette_rgb
 from sleeve.render.raster import (
     Mask,
@@ -331,7 +331,11 @@ def _halftone(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     shift = max(1, round(size * 0.012))
     # A flat block of colour, off register down and to the side; then the print itself:
     # paper with the portrait screened over it in the dark ink.
-    paint(page, misregister(body, shift, shift, size), fill)
+    block = np.zeros_like(body.alpha)
+    block[shift:, shift:] = body.alpha[:-shift, :-shift]
+    block *= 1.0 - body.alpha  # only the sliver the print leaves uncovered is painted
+    _paint_halves(page, Mask(block, body.top, body.left), fill,
+                  body.left + body.alpha.shape[1] / 2)
     coverage = _dots(1.0 - tone.astype(np.float32) * np.float32(1 / 255), period, 45.0)
     _lay(page, body, _printed(inks.light, [(coverage, inks.dark)]))
 
@@ -398,9 +402,13 @@ def _framed(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     inside = _inside(region, frame, shape)
     x0, y0, x1, y1 = region
     window = Mask(_coverage(inside), y0, x0)
-    # A printed block of the secondary colour, offset down and to the side, under the photo.
+    # A printed block of the secondary colour, offset down and to the side, under the photo:
+    # only the sliver the photo leaves uncovered is painted (the rest would be covered).
     shadow = standing_off(colours["secondary"], inks.ground, 0.18)
-    paint(page, misregister(window, offset, offset, size), shadow)
+    sliver = np.zeros_like(window.alpha)
+    sliver[offset:, offset:] = window.alpha[:-offset, :-offset]
+    sliver *= 1.0 - window.alpha
+    _paint_halves(page, Mask(sliver, y0, x0), shadow, cx)
     tone = warp(tones(photo), placement, region)
     table = ramp([inks.dark, mix(inks.dark, inks.vivid, 0.6), inks.light],
                  stops=[0.0, 0.5, 1.0], n=256)
@@ -409,7 +417,14 @@ def _framed(page: np.ndarray, plan: CoverPlan, photo: FacePhoto, stage: Rect,
     # A keyline just outside the window, in the accent: the frame of a print.
     rim = _coverage(inside, gap + line) - _coverage(inside, gap)
     keyline = standing_off(colours["accent"], inks.ground, 0.25)
-    paint(page, Mask(rim, y0, x0), keyline)
+    _paint_halves(page, Mask(rim, y0, x0), keyline, cx)
+
+
+def _paint_halves(page: np.ndarray, mask: Mask, colour: np.ndarray, cx: float) -> None:
+    """``paint`` a thin outline in its left and right halves: each strip of rows then spans
+    only its own stretch of the line, not the whole width between the two sides."""
+    paint(page, mask.cropped(mask.left, cx), colour)
+    paint(page, mask.cropped(cx, mask.left + mask.alpha.shape[1]), colour)
 
 
 TREATMENTS: dict[PortraitTreatment, Treatment] = {
