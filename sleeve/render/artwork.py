@@ -9,6 +9,7 @@ from PIL import Image
 
 from sleeve.core.plan import CoverPlan
 from sleeve.core.portrait import FacePhoto
+from sleeve.render.fonts import FontLibrary
 from sleeve.render.frame import frame_for
 from sleeve.render.styles import get_style, grain_of
 from sleeve.render.texture import CLUMP, clump_for, finish
@@ -23,9 +24,11 @@ def rng_for(seed: int, *salt: str) -> np.random.Generator:
 
 
 def render_artwork(plan: CoverPlan, seed: int, size: int,
-                   subject: FacePhoto | None = None) -> Image.Image:
+                   subject: FacePhoto | None = None,
+                   fonts: FontLibrary | None = None) -> Image.Image:
     """The plan's artwork; a plan featuring the musician (``plan.portrait``) needs their
-    ``subject`` photo, printed into the art before the finish so the grain covers both."""
+    ``subject`` photo, printed into the art before the finish so the grain covers both, with
+    the face clear of the type as it will be set in ``fonts``."""
     if not MIN_SIZE <= size <= MAX_SIZE:
         raise ValueError(f"size must be between {MIN_SIZE} and {MAX_SIZE} pixels, got {size}")
     if (plan.portrait is None) != (subject is None):
@@ -41,7 +44,7 @@ def render_artwork(plan: CoverPlan, seed: int, size: int,
 
         if not page.flags.writeable:
             page = page.copy()
-        feature_subject(page, plan, subject, rng_for(seed, "portrait"))
+        feature_subject(page, plan, subject, rng_for(seed, "portrait"), fonts)
     return _finished(page, plan, seed)
 
 

@@ -31,6 +31,7 @@ from PIL import Image
 from sleeve.core.plan import CoverPlan, PortraitTreatment
 from sleeve.core.portrait import FacePhoto
 from sleeve.render.cutout import WORK_SIDE, person_mask
+from sleeve.render.fonts import FontLibrary
 from sleeve.render.halftone import screen
 from sleeve.render.page import palette_rgb
 from sleeve.render.raster import (
@@ -55,9 +56,10 @@ MAX_FACE = 0.3  # the face's height never exceeds this fraction of the page
 
 
 # ---------------------------------------------------------------------------- where
-def text_rects(plan: CoverPlan, size: int) -> list[Rect]:
-    """Where ``plan``'s title and artist will be set on a ``size`` page, with air around."""
-    proxy = typeset(Image.new("RGB", (PROXY, PROXY), (128, 128, 128)), plan)
+def text_rects(plan: CoverPlan, size: int, fonts: FontLibrary | None = None) -> list[Rect]:
+    """Where ``plan``'s title and artist will be set on a ``size`` page in ``fonts`` (the
+    typesetter's own), with air around."""
+    proxy = typeset(Image.new("RGB", (PROXY, PROXY), (128, 128, 128)), plan, fonts=fonts)
     k = size / PROXY
     air = TEXT_AIR * size
     band = LAYOUTS[plan.type_layout.name].band
@@ -437,13 +439,14 @@ TREATMENTS: dict[PortraitTreatment, Treatment] = {
 
 
 def feature_subject(page: np.ndarray, plan: CoverPlan, photo: FacePhoto,
-                    rng: np.random.Generator) -> None:
+                    rng: np.random.Generator, fonts: FontLibrary | None = None) -> None:
     """Print ``photo`` into the style's float RGB ``page`` (in place) as ``plan.portrait``
-    says, with the face in the part of the page the type leaves open."""
+    says, with the face in the part of the page the type leaves open — the type as it will
+    be set in ``fonts``, the ones the cover's typesetting uses."""
     if plan.portrait is None:
         raise ValueError("the plan features no subject (plan.portrait is None)")
     size = page.shape[0]
-    rects = text_rects(plan, size)
+    rects = text_rects(plan, size, fonts)
     stage = stage_for(rects, size)
     TREATMENTS[plan.portrait.treatment](page, plan, photo, stage, rects, rng)
 
