@@ -6,7 +6,6 @@ Reads top to bottom as the flow in DESIGN.md. Export (bytes) lives in
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -15,7 +14,9 @@ from PIL import Image
 
 from sleeve.config import Settings, get_settings
 from sleeve.core.art_direction import plan_covers
+from sleeve.core.bounds import DEFAULT_SIZE, count_problem, cover_seed, new_seed, seed_problem
 from sleeve.core.brief import Brief
+from sleeve.core.formats import ImageFormat
 from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.core.portrait import FacePhoto, with_portrait
 from sleeve.engines import LoraVersion, get_engine
@@ -23,11 +24,8 @@ from sleeve.llm.art_direction import refine_plans
 from sleeve.photos.faces import the_face
 from sleeve.render.artwork import render_artwork
 from sleeve.render.cutout import with_person
-from sleeve.render.export import CoverMetadata, ImageFormat, encode
+from sleeve.render.export import CoverMetadata, encode
 from sleeve.render.typeset import typeset
-
-DEFAULT_SIZE = 3000
-MAX_COUNT = 8
 
 Progress = Callable[[int, int], None]  # (covers done, covers total)
 Stage = Callable[[str], None]  # called with "artwork", then "typography", as each is done
@@ -85,10 +83,6 @@ def face_photo(image: Image.Image, face: Sequence[int] | None = None) -> FacePho
     return with_person(photo)  # the cut-out once per photo, not once per cover
 
 
-def new_seed() -> int:
-    return secrets.randbelow(2**31)
-
-
 def direct(
     brief: Brief,
     *,
@@ -109,11 +103,11 @@ def direct(
 
 
 def feature(plans: Sequence[CoverPlan], seed: int, photos: int) -> list[CoverPlan]:
-    """``plans`` (cover *i* at seed ``seed + i``) featuring the subject when there are
-    ``photos`` of them (> 0): each its treatment, the photos taken in turn."""
+    """``plans`` (cover *i* at seed ``cover_seed(seed, i)``) featuring the subject when there
+    are ``photos`` of them (> 0): each its treatment, the photos taken in turn."""
     if photos <= 0:
         return list(plans)
-    return [with_portrait(plan, seed + index, index % photos)
+    return [with_portrait(plan, cover_seed(seed, index), index % photos)
             for index, plan in enumerate(plans)]
 
 
@@ -163,12 +157,15 @@ def generate(
     audio: AudioFeatures | None = None,
     subject_photos: Sequence[FacePhoto | Image.Image] = (),
 ) -> list[Cover]:
-    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``seed + i``; ``audio`` is the
+    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``cover_seed(seed, i)``
+    (``seed + i`` below the limit); ``audio`` is the
     track's features (``sleeve.audio.analyze_file``). With ``subject_photos`` (the musician:
     PIL images, upright, or ``FacePhoto``), every cover features them, the photos taken in
     turn."""
-    if not 1 <= count <= MAX_COUNT:
-        raise ValueError(f"count must be between 1 and {MAX_COUNT}, got {count}")
+    for name, problem in (("count", count_problem(count)),
+                          ("seed", None if seed is None else seed_problem(seed))):
+        if problem is not None:
+            raise ValueError(f"{name} {problem}")
     photos = [p if isinstance(p, FacePhoto) else face_photo(p) for p in subject_photos]
     base = new_seed() if seed is None else seed
     plans = feature(direct(brief, count=count, seed=base, style=style, audio=audio), base,
@@ -176,8 +173,8 @@ def generate(
     covers: list[Cover] = []
     for index, plan in enumerate(plans):
         subject = photos[plan.portrait.photo] if plan.portrait is not None else None
-        covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text,
-                                  subject=subject))
+        covers.append(render_plan(plan, cover_seed(base, index), size=size, engine=engine,
+                                  text=text, subject=subject))
         if progress is not None:
             progress(index + 1, count)
     return covers

@@ -7,15 +7,13 @@ import zlib
 import numpy as np
 from PIL import Image
 
+from sleeve.core.bounds import MAX_SIZE, size_problem
 from sleeve.core.plan import CoverPlan
 from sleeve.core.portrait import FacePhoto
 from sleeve.render.fonts import FontLibrary
 from sleeve.render.frame import frame_for
 from sleeve.render.styles import get_style, grain_of
 from sleeve.render.texture import CLUMP, clump_for, finish
-
-MIN_SIZE = 256
-MAX_SIZE = 4096
 
 
 def rng_for(seed: int, *salt: str) -> np.random.Generator:
@@ -29,8 +27,9 @@ def render_artwork(plan: CoverPlan, seed: int, size: int,
     """The plan's artwork; a plan featuring the musician (``plan.portrait``) needs their
     ``subject`` photo, printed into the art before the finish so the grain covers both, with
     the face clear of the type as it will be set in ``fonts``."""
-    if not MIN_SIZE <= size <= MAX_SIZE:
-        raise ValueError(f"size must be between {MIN_SIZE} and {MAX_SIZE} pixels, got {size}")
+    problem = size_problem(size)
+    if problem is not None:
+        raise ValueError(f"size {problem}")
     if (plan.portrait is None) != (subject is None):
         raise ValueError("a plan with a portrait needs the subject's photo, and only such a "
                          "plan takes one (sleeve.core.portrait.with_portrait)")
