@@ -24,6 +24,12 @@ TITLES = {
 }
 
 
+_FASTAPI_UNREADABLE = "There was an error parsing the body"
+UNREADABLE_JSON = ("the body could not be read as JSON: it must be UTF-8 text, nested at most "
+                   "a few hundred levels deep")
+UNREADABLE_FORM = "the body could not be read as a multipart form"
+
+
 def problem_body(status: int, detail: str, instance: str = "", **extra: Any) -> bytes:
     body: dict[str, Any] = {
         "type": "about:blank", "title": TITLES.get(status, "Error"), "status": status,
@@ -82,6 +88,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no route {request.url.path}"
+    elif exc.status_code == 400 and detail == _FASTAPI_UNREADABLE:
+        # FastAPI's words for any body json.loads cannot take (bytes that are not UTF-8,
+        # nesting past the parser's depth): say which of those it can be.
+        form = request.headers.get("content-type", "").startswith("multipart/")
+        detail = UNREADABLE_FORM if form else UNREADABLE_JSON
     return problem(exc.status_code, detail, request.url.path, dict(exc.headers or {}))
 
 
