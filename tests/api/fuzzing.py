@@ -26,6 +26,10 @@ from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi.checks import negative_data_rejection
 from schemathesis.transport.serialization import Binary
 
+# Schemathesis' default (10 s) would turn a slow answer on a busy machine (an audio analysis,
+# an OCR run) into a failure; how fast the server is, is bench/load.py's question.
+READ_TIMEOUT_S = 300
+
 # The document's own format: text printed on a cover (something visible, in scripts the
 # server's fonts draw; the document says so, no regex can).
 schemathesis.openapi.format("cover-text", st.from_regex(
@@ -85,7 +89,7 @@ def _check(operation: Any, mode: GenerationMode, auth: dict[str, str], fixed: di
               suppress_health_check=list(HealthCheck))
     def run(case: Any) -> None:
         report.cases += 1
-        case.call_and_validate(headers=auth, excluded_checks=excluded)
+        case.call_and_validate(headers=auth, excluded_checks=excluded, timeout=READ_TIMEOUT_S)
 
     if seed is not None:
         run = fixed_seed(seed)(run)
