@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import random
 import socket
 import struct
 import zipfile
@@ -293,6 +294,12 @@ def _raw(method: str, target: bytes, headers: list[bytes], body: bytes = b"",
     return b"\r\n".join(lines) + b"\r\n\r\n" + body
 
 
+def _noise_png() -> bytes:
+    out = io.BytesIO()
+    Image.frombytes("RGB", (480, 480), random.Random(5).randbytes(480 * 480 * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
 def _multipart(name: bytes, filename: bytes, data: bytes) -> bytes:
     return (b"--XyZ\r\nContent-Disposition: form-data; name=\"" + name + b"\"; filename=\""
             + filename + b"\"\r\nContent-Type: image/png\r\n\r\n" + data + b"\r\n--XyZ--\r\n")
@@ -344,6 +351,13 @@ def test_raw_bytes_get_a_4xx_and_the_server_keeps_serving(live: SleeveServer) ->
             _raw("POST", b"/v1/auth/register", [json_type], b"{", length=10**12), 413),
         "an upload declared as a terabyte": (
             _raw("POST", b"/v1/check", [bearer, form_type], b"--XyZ", length=10**12), 413),
+        # The head is bounded (64 KB); a big body arriving with it is not mistaken for one.
+        "a megabyte-long header": (_raw("GET", b"/healthz", [b"X-Big: " + b"x" * 2**20]), 431),
+        "twenty thousand headers": (
+            _raw("GET", b"/healthz", [b"X-H%d: v" % i for i in range(20_000)]), 431),
+        "a 700 KB upload in the first packet": (
+            _raw("POST", b"/v1/check", [bearer, form_type],
+                 _multipart(b"file", b"noise.png", _noise_png())), 200),
     }
     for label, (raw, expected) in answered.items():
         status, headers, body = _exchange(live, raw)
