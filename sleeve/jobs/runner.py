@@ -63,6 +63,7 @@ class _Work:
     attempts: int
     done: frozenset[int]
     audio: AudioFeatures | None
+    subject_id: str | None = None
 
 
 def master_key(cover_id: str) -> str:
@@ -72,7 +73,7 @@ def master_key(cover_id: str) -> str:
 def _load(ctx: JobContext, job_id: str) -> _Work | None:
     with transaction(ctx.sessions) as session:
         job = session.get(Job, job_id)
-        if job is None or job.state != lifecycle.RUNNING:
+        if job is None or job.state != lifecycle.RUNNING or job.brief_id is None:
             return None
         row = session.get(BriefRow, job.brief_id)
         assert row is not None
@@ -80,18 +81,21 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
         done = session.scalars(select(Cover.position).where(Cover.job_id == job_id)).all()
         return _Work(job_id, job.user_id, job.brief_id, brief, job.count, job.seed, job.size,
                      job.engine, job.style, job.attempts, frozenset(done),
-                     AudioFeatures.model_validate(job.audio) if job.audio else None)
+                     AudioFeatures.model_validate(job.audio) if job.audio else None,
+                     job.subject_id)
 
 
-def check_still_wanted(ctx: JobContext, job_id: str, started: float) -> None:
-    """Raise JobStopped when the job was cancelled, taken from this worker or ran too long."""
+def check_still_wanted(ctx: JobContext, job_id: str, started: float,
+                       limit_s: float | None = None) -> None:
+    """Raise JobStopped when the job was cancelled, taken from this worker or ran longer than
+    ``limit_s`` (default: ``SLEEVE_JOB_TIMEOUT_S``)."""
     with transaction(ctx.sessions) as session:
         job = session.get(Job, job_id)
         if job is None or job.state != lifecycle.RUNNING:
             raise JobStopped(job.state if job else lifecycle.CANCELLED, None)
         if job.cancel_requested:
             raise JobStopped(lifecycle.CANCELLED, "cancelled by the owner")
-    limit = ctx.settings.job_timeout_s
+    limit = ctx.settings.job_timeout_s if limit_s is None else limit_s
     if time.monotonic() - started > limit:
         raise JobStopped(lifecycle.FAILED, f"timed out after {limit:g} s")
 
@@ -175,6 +179,10 @@ def run_job(ctx: JobContext, job_id: str,
         from sleeve.jobs.motion import run_motion  # it builds on this module's steps
 
         return run_motion(ctx, job_id)
+    if kind == "subject_training":
+        from sleeve.jobs.subject_training import run_subject_training  # as motion
+
+        return run_subject_training(ctx, job_id)
     work = _load(ctx, job_id)
     if work is None:
         return None
@@ -185,7 +193,8 @@ def run_job(ctx: JobContext, job_id: str,
         decision = decide_styles(ctx, work.brief, work.count, work.seed, work.style, work.audio)
         plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
                        styles=decision.styles, settings=ctx.settings, audio=work.audio)
-        adapters = adapters_for(ctx, work.engine, work.job_id)
+        adapters = adapters_for(ctx, work.engine, work.job_id, work.subject_id)
+        plans = [adapters.prompted(plan) for plan in plans]
         stored = len(work.done)
         for position, plan in enumerate(plans):
             if position in work.done:

@@ -25,6 +25,7 @@ from sleeve.db.types import new_id, utcnow
 from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
+from sleeve.jobs.subject_training import ready_lora
 from sleeve.render.typeset import check_renderable
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
@@ -101,20 +102,21 @@ class JobRequest(StrictBody):
 # Statements on the hot paths are built once: building one costs more than running it.
 _COVERS = select(Cover).where(Cover.job_id == bindparam("job_id")).order_by(Cover.position)
 _OWNED_JOB = (
-    select(Job, BriefRow).join(BriefRow, BriefRow.id == Job.brief_id)
+    select(Job, BriefRow).outerjoin(BriefRow, BriefRow.id == Job.brief_id)
     .where(Job.id == bindparam("job_id"), Job.user_id == bindparam("user_id"))
 )
 
 
 def job_view(session: Session, job: Job, brief: BriefRow | None = None) -> JobView:
-    brief = brief or session.get(BriefRow, job.brief_id)
-    assert brief is not None
+    if brief is None and job.brief_id is not None:
+        brief = session.get(BriefRow, job.brief_id)
     covers = session.scalars(_COVERS, {"job_id": job.id}).all()
     return JobView.of_rows(job, brief, list(covers))
 
 
-def owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow]:
-    """The job and its brief, in one query; 404 for anyone but its owner."""
+def owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow | None]:
+    """The job and its brief (None for a job without one), in one query; 404 for anyone but
+    its owner."""
     row = None
     if could_be_id(job_id):
         row = session.execute(_OWNED_JOB, {"job_id": job_id, "user_id": user_id}).first()
@@ -200,6 +202,9 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                 if subject is None or subject.user_id != user_id:
                     # Well-formed, but names nothing of this user's: not found, like a path id.
                     raise NotFound(f"subject_id: no subject {request.subject_id}")
+                if request.engine == "diffusion" and ready_lora(session, subject.id) is None:
+                    raise Conflict(f"subject {subject.id} has no trained LoRA for the diffusion "
+                                   f"engine; train it first (POST /v1/subjects/{subject.id}/train)")
             now = utcnow()
             brief = BriefRow(id=new_id(), user_id=user_id, digest=request.brief.digest(),
                              created_at=now, **request.brief.model_dump())

@@ -131,13 +131,17 @@ class MotionView(View):
     video_url: str | None = Field(description="The MP4, once the job has succeeded.")
 
 
+_KINDS = frozenset({"covers", "motion", "subject_training"})
+
+
 class JobView(View):
     id: str
-    kind: Literal["covers", "motion"] = "covers"
+    kind: Literal["covers", "motion", "subject_training"] = "covers"
     state: JobState
     progress: int = Field(ge=0, le=100)
     error: str | None
-    brief: Brief
+    brief: Brief | None = Field(description="What the covers are made from; null for a "
+                                             "`subject_training` job, which makes none.")
     count: int
     engine: str
     style: str | None
@@ -151,7 +155,7 @@ class JobView(View):
     motion: MotionView | None = None
 
     @classmethod
-    def of_rows(cls, job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
+    def of_rows(cls, job: Job, brief: BriefRow | None, covers: list[Cover]) -> JobView:
         motion = None
         if job.kind == "motion" and job.cover_id and job.motion_preset:
             motion = MotionView(
@@ -159,9 +163,9 @@ class JobView(View):
                 seconds=float(job.motion_seconds or 0.0),
                 video_url=f"/v1/jobs/{job.id}/video" if job.result_key else None)
         return cls(
-            id=job.id, kind="motion" if job.kind == "motion" else "covers", motion=motion,
+            id=job.id, kind=job.kind if job.kind in _KINDS else "covers", motion=motion,
             state=job.state, progress=job.progress, error=job.error,
-            brief=brief.to_brief(),
+            brief=brief.to_brief() if brief is not None else None,
             count=job.count, engine=job.engine, style=job.style, seed=job.seed, size=job.size,
             subject_id=job.subject_id, created_at=job.created_at, started_at=job.started_at,
             finished_at=job.finished_at, covers=[CoverView.of(c) for c in covers],
