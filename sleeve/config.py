@@ -142,7 +142,7 @@ class Settings(BaseSettings):
     lora_steps: int = Field(default=500, ge=1)
     lora_rank: int = Field(default=8, ge=1, le=256)
     lora_learning_rate: float = Field(default=1e-4, gt=0.0)
-    # A subject's DreamBooth-LoRA (docs/personalization.md): steps, rank, learning rate, the
+    # A subject's DreamBooth-LoRA (docs/diffusion.md): steps, rank, learning rate, the
     # class images made for prior preservation (and their loss weight; 0: none), 8-bit Adam
     # (needs bitsandbytes), gradient checkpointing, and its own time limit.
     dreambooth_steps: int = Field(default=500, ge=1, le=20_000)

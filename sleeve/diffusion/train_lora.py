@@ -208,9 +208,12 @@ class AdapterTrainer:
         def evaluate() -> float:
             was_training = self.pipe.unet.training
             self.pipe.unet.eval()
+            # One timestep at a time: a batch of eight at 1024² would need more memory than
+            # training itself.
             with torch.no_grad():
-                value = float(np.mean([float(self.loss(data, i, noise[i], fixed_t))
-                                       for i in range(len(data))]))
+                value = float(np.mean([
+                    float(self.loss(data, i, noise[i][k:k + 1], fixed_t[k:k + 1]))
+                    for i in range(len(data)) for k in range(_EVAL_TIMESTEPS)]))
             self.pipe.unet.train(was_training)
             return value
 

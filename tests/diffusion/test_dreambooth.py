@@ -93,3 +93,18 @@ def test_8bit_adam_without_bitsandbytes_is_a_clear_error(tiny_sdxl: Path,
                                                    adam_8bit=True))
     with pytest.raises(OptimizerUnavailableError, match="bitsandbytes"):
         train_dreambooth(tiny_sdxl, face_photos(), [], tmp_path, options)
+
+
+def test_benchmark_smoke_times_training_steps() -> None:
+    """The GPU benchmark's code, on the tiny SDXL on CPU (no GPU here to run it for real)."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, str(root / "bench" / "dreambooth.py"), "--smoke"],
+                            capture_output=True, text=True, timeout=600, check=False, cwd=root)
+    assert result.returncode == 0, result.stderr[-2000:]
+    smoke = json.loads(result.stdout)["smoke"]
+    assert smoke["steps"] == 2 and smoke["steps_per_s"] > 0 and smoke["step_ms_p50"] > 0
+    assert smoke["class_images"] == 1 and smoke["lora_mb"] > 0
