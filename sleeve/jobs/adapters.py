@@ -24,6 +24,7 @@ from sleeve.db.models import ModelVersion
 from sleeve.engines import LoraVersion
 from sleeve.files import write_atomic
 from sleeve.jobs.context import JobContext
+from sleeve.jobs.subject_loras import ready_lora
 
 LORA_KIND = "lora"
 PROMOTED = "promoted"
@@ -77,7 +78,6 @@ def _ratings_lora(ctx: JobContext, job_id: str) -> Adapters:
 
 def _with_subject(ctx: JobContext, found: Adapters, subject_id: str) -> Adapters:
     from sleeve.diffusion.dreambooth import DEFAULT_CLASS, DEFAULT_TOKEN, subject_phrase
-    from sleeve.jobs.subject_training import ready_lora
 
     with transaction(ctx.sessions) as session:
         model = ready_lora(session, subject_id)

@@ -39,25 +39,21 @@ from sleeve.jobs.runner import (
     percent,
     record_progress,
 )
+from sleeve.jobs.subject_loras import (
+    READY,
+    SUBJECT_LORA_KIND,
+    class_image_key,
+    lora_key,
+    ready_lora,
+)
 
 log = logging.getLogger("sleeve.jobs")
 
-JOB_KIND: Final = "subject_training"
-SUBJECT_LORA_KIND: Final = "subject_lora"
-READY: Final = "ready"  # a subject's usable LoRA; not promotable (it is no shared model)
 # The subject's state (Subject.state).
 NEW, QUEUED, TRAINING, TRAINED, FAILED = "new", "queued", "training", "trained", "failed"
 CLASS_SHARE: Final = 0.1  # of the progress bar, for making the class images
 
 PhotoSource = Callable[[JobContext, str], list[Image.Image]]
-
-
-def lora_key(subject_id: str, model_id: str) -> str:
-    return f"subjects/{subject_id}/lora/{model_id}.safetensors"
-
-
-def class_image_key(subject_id: str, index: int) -> str:
-    return f"subjects/{subject_id}/class-images/{index:04d}.png"
 
 
 def training_options(settings: Settings, seed: int = 0) -> Any:
@@ -79,16 +75,6 @@ def training_options(settings: Settings, seed: int = 0) -> Any:
 def accepted_photos(ctx: JobContext, subject_id: str) -> list[Image.Image]:
     """The subject's accepted photos (face crops), as stored by photo intake."""
     raise LookupError(f"subject {subject_id}: no stored photos to train on")
-
-
-def ready_lora(session: Any, subject_id: str) -> ModelVersion | None:
-    """The subject's usable LoRA (the newest trained), if any."""
-    return session.scalars(
-        select(ModelVersion)
-        .where(ModelVersion.kind == SUBJECT_LORA_KIND, ModelVersion.subject_id == subject_id,
-               ModelVersion.state == READY)
-        .order_by(ModelVersion.created_at.desc()).limit(1)
-    ).first()
 
 
 @dataclass(frozen=True)
@@ -237,23 +223,30 @@ def run_subject_training(ctx: JobContext, job_id: str,
 
 def _train(ctx: JobContext, work: _Training, model_id: str, options: Any,
            photos: PhotoSource, progress: _Progress) -> dict[str, Any]:
+    from sleeve.diffusion.device import free_memory
     from sleeve.diffusion.dreambooth import train_dreambooth
 
     instances = photos(ctx, work.subject_id)
     if not instances:
         raise LookupError(f"subject {work.subject_id} has no accepted photos")
     progress.advance(0.0)
-    pipe = _base_pipeline(ctx.settings, options)
-    priors = _class_images(ctx, pipe, work, options,
-                           lambda done, total: progress.advance(CLASS_SHARE * done / total))
     steps = options.lora.steps
-    t0 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="sleeve-dreambooth-") as tmp:
-        result = train_dreambooth(
-            ctx.settings.sdxl_model or "", instances, priors, Path(tmp), options, pipe=pipe,
-            on_step=lambda done, _loss: progress.step(done, steps))
-        ctx.store.put(lora_key(work.subject_id, model_id), result.path.read_bytes())
-    seconds = time.perf_counter() - t0
+    pipe = _base_pipeline(ctx.settings, options)
+    try:
+        priors = _class_images(ctx, pipe, work, options,
+                               lambda done, total: progress.advance(CLASS_SHARE * done / total))
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory(prefix="sleeve-dreambooth-") as tmp:
+            result = train_dreambooth(
+                ctx.settings.sdxl_model or "", instances, priors, Path(tmp), options,
+                pipe=pipe, on_step=lambda done, _loss: progress.step(done, steps))
+            ctx.store.put(lora_key(work.subject_id, model_id), result.path.read_bytes())
+        seconds = time.perf_counter() - t0
+    finally:
+        # The training copy of the weights goes; the worker's engine (if warm) keeps its own.
+        device = str(pipe.device.type)
+        del pipe
+        free_memory(device)
     return {"photos": len(instances), "class_images": len(priors), "steps_done": steps,
             "train_seconds": round(seconds, 2),
             "final_loss": round(result.losses[-1], 5),

@@ -25,7 +25,7 @@ from sleeve.db.types import new_id, utcnow
 from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
-from sleeve.jobs.subject_training import ready_lora
+from sleeve.jobs.subject_loras import ready_lora
 from sleeve.render.typeset import check_renderable
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine

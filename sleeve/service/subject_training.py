@@ -18,7 +18,8 @@ from sleeve.db.models import Job, Subject
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import GPU_QUEUE
-from sleeve.jobs.subject_training import JOB_KIND, QUEUED
+from sleeve.jobs.subject_loras import JOB_KIND
+from sleeve.jobs.subject_training import QUEUED
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
 from sleeve.service.errors import Conflict

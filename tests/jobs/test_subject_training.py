@@ -23,12 +23,8 @@ from sleeve.db.models import Cover, Job, ModelVersion, Subject
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
-from sleeve.jobs.subject_training import (
-    SUBJECT_LORA_KIND,
-    class_image_key,
-    lora_key,
-    run_subject_training,
-)
+from sleeve.jobs.subject_loras import SUBJECT_LORA_KIND, class_image_key, lora_key
+from sleeve.jobs.subject_training import run_subject_training
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict
