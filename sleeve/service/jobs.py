@@ -231,12 +231,17 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             found = gate_new_job(session, user_id, idempotency_key, digest, limit)
             assert found is not None
             return job_view(session, found), False
+    hand_over(services, view.id, queue_for_engine(request.engine))
+    return view, True
+
+
+def hand_over(services: Services, job_id: str, queue: str) -> None:
+    """Give a stored job's id to the queue; a broker that is down is not the caller's error."""
     try:
-        services.queue.submit(view.id, queue_for_engine(request.engine))
+        services.queue.submit(job_id, queue)
     except Exception:
         # The job is stored: the queue's sweeper hands it over once the broker is back.
-        log.exception("could not hand the job to the queue", extra={"job_id": view.id})
-    return view, True
+        log.exception("could not hand the job to the queue", extra={"job_id": job_id})
 
 
 def _columns(row: BriefRow | Job) -> dict[str, object]:

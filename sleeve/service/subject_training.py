@@ -7,7 +7,6 @@ fail later; and while the subject is already being trained.
 
 from __future__ import annotations
 
-import logging
 import secrets
 
 from sqlalchemy import select
@@ -23,13 +22,11 @@ from sleeve.jobs.subject_training import QUEUED
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
 from sleeve.service.errors import Conflict
-from sleeve.service.jobs import gate_new_job, job_view, take_turns
+from sleeve.service.jobs import MAX_SEED, gate_new_job, hand_over, job_view, take_turns
 from sleeve.service.ownership import get_owned
 from sleeve.service.views import JobView
 
-log = logging.getLogger("sleeve.service")
 ENGINE = "diffusion"
-MAX_SEED = 2**31 - 1
 
 
 def _training_job(session: Session, subject_id: str) -> str | None:
@@ -61,10 +58,6 @@ def start_training(services: Services, user_id: str, subject_id: str) -> JobView
         subject.state = QUEUED
         session.flush()
         view = job_view(session, job)
-    try:
-        services.queue.submit(view.id, GPU_QUEUE)
-    except Exception:
-        # The job is stored: the queue's sweeper hands it over once the broker is back.
-        log.exception("could not hand the job to the queue", extra={"job_id": view.id})
+    hand_over(services, view.id, GPU_QUEUE)
     return view
 
