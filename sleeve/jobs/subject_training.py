@@ -113,11 +113,16 @@ def _set_subject_state(session: Any, subject_id: str, state: str) -> None:
 
 
 def _finish(ctx: JobContext, work: _Training, model_id: str, outcome: str, reason: str,
-            metrics: dict[str, Any] | None = None) -> None:
-    """Record how training ended on the version and the subject."""
+            metrics: dict[str, Any] | None = None) -> bool:
+    """Record how training ended on the version and the subject; False when the subject is
+    gone."""
     with transaction(ctx.sessions) as session:
         model = session.get(ModelVersion, model_id)
-        assert model is not None
+        if model is None:
+            # The subject was deleted while it trained (its versions went with it): what this
+            # run stored after its files were erased must not outlive it.
+            _discard(ctx, work.subject_id, model_id)
+            return False
         if outcome == READY:
             for older in session.scalars(select(ModelVersion).where(
                     ModelVersion.kind == SUBJECT_LORA_KIND, ModelVersion.state == READY,
@@ -136,6 +141,13 @@ def _finish(ctx: JobContext, work: _Training, model_id: str, outcome: str, reaso
             previous = ready_lora(session, work.subject_id) is not None
             state = TRAINED if previous else (NEW if outcome == lifecycle.CANCELLED else FAILED)
         _set_subject_state(session, work.subject_id, state)
+    return True
+
+
+def _discard(ctx: JobContext, subject_id: str, model_id: str) -> None:
+    ctx.store.delete(lora_key(subject_id, model_id))
+    for index in range(ctx.settings.dreambooth_class_images):
+        ctx.store.delete(class_image_key(subject_id, index))
 
 
 def _base_pipeline(settings: Settings, options: Any) -> Any:
@@ -217,7 +229,8 @@ def run_subject_training(ctx: JobContext, job_id: str,
         why = f"{type(exc).__name__}: {exc}"[:2000]
         _finish(ctx, work, model_id, lifecycle.FAILED, why, {"steps_done": progress.steps_done})
         return end(ctx, job_id, lifecycle.FAILED, why)
-    _finish(ctx, work, model_id, READY, "trained", metrics)
+    if not _finish(ctx, work, model_id, READY, "trained", metrics):
+        return end(ctx, job_id, lifecycle.CANCELLED, "the subject was deleted")
     return end(ctx, job_id, lifecycle.SUCCEEDED, None)
 
 

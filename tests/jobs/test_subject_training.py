@@ -174,3 +174,23 @@ def test_a_cancel_stops_training_between_steps(services: Services) -> None:
         assert 7 <= model.metrics["steps_done"] < steps
         assert not services.store.exists(lora_key(subject_id, model.id))
     assert jobs.get_job(services, user.id, job.id).state == "cancelled"
+
+
+def test_a_subject_deleted_while_it_trains_leaves_no_files(services: Services) -> None:
+    user = accounts.sign_up(services, f"m{uuid.uuid4().hex[:10]}@example.com", "password123")
+    subject_id = _subject(services.sessions, user.id)
+    job = start_training(services, user.id, subject_id)
+
+    def photos_then_deleted(_ctx: JobContext, _subject_id: str) -> list[Image.Image]:
+        with transaction(services.sessions) as session:  # the owner deletes it meanwhile
+            session.delete(session.get(Subject, subject_id))
+        return face_photos()
+
+    assert run_subject_training(_claimed(services, job.id), job.id,
+                                photos=photos_then_deleted) == lifecycle.CANCELLED
+    assert jobs.get_job(services, user.id, job.id).error == "the subject was deleted"
+    root = Path(services.store.root) / "subjects" / subject_id
+    assert not [p for p in root.rglob("*") if p.is_file()]
+    with transaction(services.sessions) as session:
+        assert session.scalar(select(ModelVersion.id).where(
+            ModelVersion.subject_id == subject_id)) is None
