@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from PIL import Image
 from sqlalchemy import select, update
@@ -47,6 +47,9 @@ from sleeve.jobs.subject_loras import (
     ready_lora,
 )
 
+if TYPE_CHECKING:
+    from sleeve.diffusion.dreambooth import DreamBoothTraining
+
 log = logging.getLogger("sleeve.jobs")
 
 # The subject's state (Subject.state).
@@ -56,7 +59,7 @@ CLASS_SHARE: Final = 0.1  # of the progress bar, for making the class images
 PhotoSource = Callable[[JobContext, str], list[Image.Image]]
 
 
-def training_options(settings: Settings, seed: int = 0) -> Any:
+def training_options(settings: Settings, seed: int = 0) -> DreamBoothTraining:
     """The run ``SLEEVE_DREAMBOOTH_*`` and ``SLEEVE_SDXL_*`` describe."""
     from sleeve.diffusion.dreambooth import DreamBoothTraining
     from sleeve.diffusion.train_lora import LoraTraining
@@ -93,7 +96,7 @@ def _load(ctx: JobContext, job_id: str) -> _Training | None:
         return _Training(job.id, job.subject_id, job.seed, job.attempts)
 
 
-def _start(ctx: JobContext, work: _Training, options: Any) -> str:
+def _start(ctx: JobContext, work: _Training, options: DreamBoothTraining) -> str:
     """Register the version being trained and mark the subject as training."""
     metrics = {"job_id": work.job_id, "token": options.token, "class": options.class_noun,
                "steps": options.lora.steps, "rank": options.lora.rank,
@@ -150,7 +153,7 @@ def _discard(ctx: JobContext, subject_id: str, model_id: str) -> None:
         ctx.store.delete(class_image_key(subject_id, index))
 
 
-def _base_pipeline(settings: Settings, options: Any) -> Any:
+def _base_pipeline(settings: Settings, options: DreamBoothTraining) -> Any:
     from sleeve.diffusion.device import pick_device, resolve_dtype
     from sleeve.diffusion.loader import load_pipeline, locate
 
@@ -162,7 +165,7 @@ def _base_pipeline(settings: Settings, options: Any) -> Any:
     return pipe.to(device)
 
 
-def _class_images(ctx: JobContext, pipe: Any, work: _Training, options: Any,
+def _class_images(ctx: JobContext, pipe: Any, work: _Training, options: DreamBoothTraining,
                   on_image: Callable[[int, int], None]) -> list[Image.Image]:
     """The subject's class images: those stored, plus the missing ones made and stored."""
     from sleeve.diffusion.dreambooth import class_images
@@ -234,7 +237,7 @@ def run_subject_training(ctx: JobContext, job_id: str,
     return end(ctx, job_id, lifecycle.SUCCEEDED, None)
 
 
-def _train(ctx: JobContext, work: _Training, model_id: str, options: Any,
+def _train(ctx: JobContext, work: _Training, model_id: str, options: DreamBoothTraining,
            photos: PhotoSource, progress: _Progress) -> dict[str, Any]:
     from sleeve.diffusion.device import free_memory
     from sleeve.diffusion.dreambooth import train_dreambooth
