@@ -7,11 +7,10 @@ fail later; and while the subject is already being trained.
 
 from __future__ import annotations
 
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sleeve.core.bounds import new_seed
 from sleeve.db.engine import transaction
 from sleeve.db.models import Job, Subject
 from sleeve.db.types import new_id, utcnow
@@ -19,12 +18,13 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import GPU_QUEUE
 from sleeve.jobs.subject_loras import JOB_KIND
 from sleeve.jobs.subject_training import QUEUED
+from sleeve.schemas.jobs import JobView
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
 from sleeve.service.errors import Conflict
-from sleeve.service.jobs import MAX_SEED, gate_new_job, hand_over, job_view, take_turns
+from sleeve.service.job_queries import gate_new_job, job_view, take_turns
+from sleeve.service.jobs import hand_over
 from sleeve.service.ownership import get_owned
-from sleeve.service.views import JobView
 
 ENGINE = "diffusion"
 
@@ -50,7 +50,7 @@ def start_training(services: Services, user_id: str, subject_id: str) -> JobView
         job = Job(
             id=new_id(), user_id=user_id, brief_id=None, subject_id=subject.id,
             state=lifecycle.QUEUED, progress=0, count=1, engine=ENGINE, style=None,
-            seed=secrets.randbelow(MAX_SEED), size=settings.sdxl_resolution, queue=GPU_QUEUE,
+            seed=new_seed(), size=settings.sdxl_resolution, queue=GPU_QUEUE,
             created_at=utcnow(), attempts=0, cancel_requested=False, render_seconds=0.0,
             kind=JOB_KIND,
         )

@@ -1,7 +1,7 @@
 """subject LoRAs: model versions bound to a subject; jobs without a brief (training)
 
 Revision ID: 0010_subject_lora
-Revises: 0007_roles_workers
+Revises: 0008_job_stage
 Create Date: 2026-12-01 03:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_subject_lora"
-down_revision = "0007_roles_workers"
+down_revision = "0008_job_stage"
 branch_labels = None
 depends_on = None
 
