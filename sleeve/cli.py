@@ -482,6 +482,7 @@ def kit(
     """Every format of the release kit from one cover's plan and seed, re-composed for each
     (1:1 cover, 4:5 feed, 9:16 story, 16:9 video, 3:1 header)."""
     from sleeve.files import write_atomic
+    from sleeve.pipeline import fonts_for
     from sleeve.render.export import CoverMetadata, encode
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
     from sleeve.render.formats import FORMATS, render_format
@@ -498,9 +499,10 @@ def kit(
     meta = CoverMetadata(title=cover_plan.title, artist=cover_plan.artist, seed=seed,
                          engine="procedural", style=cover_plan.style)
     written: list[Path] = []
+    fonts = fonts_for(get_settings())
     try:
         for spec in FORMATS:
-            image = render_format(cover_plan, seed, spec).image
+            image = render_format(cover_plan, seed, spec, fonts=fonts).image
             path = out_dir / spec.filename(EXTENSIONS[fmt])
             write_atomic(path, encode(image, image_format, meta))
             written.append(path)
@@ -535,6 +537,7 @@ def motion(
     """A seamless motion loop (H.264 MP4, no audio) of one cover's art."""
     from sleeve.core.motion_presets import get_preset
     from sleeve.files import write_atomic
+    from sleeve.pipeline import fonts_for
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
     from sleeve.render.motion import frames
     from sleeve.render.video import encode_mp4
@@ -561,7 +564,8 @@ def motion(
             task = progress.add_task("Rendering frames", total=total)
             data = encode_mp4(
                 frames(cover_plan, seed, spec, length, scale=scale,
-                       on_frame=lambda _done, _total: progress.advance(task)),
+                       on_frame=lambda _done, _total: progress.advance(task),
+                       fonts=fonts_for(get_settings())),
                 width, height, spec.fps)
         write_atomic(out_file, data)
     except (FontsMissingError, UnrenderableTextError) as exc:

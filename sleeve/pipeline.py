@@ -20,6 +20,7 @@ from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.engines import LoraVersion, get_engine
 from sleeve.llm.art_direction import refine_plans
 from sleeve.render.export import CoverMetadata, encode
+from sleeve.render.fonts import FontConfig, FontLibrary, font_library
 from sleeve.render.typeset import typeset
 
 Progress = Callable[[int, int], None]  # (covers done, covers total)
@@ -50,6 +51,17 @@ class Cover:
         if size is not None and size != image.width:
             image = image.resize((size, size), Image.Resampling.LANCZOS)
         return encode(image, fmt, self.metadata())
+
+
+def font_config(settings: Settings) -> FontConfig:
+    """Where ``settings`` say fonts are (SLEEVE_FONT_DIR first, then the system's)."""
+    return FontConfig(font_dir=settings.font_dir, system_fonts=settings.system_fonts)
+
+
+def fonts_for(settings: Settings) -> FontLibrary:
+    """The (process-wide, cached) font library ``settings`` point at: what every edge that
+    sets type hands the renderer."""
+    return font_library(font_config(settings))
 
 
 def direct(
@@ -85,12 +97,13 @@ def render_plan(
     """One cover from a stored plan and seed: how covers are reproduced bit for bit.
 
     ``loras`` are fine-tunes from the model registry (diffusion only); ``settings`` configure
-    the engine (default: the environment). ``on_stage`` only observes (a job's finer
-    progress); it never changes the cover."""
+    the engine and the fonts (default: the environment). ``on_stage`` only observes (a job's
+    finer progress); it never changes the cover."""
+    settings = settings or get_settings()
     art = get_engine(engine, settings).render(plan, seed, size, loras=loras)
     if on_stage is not None:
         on_stage("artwork")
-    image = typeset(art, plan).image if text else art
+    image = typeset(art, plan, fonts=fonts_for(settings)).image if text else art
     if text and on_stage is not None:
         on_stage("typography")
     return Cover(image=image, plan=plan, seed=seed, style=plan.style, engine=engine)
@@ -107,20 +120,23 @@ def generate(
     text: bool = True,
     progress: Progress | None = None,
     audio: AudioFeatures | None = None,
+    settings: Settings | None = None,
 ) -> list[Cover]:
     """Make ``count`` covers for ``brief``. Cover *i* uses seed ``cover_seed(seed, i)``
-    (``seed + i`` below the limit); ``audio`` is the
-    track's features (``sleeve.audio.analyze_file``)."""
+    (``seed + i`` below the limit); ``audio`` is the track's features
+    (``sleeve.audio.analyze_file``); ``settings`` (default: read from the environment once,
+    here) choose the engine's configuration, the fonts and the LLM."""
     for name, problem in (("count", count_problem(count)),
                           ("seed", None if seed is None else seed_problem(seed))):
         if problem is not None:
             raise ValueError(f"{name} {problem}")
+    settings = settings or get_settings()
     base = new_seed() if seed is None else seed
-    plans = direct(brief, count=count, seed=base, style=style, audio=audio)
+    plans = direct(brief, count=count, seed=base, style=style, audio=audio, settings=settings)
     covers: list[Cover] = []
     for index, plan in enumerate(plans):
         covers.append(render_plan(plan, cover_seed(base, index), size=size, engine=engine,
-                                  text=text))
+                                  text=text, settings=settings))
         if progress is not None:
             progress(index + 1, count)
     return covers
