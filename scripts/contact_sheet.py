@@ -20,12 +20,31 @@ from sleeve.core.plan import TypeAnchor, TypeLayoutName
 from sleeve.pipeline import Cover, render_plan
 from sleeve.render.fonts import font_library
 
+TILE = 256
 LABEL = 28
 ANCHORS: dict[TypeLayoutName, TypeAnchor] = {
     "top-left": "top", "top-center": "top", "split": "top", "bottom-left": "bottom",
     "bottom-center": "bottom", "band-bottom": "bottom", "center-stack": "center",
 }
 GAP = 12
+
+
+def grid(tiles: list[tuple[Image.Image, str]], columns: int | None = None) -> Image.Image:
+    """The tiles (all one size) in rows on a dark sheet, each with its label under it."""
+    columns = columns or (8 if len(tiles) >= 32 else 6)
+    size = tiles[0][0].width
+    rows = -(-len(tiles) // columns)
+    sheet = Image.new(
+        "RGB", (GAP + columns * (size + GAP), GAP + rows * (size + LABEL + GAP)), "#111111"
+    )
+    font = font_library().file("Inter-Regular.otf").at(15)
+    draw = ImageDraw.Draw(sheet)
+    for i, (tile, label) in enumerate(tiles):
+        x = GAP + (i % columns) * (size + GAP)
+        y = GAP + (i // columns) * (size + LABEL + GAP)
+        sheet.paste(tile, (x, y))
+        draw.text((x, y + size + 6), label, fill="#bbbbbb", font=font)
+    return sheet
 
 
 def main() -> None:
@@ -59,18 +78,7 @@ def main() -> None:
             where = cover.plan.type_layout.anchor
             tiles.append((small, f"{number} {cover.style} · {brief.genre or '-'} · {where}"))
 
-    columns = 8 if len(tiles) >= 32 else 6
-    rows = -(-len(tiles) // columns)
-    sheet = Image.new(
-        "RGB", (GAP + columns * (tile + GAP), GAP + rows * (tile + LABEL + GAP)), "#111111"
-    )
-    font = font_library().file("Inter-Regular.otf").at(15)
-    draw = ImageDraw.Draw(sheet)
-    for i, (image, label) in enumerate(tiles):
-        x = GAP + (i % columns) * (tile + GAP)
-        y = GAP + (i // columns) * (tile + LABEL + GAP)
-        sheet.paste(image, (x, y))
-        draw.text((x, y + tile + 6), label, fill="#bbbbbb", font=font)
+    sheet = grid(tiles)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     sheet.save(args.out, optimize=False)
     print(args.out)

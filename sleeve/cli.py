@@ -62,6 +62,8 @@ app = typer.Typer(
 )
 THUMBNAIL_SIZE = 600
 AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
+SUBJECT_HELP = ("A photo of you (JPEG, PNG or WebP, one clear face) to feature on every cover; "
+                "repeat for more photos, taken in turn.")
 
 
 class BadInput(Exception):
@@ -222,6 +224,37 @@ def _track_features(path: Path | None) -> AudioFeatures | None:
         raise BadInput(f"--audio: {path}: {exc}") from exc
 
 
+def _subject_photos(paths: list[Path] | None) -> list[Any]:
+    """The ``--subject-photo`` files taken in as photos go into Sleeve: checked by content,
+    turned upright, stripped of metadata, exactly one clear face."""
+    if not paths:
+        return []
+    from sleeve.photos.faces import the_face
+    from sleeve.photos.intake import (
+        PHOTO_LIMITS,
+        PhotoRejected,
+        open_photo,
+        strip_metadata,
+        upright,
+    )
+    from sleeve.pipeline import face_photo
+
+    photos = []
+    for path in paths:
+        try:
+            with path.open("rb") as f:
+                data = f.read(PHOTO_LIMITS.max_bytes + 1)  # one byte over says "too big"
+            image = strip_metadata(upright(open_photo(data).image)).convert("RGB")
+            photos.append(face_photo(image, the_face(image).to_list()))
+        except FileNotFoundError as exc:
+            raise BadInput(f"--subject-photo: {path} does not exist") from exc
+        except OSError as exc:
+            raise BadInput(f"--subject-photo: cannot read {path}: {exc.strerror or exc}") from exc
+        except PhotoRejected as exc:
+            raise BadInput(f"--subject-photo: {path}: {exc}") from exc
+    return photos
+
+
 def _check_style(style: str | None) -> None:
     from sleeve.core.styles import UnknownStyleError, check_style
 
@@ -344,6 +377,9 @@ def generate(
     audio_file: Annotated[
         Path | None, typer.Option("--audio", help=AUDIO_HELP)
     ] = None,
+    subject_photo: Annotated[
+        list[Path] | None, typer.Option("--subject-photo", help=SUBJECT_HELP)
+    ] = None,
 ) -> None:
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
@@ -371,6 +407,10 @@ def generate(
         if audio_file is not None and brief_file is not None:
             raise BadInput("--audio goes with one brief (--title/--artist), not --brief-file")
         audio = _track_features(audio_file)
+        if subject_photo and engine != "procedural":
+            raise BadInput("--subject-photo goes with the procedural engine (the diffusion "
+                           "engine features a subject through its trained LoRA)")
+        photos = _subject_photos(subject_photo)
 
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
@@ -394,6 +434,7 @@ def generate(
                     text=not no_text,
                     progress=lambda _done, _total: progress.advance(task),
                     audio=audio,
+                    subject_photos=photos,
                 )
                 records = _write_covers(covers, out_dir, image_format)
             except FontsMissingError as exc:

@@ -166,7 +166,9 @@ def variant_bytes(ctx: JobContext, cover: Cover, size: int, kind: VariantKind) -
             raise ValueError(f"a {cover.engine} cover has no release kit")
         return kit_archive(CoverPlan.model_validate(cover.plan), cover.seed, metadata,
                            fonts=fonts_for(ctx.settings))
-    if kind == "png" and cover.engine == "procedural":
+    # A cover featuring the musician is not re-rendered: its photos live with the subject
+    # (and may since have been deleted); its master is scaled instead.
+    if kind == "png" and cover.engine == "procedural" and not cover.plan.get("portrait"):
         plan = CoverPlan.model_validate(cover.plan)
         image = render_plan(plan, cover.seed, size=cover.size, settings=ctx.settings).image
     else:
