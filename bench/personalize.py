@@ -32,6 +32,7 @@ for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
 import cv2  # noqa: E402
+from dreambooth import gpu_section  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from sleeve import Brief, __version__  # noqa: E402
@@ -119,17 +120,6 @@ def compositing(astronaut: Image.Image, treatments: list[str], sizes: dict[int, 
     return out
 
 
-def gpu_section() -> dict[str, object]:
-    try:
-        import torch
-    except ImportError:
-        return {"available": False, "reason": "torch is not installed (the diffusion extra)"}
-    if not torch.cuda.is_available():
-        return {"available": False, "reason": "no CUDA device on this host"}
-    return {"available": True, "device": torch.cuda.get_device_name(0),
-            "note": "DreamBooth-LoRA figures: see the training benchmark (dreambooth)"}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=3, help="repetitions at 1024²")
@@ -154,7 +144,7 @@ def main() -> None:
         "compositing": compositing(astronaut, treatments,
                                    {1024: args.reps, 3000: args.big_reps}),
         "target_added_ms_3000": 300,
-        "gpu": gpu_section(),
+        "gpu": gpu_section(),  # bench/dreambooth.py: 500 DreamBooth-LoRA steps at 1024²
     }
     print(json.dumps(report, indent=2))
 

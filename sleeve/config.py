@@ -149,6 +149,17 @@ class Settings(BaseSettings):
     lora_steps: int = Field(default=500, ge=1)
     lora_rank: int = Field(default=8, ge=1, le=256)
     lora_learning_rate: float = Field(default=1e-4, gt=0.0)
+    # A subject's DreamBooth-LoRA (docs/diffusion.md): steps, rank, learning rate, the
+    # class images made for prior preservation (and their loss weight; 0: none), 8-bit Adam
+    # (needs bitsandbytes), gradient checkpointing, and its own time limit.
+    dreambooth_steps: int = Field(default=500, ge=1, le=20_000)
+    dreambooth_rank: int = Field(default=16, ge=1, le=256)
+    dreambooth_learning_rate: float = Field(default=1e-4, gt=0.0)
+    dreambooth_class_images: int = Field(default=50, ge=0, le=1000)
+    dreambooth_prior_weight: float = Field(default=1.0, ge=0.0)
+    dreambooth_8bit_adam: bool = False
+    dreambooth_gradient_checkpointing: bool = True
+    dreambooth_timeout_s: float = Field(default=3600.0, gt=0)
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
 

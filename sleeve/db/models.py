@@ -160,7 +160,8 @@ class Job(Base):
 
     id: Mapped[str] = _id()
     user_id: Mapped[str] = _owner()
-    brief_id: Mapped[str] = mapped_column(ID, ForeignKey("briefs.id"), nullable=False)
+    # None for a job that renders no brief (``subject_training``, migration 0010).
+    brief_id: Mapped[str | None] = mapped_column(ID, ForeignKey("briefs.id"))
     subject_id: Mapped[str | None] = mapped_column(
         ID, ForeignKey("subjects.id", ondelete="SET NULL")
     )
@@ -188,7 +189,8 @@ class Job(Base):
     # The uploaded track's features (core.plan.AudioFeatures as JSON); the audio is not kept.
     audio: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # "covers" renders covers from a brief; "motion" makes a loop of one cover (migration
-    # 0005): its cover, preset and length, and where the MP4 went.
+    # 0005): its cover, preset and length, and where the MP4 went; "subject_training" trains
+    # its subject's DreamBooth-LoRA (migration 0010).
     kind: Mapped[str] = mapped_column(String(16), default="covers", server_default="covers",
                                       nullable=False)
     cover_id: Mapped[str | None] = mapped_column(
@@ -283,6 +285,7 @@ class Subject(Base):
     id: Mapped[str] = _id()
     user_id: Mapped[str] = _owner()
     name: Mapped[str] = mapped_column(String(100), nullable=False)
+    # Its DreamBooth-LoRA: new → queued → training → trained | failed (sleeve.jobs.subjects).
     state: Mapped[str] = mapped_column(String(16), default="new", nullable=False)
     created_at: Mapped[datetime] = _created()
 
@@ -299,6 +302,10 @@ class ModelVersion(Base):
     artifact_key: Mapped[str | None] = mapped_column(String(300), info=BLOB)
     created_at: Mapped[datetime] = _created()
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A ``subject_lora`` is one person's DreamBooth-LoRA, used only for that subject's jobs;
+    # it goes with the subject (migration 0010).
+    subject_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
 
 
 class Run(Base):

@@ -70,7 +70,7 @@ class _Work:
     attempts: int
     done: frozenset[int]
     audio: AudioFeatures | None
-    subject_id: str | None = None  # the musician featured on every cover (procedural)
+    subject_id: str | None = None  # the musician featured on every cover
 
 
 def master_key(cover_id: str) -> str:
@@ -80,7 +80,7 @@ def master_key(cover_id: str) -> str:
 def _load(ctx: JobContext, job_id: str) -> _Work | None:
     with transaction(ctx.sessions) as session:
         job = session.get(Job, job_id)
-        if job is None or job.state != lifecycle.RUNNING:
+        if job is None or job.state != lifecycle.RUNNING or job.brief_id is None:
             return None
         row = session.get(BriefRow, job.brief_id)
         assert row is not None
@@ -92,15 +92,17 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
                      job.subject_id)
 
 
-def check_still_wanted(ctx: JobContext, job_id: str, started: float) -> None:
-    """Raise JobStopped when the job was cancelled, taken from this worker or ran too long."""
+def check_still_wanted(ctx: JobContext, job_id: str, started: float,
+                       limit_s: float | None = None) -> None:
+    """Raise JobStopped when the job was cancelled, taken from this worker or ran longer than
+    ``limit_s`` (default: ``SLEEVE_JOB_TIMEOUT_S``)."""
     with transaction(ctx.sessions) as session:
         job = session.get(Job, job_id)
         if job is None or job.state != lifecycle.RUNNING:
             raise JobStopped(job.state if job else lifecycle.CANCELLED, None)
         if job.cancel_requested:
             raise JobStopped(lifecycle.CANCELLED, "cancelled by the owner")
-    limit = ctx.settings.job_timeout_s
+    limit = ctx.settings.job_timeout_s if limit_s is None else limit_s
     if time.monotonic() - started > limit:
         raise JobStopped(lifecycle.FAILED, f"timed out after {limit:g} s")
 
@@ -204,7 +206,8 @@ def run_job(ctx: JobContext, job_id: str,
         photos = (featured_photos(ctx, work.subject_id, work.user_id)
                   if work.subject_id is not None and work.engine == "procedural" else [])
         plans = feature(plans, work.seed, len(photos))
-        adapters = adapters_for(ctx, work.engine, work.job_id)
+        adapters = adapters_for(ctx, work.engine, work.job_id, work.subject_id)
+        plans = [adapters.prompted(plan) for plan in plans]
         stored = len(work.done)
         for position, plan in enumerate(plans):
             if position in work.done:
