@@ -90,6 +90,12 @@ class BlobStore:
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm_file(self._path(key))
 
+    def delete_prefix(self, prefix: str) -> None:
+        """Delete everything under the folder ``prefix``, the temporary files of writes that
+        were interrupted (a killed worker) included."""
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm(self._path(prefix.rstrip("/")), recursive=True)
+
     def ping(self) -> None:
         """Raises when the store cannot be reached (for /readyz)."""
         self.fs.ls(self.root, detail=False)

@@ -108,6 +108,18 @@ def release(session: Session, job_ids: list[str]) -> None:
     )
 
 
+def hand_back(session: Session, job_id: str, attempt: int) -> bool:
+    """Queue a job again whose ``attempt`` a transient fault ended: the attempt is not counted
+    towards ``MAX_ATTEMPTS`` (the job did nothing wrong). Only while that attempt still holds
+    the job: if another worker claimed it meanwhile, nothing changes."""
+    return _changed(session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == RUNNING, Job.attempts == attempt)
+        .values(state=QUEUED, attempts=attempt - 1)
+        .execution_options(synchronize_session=False)
+    )) > 0
+
+
 def heartbeat(session: Session, job_ids: list[str]) -> None:
     if job_ids:
         session.execute(
@@ -145,6 +157,12 @@ def cancel(session: Session, job_id: str) -> None:
             .values(cancel_requested=True)
             .execution_options(synchronize_session=False)
         )
+
+
+def attempt_of(session: Session, job_id: str) -> tuple[int, int]:
+    """(attempts so far, covers to make) of a job; (0, 0) when there is none."""
+    row = session.execute(select(Job.attempts, Job.count).where(Job.id == job_id)).first()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def state_of(session: Session, job_id: str) -> str | None:

@@ -63,7 +63,9 @@ def test_resume_renders_only_missing_covers(services: Services) -> None:
         session.delete(session.get(Cover, first[1]))
         job = session.get(Job, job_id)
         assert job is not None
-        job.state = lifecycle.RUNNING  # as if the worker died after covers 0 and 2
+        job.state = lifecycle.QUEUED  # as if the worker died after covers 0 and 2
+    with transaction(services.sessions) as session:
+        assert lifecycle.claim_job(session, job_id, 30.0)  # the next attempt
     assert run_job(_ctx(services), job_id) == lifecycle.SUCCEEDED
     with transaction(services.sessions) as session:
         again = {c.position: c.id for c in session.query(Cover).filter(Cover.job_id == job_id)}
