@@ -151,11 +151,14 @@ def record_progress(ctx: JobContext, job_id: str, value: int) -> None:
 
 
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
-                 stored: int, adapters: Adapters, decision: Decision, started: float) -> None:
+                 stored: int, adapters: Adapters, decision: Decision, started: float,
+                 between_stages: Callable[[str], object] | None) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
     seed = work.seed + position
 
     def on_stage(stage: str) -> None:
+        if between_stages is not None:
+            between_stages(stage)
         share = STAGE_SHARE.get(stage)
         if share is not None:
             record_progress(ctx, work.job_id, percent(stored + share, work.count))
@@ -229,12 +232,14 @@ def give_up(ctx: JobContext, job_id: str, work: _Work | None = None) -> str | No
 
 def run_job(ctx: JobContext, job_id: str,
             between_covers: Callable[[], object] | None = None, *,
+            between_stages: Callable[[str], object] | None = None,
             transient_escapes: bool = False) -> str | None:
     """Run a job this worker has claimed; returns its final state (None if not runnable, or
     if another worker took it over).
 
     ``between_covers`` runs before each cover: a worker serves short waiting work there (image
-    variants someone is waiting for) instead of only after the whole job. With
+    variants someone is waiting for) instead of only after the whole job; ``between_stages``
+    likewise within a cover, after each render stage (before the cancel/timeout check). With
     ``transient_escapes`` a transient fault that outlasts the in-place retries raises
     ``TransientJobError`` (the job is left running, for the caller to retry or release);
     without it the job fails with the fault's reason."""
@@ -262,7 +267,8 @@ def run_job(ctx: JobContext, job_id: str,
             if between_covers is not None:
                 between_covers()
             check_still_wanted(ctx, work.job_id, started, work.attempts)
-            _store_cover(ctx, work, position, plan, stored, adapters, decision, started)
+            _store_cover(ctx, work, position, plan, stored, adapters, decision, started,
+                         between_stages)
             stored += 1
         return end(ctx, job_id, lifecycle.SUCCEEDED, None, work)
     except Superseded:
