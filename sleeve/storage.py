@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -97,5 +98,8 @@ class BlobStore:
             self.fs.rm(self._path(prefix.rstrip("/")), recursive=True)
 
     def ping(self) -> None:
-        """Raises when the store cannot be reached (for /readyz)."""
-        self.fs.ls(self.root, detail=False)
+        """Raises when the store cannot be reached or refuses writes (for /readyz): a store
+        that only reads (a disk remounted read-only, a full one) fails every job."""
+        key = f"sleeve-ready/{uuid.uuid4().hex}"
+        self.put(key, b"")
+        self.delete(key)
