@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -33,7 +34,7 @@ from sleeve.config import Settings
 from sleeve.core.brief import Brief
 from sleeve.db.engine import transaction
 from sleeve.db.migrate import upgrade_database
-from sleeve.db.models import Cover, CoverVariant, Job
+from sleeve.db.models import Cover, CoverVariant, Job, WorkerEngine
 from sleeve.jobs import lifecycle, worker_engines
 from sleeve.jobs.celery_app import CeleryQueue, queue_name
 from sleeve.jobs.queue import CPU_QUEUE
@@ -69,13 +70,24 @@ class WorkerProcess:
         self.env = env
         self.log = log
         self.process: subprocess.Popen[bytes] | None = None
+        self.ready_at: float | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sleeve", "worker", "--queues", CPU_QUEUE,
              "--concurrency", "1"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_die_with_parent)
+        self.ready_at: float | None = None
+
+    def is_ready(self, services: Services) -> bool:
+        """Up and consuming: it has recorded its engines under its own name (``sleeve-PID``)."""
+        if self.ready_at is None and self.process is not None:
+            with transaction(services.sessions) as session:
+                if session.scalar(select(func.count()).where(
+                        WorkerEngine.worker.like(f"sleeve-{self.process.pid}@%"))):
+                    self.ready_at = time.monotonic()
+        return self.ready_at is not None
 
     def kill(self) -> None:
         if self.process is not None:
@@ -91,6 +103,12 @@ class WorkerProcess:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def _die_with_parent() -> None:
+    """The kernel kills a worker whose harness died (a timeout, Ctrl-C): none is left behind."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def worker_env(settings: Settings) -> dict[str, str]:
@@ -173,8 +191,11 @@ def run_chaos(settings: Settings, jobs_count: int, *, workers: int = 2,
         sweeper.start()
         next_kill = time.monotonic() + kill_every_s
         while _unfinished(services, ids) and time.monotonic() < deadline:
-            if time.monotonic() >= next_kill:
-                victim = procs[kills % workers]
+            # A worker is killed every few seconds, but only once every worker is up again:
+            # on a busy host starting one takes seconds, and killing workers that never got to
+            # consume would test nothing but start-up.
+            if time.monotonic() >= next_kill and all(p.is_ready(services) for p in procs):
+                victim = min(procs, key=lambda p: p.ready_at or 0.0)
                 victim.kill()
                 victim.start()
                 kills += 1
@@ -221,6 +242,8 @@ def postgres_schema() -> Iterator[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # SIGTERM (a timeout) unwinds like Ctrl-C: the workers are stopped and the schema dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=1000)
     parser.add_argument("--broker", choices=sorted(BROKERS), default="redis")

@@ -77,8 +77,15 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0,
                                    "interval_step": 0.2, "interval_max": 0.5},
         broker_connection_timeout=2,
+        # RabbitMQ: AMQP heartbeats every few seconds, so a cut link is noticed in seconds (not
+        # the default two minutes) and a dead worker's unacked jobs are redelivered soon; the
+        # worker's event loop also wakes on them (a stop request is seen without traffic).
+        broker_heartbeat=10,
         # Longer than any job, so a slow job is not redelivered while still running.
         broker_transport_options={"visibility_timeout": int(settings.job_timeout_s * 2) + 60},
+        # A broker blip must not stop renders: the job goes on and the message redelivered on
+        # reconnect finds it running or finished (the claim), so nothing runs twice.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
         task_soft_time_limit=settings.job_timeout_s + SOFT_LIMIT_GRACE_S,
         task_time_limit=settings.job_timeout_s + HARD_LIMIT_GRACE_S,
         result_backend=result_backend(settings),
