@@ -100,6 +100,7 @@ class BlobStore:
     def ping(self) -> None:
         """Raises when the store cannot be reached or refuses writes (for /readyz): a store
         that only reads (a disk remounted read-only, a full one) fails every job."""
+        self.fs.ls(self.root, detail=False)  # gone (an unmounted volume): not re-created
         key = f"sleeve-ready/{uuid.uuid4().hex}"
         self.put(key, b"")
         self.delete(key)
