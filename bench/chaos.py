@@ -128,6 +128,9 @@ def worker_env(settings: Settings) -> dict[str, str]:
 def chaos_settings(broker_url: str, database_url: str, storage_dir: Path) -> Settings:
     return Settings(queue="celery", broker_url=broker_url, database_url=database_url,
                     storage_url=f"file://{storage_dir}", job_lease_s=2.0,
+                    # A message taken by a worker killed before it started (Redis keeps it
+                    # unacked until the visibility timeout) is sent again after this.
+                    job_timeout_s=30.0,
                     celery_queue_prefix=f"sleeve-chaos-{uuid.uuid4().hex[:8]}-",
                     rate_limit_jobs_per_minute=100_000)
 

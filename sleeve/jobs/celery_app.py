@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 import weakref
 from functools import cache
 from typing import Any, Final
@@ -283,6 +284,7 @@ class CeleryQueue:
         self.app = make_celery(settings)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
+        self._resent: dict[str, float] = {}  # job id → when the sweeper last sent it again
 
     def submit(self, job_id: str, queue: str) -> None:
         # ignore_result: without it send_task subscribes to the result backend (which, when it
@@ -306,13 +308,26 @@ class CeleryQueue:
             self._sweeper.join(5)
 
     def sweep(self, ctx: JobContext) -> int:
-        """Re-sends lost jobs once; returns how many."""
+        """Re-sends lost jobs once; returns how many.
+
+        A job whose worker died is sent again at once. A job queued for longer than the job
+        timeout may only be waiting its turn behind a long queue (or its message was taken by a
+        worker killed before it started): it is sent again at most once per timeout, so a deep
+        backlog does not flood the broker with copies every sweep."""
         settings = self.settings
         with transaction(ctx.sessions) as session:
             lost = lifecycle.orphans(session, settings.job_lease_s, settings.job_timeout_s)
-        for job_id, queue in lost:
+        now = time.monotonic()
+        self._resent = {job_id: at for job_id, at in self._resent.items()
+                        if now - at < settings.job_timeout_s}
+        sent = 0
+        for job_id, queue, worker_died in lost:
+            if not worker_died and job_id in self._resent:
+                continue
             self.submit(job_id, queue)
-        return len(lost)
+            self._resent[job_id] = now
+            sent += 1
+        return sent
 
     def sweep_variants(self, ctx: JobContext) -> int:
         """Re-sends image variants waiting longer than a lease (their message lost, or their

@@ -81,16 +81,18 @@ def requeue_stale(session: Session, lease_s: float) -> int:
     ))
 
 
-def orphans(session: Session, lease_s: float, resend_after_s: float) -> list[tuple[str, str]]:
-    """(job id, queue) of jobs a broker may have lost: running ones whose worker died (they are
-    put back to queued here) and queued ones waiting longer than ``resend_after_s``."""
+def orphans(session: Session, lease_s: float, resend_after_s: float
+            ) -> list[tuple[str, str, bool]]:
+    """(job id, queue, its worker died) of jobs a broker may have lost: running ones whose
+    worker died (they are put back to queued here) and queued ones waiting longer than
+    ``resend_after_s``."""
     now = utcnow()
     stale = select(Job.id).where(Job.state == RUNNING, Job.heartbeat_at < now - timedelta(
         seconds=lease_s))
     dead = list(session.scalars(stale))
     if dead:
         release(session, dead)
-    return [(job_id, queue) for job_id, queue in session.execute(
+    return [(job_id, queue, job_id in dead) for job_id, queue in session.execute(
         select(Job.id, Job.queue).where(
             Job.state == QUEUED,
             or_(Job.id.in_(dead), Job.created_at < now - timedelta(seconds=resend_after_s)))
