@@ -1,6 +1,6 @@
 """Chaos: jobs over Celery worker processes that are SIGKILLed again and again.
 
-``python bench/chaos.py --jobs 1000 [--broker redis|rabbitmq] [--workers 2] [--kill-every 3]``
+``python -m bench.chaos --jobs 1000 [--broker redis|rabbitmq] [--workers 2] [--kill-every 3]``
 starts ``sleeve worker`` processes on a real broker and PostgreSQL (a schema of its own in
 ``TEST_POSTGRES_URL``'s database, dropped at the end), queues the jobs (tiny covers, one or two
 each), kills a worker's whole process group with SIGKILL every few seconds and starts it again,
