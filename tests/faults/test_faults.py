@@ -116,11 +116,13 @@ def test_database_cut_and_killed_connections_mid_job(
     proxy = TcpProxy(*PG)
     name = f"sleeve-fault-{uuid.uuid4().hex[:8]}"
     through_proxy = f"{proxy.url_for(pg_url)}&application_name={name}"
-    settings = _settings(tmp_path, database_url=through_proxy, broker_url=require_redis())
+    # A lease long enough that a busy host's scheduling does not expire it by itself.
+    settings = _settings(tmp_path, database_url=through_proxy, broker_url=require_redis(),
+                         job_lease_s=5.0)
     try:
         with _service(settings) as client:
             auth = new_user(client)
-            job = client.post("/v1/jobs", json=job_body(count=6, size=512), headers=auth).json()
+            job = client.post("/v1/jobs", json=job_body(count=8, size=512), headers=auth).json()
             _until(lambda: client.get(f"/v1/jobs/{job['id']}", headers=auth).json()
                    ["progress"] > 0, "the job to start rendering")
             proxy.cut()
@@ -143,7 +145,7 @@ def test_database_cut_and_killed_connections_mid_job(
         proxy.close()
     row, positions = _job_row(pg_url, job["id"])
     assert row.attempts == 1  # never taken for dead, never run twice
-    assert positions == list(range(6))
+    assert positions == list(range(8))
     _no_orphans(settings, pg_url, tmp_path)
 
 
