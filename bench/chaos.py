@@ -38,6 +38,7 @@ from sleeve.db.models import Cover, CoverVariant, Job, WorkerEngine
 from sleeve.jobs import lifecycle, worker_engines
 from sleeve.jobs.celery_app import CeleryQueue, queue_name
 from sleeve.jobs.queue import CPU_QUEUE
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 
@@ -161,7 +162,7 @@ def _create_jobs(services: Services, count: int) -> list[str]:
                             "password123")
     ids = []
     for index in range(count):
-        request = jobs.JobRequest(brief=Brief(title=f"Chaos {index}", artist="Kill Switch",
+        request = JobRequest(brief=Brief(title=f"Chaos {index}", artist="Kill Switch",
                                               genre="rock"),
                                   count=1 + index % 2, size=SIZE, seed=index, style="swiss")
         ids.append(jobs.create_job(services, user.id, request)[0].id)

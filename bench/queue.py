@@ -42,6 +42,7 @@ from sleeve.jobs.celery_app import CeleryQueue, queue_name
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.local import LocalQueue
 from sleeve.jobs.queue import CPU_QUEUE, JobQueue
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 
@@ -61,7 +62,7 @@ class Bench:
                                      "password123").id
 
     def stored_job(self, noop: bool, index: int) -> str:
-        request = jobs.JobRequest(brief=Brief(title=f"Queue {index}", artist="Bench",
+        request = JobRequest(brief=Brief(title=f"Queue {index}", artist="Bench",
                                               genre="rock"),
                                   count=1, size=256, seed=index, style="swiss")
         job_id = jobs.create_job(self.services, self.user, request)[0].id

@@ -29,19 +29,19 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from sleeve.config import Settings, get_settings
+from sleeve.dataset.task_names import DATASET_CHUNK_TASK, DATASET_MERGE_TASK
 from sleeve.db.engine import transaction
 from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
+from sleeve.jobs.dispatch import run_claimed
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
-from sleeve.jobs.runner import end, remove_unrecorded_blobs, run_job
+from sleeve.jobs.runner import end, remove_unrecorded_blobs
 from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
 from sleeve.jobs.transient import TransientJobError, describe, is_transient
 from sleeve.jobs.worker_engines import EngineHeartbeat, heartbeat_interval_s, runnable_engines
 
 TASK_NAME = "sleeve.run_job"
 SCHEDULED_TASK_NAME = "sleeve.scheduled"
-DATASET_CHUNK_TASK = "sleeve.dataset.chunk"
-DATASET_MERGE_TASK = "sleeve.dataset.merge"
 TRAIN_TASK_NAME = "sleeve.train_lora"
 VARIANT_TASK_NAME = "sleeve.render_variant"
 log = logging.getLogger("sleeve.jobs")
@@ -187,7 +187,7 @@ def run_job_task(task: Task, job_id: str) -> str | None:
     beat = threading.Thread(target=_heartbeat, args=(ctx, job_id, stop), daemon=True)
     beat.start()
     try:
-        return run_job(ctx, job_id, transient_escapes=True)
+        return run_claimed(ctx, job_id, transient_escapes=True)
     except TransientJobError as exc:
         return _after_transient_fault(task, ctx, job_id, attempt, count, exc)
     finally:

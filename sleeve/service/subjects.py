@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from sleeve.db.engine import transaction
 from sleeve.db.models import Subject
+from sleeve.schemas.subjects import SubjectView
 from sleeve.service.context import Services
 from sleeve.service.errors import Invalid
 from sleeve.service.ownership import get_owned
-from sleeve.service.views import SubjectView
 
 
 def create_subject(services: Services, user_id: str, name: str) -> SubjectView:

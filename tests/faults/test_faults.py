@@ -235,11 +235,12 @@ def test_storage_that_stays_read_only_fails_the_job_clearly(tmp_path: Path,
         settings = _settings(tmp_path, database_url=pg_url, queue="local")
         services = Services.from_settings(settings, run_workers=False)
         from sleeve.core.brief import Brief
+        from sleeve.schemas.jobs import JobRequest
         from sleeve.service import accounts, jobs
 
         user = accounts.sign_up(services, f"ro{uuid.uuid4().hex[:10]}@example.com",
                                 "password123")
-        request = jobs.JobRequest(brief=Brief(title="T", artist="A", genre="rock"), count=1,
+        request = JobRequest(brief=Brief(title="T", artist="A", genre="rock"), count=1,
                                   size=256, seed=3, style="swiss")
         job, _ = jobs.create_job(services, user.id, request)
         with transaction(services.sessions) as session:

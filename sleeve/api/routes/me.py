@@ -5,19 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import Field
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
-from sleeve.core.fields import Name, StrictBody
+from sleeve.schemas.accounts import NewToken, NewTokenView, TokenView, UserView
+from sleeve.schemas.gallery import Page
 from sleeve.service import accounts, covers
 from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
-from sleeve.service.views import NewTokenView, Page, TokenView, UserView
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
-
-
-class NewToken(StrictBody):
-    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.get("")

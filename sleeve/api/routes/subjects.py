@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, status
-from pydantic import Field
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
-from sleeve.core.fields import Name, StrictBody
+from sleeve.schemas.subjects import NewSubject, SubjectView
 from sleeve.service import subjects
-from sleeve.service.views import SubjectView
 
 router = APIRouter(prefix="/v1/subjects", tags=["subjects"])
-
-
-class NewSubject(StrictBody):
-    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
