@@ -61,6 +61,7 @@ class ChaosResult:
     kills: int
     wall_s: float
     states: dict[str, int]
+    errors: dict[str, int]  # why jobs that did not succeed ended so, and how many
 
 
 class WorkerProcess:
@@ -217,6 +218,10 @@ def run_chaos(settings: Settings, jobs_count: int, *, workers: int = 2,
         for state, n in session.execute(select(Job.state, func.count()).where(
                 Job.id.in_(ids)).group_by(Job.state)):
             states[state] = int(n)
+        errors: dict[str, int] = {}
+        for error in session.scalars(select(Job.error).where(
+                Job.id.in_(ids), Job.state != lifecycle.SUCCEEDED)):
+            errors[str(error)] = errors.get(str(error), 0) + 1
         per_job = dict(session.execute(select(Job.id, Job.count).where(Job.id.in_(ids))).all())
         made = dict(session.execute(select(Cover.job_id, func.count()).where(
             Cover.job_id.in_(ids)).group_by(Cover.job_id)).all())
@@ -225,7 +230,8 @@ def run_chaos(settings: Settings, jobs_count: int, *, workers: int = 2,
         broker=settings.broker_url.split(":", 1)[0], jobs=len(ids),
         succeeded=states[lifecycle.SUCCEEDED], lost=len(ids) - states[lifecycle.SUCCEEDED],
         duplicated=duplicated, orphaned_blobs=len(orphaned_blobs(services, storage_dir)),
-        covers=sum(made.values()), kills=kills, wall_s=round(wall, 1), states=states)
+        covers=sum(made.values()), kills=kills, wall_s=round(wall, 1), states=states,
+        errors=errors)
 
 
 @contextlib.contextmanager
