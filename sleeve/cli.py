@@ -694,9 +694,14 @@ def worker(
     migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
     beat: Annotated[bool, typer.Option(
         "--beat", help="Also run Celery beat (the weekly report); in one worker only.")] = False,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, max=64,
+        help="Jobs run at once (default: SLEEVE_CONCURRENCY).")] = None,
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     settings = _start("worker", migrate)
+    if concurrency is not None:
+        settings = settings.model_copy(update={"concurrency": concurrency})
     from sleeve.jobs.worker import run_worker
 
     with configuration_errors_exit():

@@ -199,7 +199,7 @@ class _Progress:
         self.steps_done = 0
 
     def advance(self, share: float) -> None:
-        check_still_wanted(self.ctx, self.job_id, self.started, self.limit_s)
+        check_still_wanted(self.ctx, self.job_id, self.started, limit_s=self.limit_s)
         value = percent(share, 1)
         if value > self.shown:
             record_progress(self.ctx, self.job_id, value)
