@@ -24,7 +24,7 @@ import weakref
 from functools import cache
 from typing import Any, Final
 
-from celery import Celery, Task, bootsteps
+from celery import Celery, Task, bootsteps, signals
 from celery.schedules import crontab
 from kombu import Queue
 
@@ -168,6 +168,19 @@ def _context(app: Celery) -> JobContext:
         if app not in _contexts:
             _contexts[app] = JobContext.from_settings(_settings[app])
         return _contexts[app]
+
+
+@signals.worker_process_init.connect
+def _own_connections_in_child(**_: Any) -> None:
+    """A prefork child inherits the parent's pooled database connections (the engine heartbeat
+    opened them before the fork): two processes talking over one socket garble each other's
+    transactions ("can't change 'autocommit' now: connection in transaction status INTRANS").
+    The child forgets them without closing them (closing would end the parent's) and opens its
+    own on first use."""
+    for ctx in list(_contexts.values()):
+        bind = ctx.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose(close=False)
 
 
 def run_job_task(task: Task, job_id: str) -> str | None:
