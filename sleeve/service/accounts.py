@@ -24,6 +24,7 @@ from sleeve.db.engine import transaction
 from sleeve.db.models import ApiToken, OAuthAccount, User
 from sleeve.db.types import utcnow
 from sleeve.service.context import Services
+from sleeve.service.erasure import erase_account
 from sleeve.service.errors import Conflict, Invalid, NotFound, Unauthorized
 from sleeve.service.views import NewTokenView, TokenView, UserView
 
@@ -206,6 +207,17 @@ def log_out(services: Services, token: str) -> None:
 def who_am_i(services: Services, user_id: str) -> UserView:
     with transaction(services.sessions) as session:
         return UserView.of(_user(session, user_id))
+
+
+def delete_account(services: Services, user_id: str) -> None:
+    """The whole account, for real: jobs, covers, reviews, subjects and their photos, tokens
+    and sessions, and every blob of them (see ``erasure``)."""
+    with transaction(services.sessions) as session:
+        user = session.scalar(select(User).where(User.id == user_id).with_for_update())
+        if user is None:
+            raise Unauthorized("this account no longer exists")
+        erase_account(session, services.store, user)
+    services.identities.clear()
 
 
 def my_tokens(services: Services, user_id: str) -> list[TokenView]:

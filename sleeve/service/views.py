@@ -168,13 +168,6 @@ class JobView(View):
         )
 
 
-class SubjectView(View):
-    id: str
-    name: str
-    state: str
-    created_at: datetime
-
-
 class Page(View):
     items: list[CoverView]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
