@@ -1007,8 +1007,10 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain` and `models …` live in their own module; importing it registers them on `app`.
-import sleeve.cli_models  # noqa: E402,F401
+# `retrain`, `models …` and `subjects …` live in their own modules; importing them registers
+# them on `app`.
+import sleeve.cli_models  # noqa: E402
+import sleeve.cli_subjects  # noqa: E402,F401
 
 
 def main() -> None:

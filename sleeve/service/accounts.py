@@ -209,6 +209,15 @@ def who_am_i(services: Services, user_id: str) -> UserView:
         return UserView.of(_user(session, user_id))
 
 
+def account_id(services: Services, email: str) -> str:
+    """The id of the account with ``email`` (for the operator's CLI, which acts for a user)."""
+    with transaction(services.sessions) as session:
+        found = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    if found is None:
+        raise NotFound(f"no account with the e-mail {email.strip()}")
+    return found
+
+
 def delete_account(services: Services, user_id: str) -> None:
     """The whole account, for real: jobs, covers, reviews, subjects and their photos, tokens
     and sessions, and every blob of them (see ``erasure``)."""

@@ -8,7 +8,7 @@ import struct
 import zlib
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageCms
 from skimage import data as skdata
 
 GPS_IFD = 0x8825
@@ -51,7 +51,8 @@ def no_face() -> bytes:
 
 
 def with_gps(image: Image.Image) -> bytes:
-    """A JPEG whose EXIF says where and with what it was taken, plus a comment and XMP."""
+    """A JPEG whose EXIF says where and with what it was taken, with a comment, XMP and an
+    ICC profile."""
     exif = Image.Exif()
     exif[0x010F] = "CameraMaker"
     exif[0x0110] = "Model X"
@@ -63,7 +64,9 @@ def with_gps(image: Image.Image) -> bytes:
     gps[4] = (126.0, 58.0, 40.0)
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>secret</rdf:Description>' \
           b"</x:xmpmeta>"
-    return encoded(image, exif=exif.tobytes(), comment=b"shot at home", xmp=xmp, quality=92)
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    return encoded(image, exif=exif.tobytes(), comment=b"shot at home", xmp=xmp,
+                   icc_profile=icc, quality=92)
 
 
 def png_declaring(width: int, height: int) -> bytes:
