@@ -100,6 +100,11 @@ def test_subject_photos_feature_me_and_delete(page: Page, server: SleeveServer) 
     assert not blobs.exists() or not [p for p in blobs.rglob("*") if p.is_file()]
     job = page.request.get(f"{server.url}/v1/jobs/{job_id}").json()
     assert job["subject_id"] is None and len(job["covers"]) == 1
+    page.get_by_role("button", name="한국어").click()
+    expect(page.get_by_role("heading", name="인물 사진", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Sleeve가 보관하는 것과 지우는 방법")).to_be_visible()
+    expect(page.get_by_role("checkbox", name=re.compile("동의해요"))).to_be_visible()
+    check_page(page, "subjects-ko")
     # The only console errors are the browser's notes on the answers the test asked for: the
     # subject sent without consent (422), the band photo (422) and the GIF (415).
     assert len(console) == 3 and all(re.search(r"status of 4(15|22)", m) for m in console), console
