@@ -24,7 +24,7 @@ from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
 from sleeve.service.erasure import erase_subject
 from sleeve.service.errors import Conflict, Invalid, NotFound
-from sleeve.service.ownership import get_owned
+from sleeve.service.ownership import could_be_id, get_owned
 from sleeve.service.uploads import rejection
 
 TRAINING_ENGINE = "diffusion"
@@ -93,6 +93,16 @@ def get_subject(services: Services, user_id: str, subject_id: str) -> SubjectVie
                      training_availability(services, session))
 
 
+def _locked_subject(session: Session, user_id: str, subject_id: str) -> Subject:
+    """The owner's subject, its row locked until commit (PostgreSQL) so that uploads and a
+    delete of the same subject take turns."""
+    subject = session.scalar(select(Subject).where(Subject.id == subject_id)
+                             .with_for_update()) if could_be_id(subject_id) else None
+    if subject is None or subject.user_id != user_id:
+        raise NotFound(f"no subject {subject_id}")
+    return subject
+
+
 def _photo_count(session: Session, subject_id: str) -> int:
     return int(session.scalar(select(func.count()).select_from(SubjectPhotoRow)
                               .where(SubjectPhotoRow.subject_id == subject_id)) or 0)
@@ -121,13 +131,9 @@ def add_photo(services: Services, user_id: str, subject_id: str, data: bytes) ->
     prefix = photo_prefix(subject_id, photo_id)
     try:
         with transaction(services.sessions) as session:
-            # The subject's row is locked (PostgreSQL) so that a delete of the subject and
-            # concurrent uploads take turns with this one: the count holds, and no photo is
-            # stored under a prefix that a delete has already emptied.
-            subject = session.scalar(select(Subject).where(Subject.id == subject_id)
-                                     .with_for_update())
-            if subject is None or subject.user_id != user_id:
-                raise NotFound(f"no subject {subject_id}")
+            # Locked: the count holds against concurrent uploads, and no photo is stored
+            # under a prefix that a delete of the subject has already emptied.
+            subject = _locked_subject(session, user_id, subject_id)
             _room_for_a_photo(session, subject)
             row = _store(services, session, subject, photo_id, prefix, photo)
             return photo_view(row)
@@ -181,11 +187,7 @@ def delete_subject(services: Services, user_id: str, subject_id: str) -> None:
     """The subject, its photos, its training results and every blob under its prefix; covers
     made with it stay, no longer linked to it."""
     with transaction(services.sessions) as session:
-        subject = session.scalar(select(Subject).where(Subject.id == subject_id)
-                                 .with_for_update()) if len(subject_id) <= 32 else None
-        if subject is None or subject.user_id != user_id:
-            raise NotFound(f"no subject {subject_id}")
-        erase_subject(session, services.store, subject)
+        erase_subject(session, services.store, _locked_subject(session, user_id, subject_id))
 
 
 def subject_photos(services: Services, user_id: str, subject_id: str) -> list[StoredPhoto]:
