@@ -73,10 +73,11 @@ def _read_photos(paths: list[Path]) -> list[tuple[Path, bytes]]:
 
 @subjects_app.command("add")
 def subjects_add(
-    name: Annotated[str, typer.Argument(help="Who is in the photos (1 to 100 characters).")],
+    name: Annotated[str, typer.Argument(
+        metavar="NAME", help="Who is in the photos (1 to 100 characters).")],
     photos: Annotated[list[Path], typer.Argument(
         help="JPEG, PNG or WebP photos (≤ 15 MB, ≤ 40 MP), each with exactly one clear face.",
-        metavar="PHOTO...")],
+        metavar="PHOTO")],
     user: UserOption,
     consent: Annotated[bool, typer.Option(
         "--consent", help="Required: the person agrees that these photos (cleaned of all "
