@@ -10,6 +10,7 @@ import { session } from "../session.js";
 import { needLogin } from "./auth.js";
 
 const TYPES = "image/jpeg,image/png,image/webp";
+const MAX_BYTES = 15 * 1024 * 1024; // the API's limit; bigger files are not sent at all
 const REASONS = new Set(["too-large", "unsupported", "too-many-pixels", "damaged", "no-face",
   "several-faces", "face-too-small"]);
 
@@ -95,6 +96,10 @@ function dropZone(subject, onUploaded, refused, status) {
   async function send(files) {
     for (const file of files) {
       status.textContent = t("photo_checking", { file: file.name });
+      if (file.size > MAX_BYTES) {
+        refused.push({ file, error: { reason: "too-large" } });
+        continue;
+      }
       try {
         await upload(`/v1/subjects/${encodeURIComponent(subject.id)}/photos`, file);
       } catch (error) {
