@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sleeve.db.engine import transaction
 from sleeve.db.models import ApiToken, BriefRow, Cover, Job, Review, Subject, SubjectPhotoRow
 from sleeve.schemas.subjects import MAX_PHOTOS
+from sleeve.service.errors import NotFound
+from sleeve.service.subjects import subject_photos
 from sleeve.storage import BlobStore
 from tests.photos import faces
 from tests.service.fixtures import finished_job, new_user
@@ -73,6 +75,17 @@ def test_an_accepted_photo_is_stored_clean_with_crop_and_thumbnail(
     thumbnail = client.get(photo["thumbnail_url"], headers=auth)
     assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/jpeg"
     assert max(Image.open(io.BytesIO(thumbnail.content)).size) == 320
+    # What compositing and training read: the cleaned photo and the crop, with face boxes.
+    services = client.app.state.services  # type: ignore[attr-defined]
+    me = client.get("/v1/me", headers=auth).json()["id"]
+    (stored,) = subject_photos(services, me, subject["id"])
+    assert stored.id == photo["id"] and stored.face.to_list() == photo["face"]
+    assert Image.open(io.BytesIO(stored.original)).size == (512, 512)
+    crop = Image.open(io.BytesIO(stored.crop))
+    assert crop.width == crop.height and stored.crop_face.width < crop.width
+    with pytest.raises(NotFound):
+        subject_photos(services, client.get("/v1/me", headers=new_user(client)).json()["id"],
+                       subject["id"])
     prefix = f"subjects/{subject['id']}/photos/{photo['id']}/"
     keys = _store(client).keys(prefix)
     assert keys == [prefix + name for name in ("face.jpg", "original.jpg", "thumbnail.jpg")]
