@@ -39,6 +39,7 @@ test: system-deps $(VENV)/.test-installed lint typecheck pytest
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check sleeve tests bench scripts
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy sleeve

@@ -34,9 +34,10 @@ from audio_check import time_audio  # noqa: E402 (bench/ is the script's directo
 
 from sleeve import Brief, __version__  # noqa: E402
 from sleeve.core.art_direction import plan_covers  # noqa: E402
+from sleeve.core.motion_presets import get_preset  # noqa: E402
 from sleeve.render.export import CoverMetadata, encode  # noqa: E402
 from sleeve.render.formats import FORMATS, render_format  # noqa: E402
-from sleeve.render.motion import frames, get_preset  # noqa: E402
+from sleeve.render.motion import frames  # noqa: E402
 from sleeve.render.styles import STYLE_NAMES  # noqa: E402
 from sleeve.render.video import encode_mp4  # noqa: E402
 

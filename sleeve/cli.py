@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
 
 import typer
 from pydantic import ValidationError
@@ -20,6 +20,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sleeve.cli_models import models_app, retrain
+from sleeve.cli_output import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    configuration_errors_exit,
+    err,
+    fail,
+    out,
+)
+from sleeve.cli_subjects import subjects_app
 from sleeve.config import Settings, get_settings
 
 try:  # Typer 0.26 and later carry their own copy of Click.
@@ -27,10 +37,22 @@ try:  # Typer 0.26 and later carry their own copy of Click.
 except ImportError:  # pragma: no cover - older Typer on the real Click
     from click.exceptions import UsageError  # type: ignore[assignment]
 
+from sleeve.core.bounds import (
+    DEFAULT_SIZE,
+    MAX_COUNT,
+    MAX_SEED,
+    MAX_SIZE,
+    MIN_COUNT,
+    MIN_SIZE,
+    count_problem,
+    seed_problem,
+    size_problem,
+)
 from sleeve.core.brief import Brief
+from sleeve.core.formats import EXTENSIONS, ImageFormat
 from sleeve.core.plan import AudioFeatures
 from sleeve.errors import describe_validation_error
-from sleeve.render.export import ImageFormat, thumbnail
+from sleeve.render.export import thumbnail
 
 app = typer.Typer(
     help="Sleeve: album covers from a song brief.",
@@ -38,23 +60,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-EXIT_FAILED = 1
-EXIT_BAD_INPUT = 2
 THUMBNAIL_SIZE = 600
-EXTENSIONS: dict[str, str] = {"jpeg": "jpg", "png": "png"}
 AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
 
 
 class BadInput(Exception):
     """Input the user can fix: reported in one line, exit code 2."""
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 @dataclass(frozen=True)
@@ -100,8 +111,9 @@ def _brief_parameters(count: int, seed: int | None) -> list[inspect.Parameter]:
         option("lyrics_file", Path | None, None, "--lyrics-file", "Read lyrics from a file."),
         option("language", str, "auto", "--language", "ko, en, ja or auto."),
         option("style", str | None, None, "--style", "Force one style (see `sleeve styles`)."),
-        option("count", int, count, "--count", "Covers per brief, 1–8."),
-        option("seed", int | None, seed, "--seed", "Seed for reproducible covers."),
+        option("count", int, count, "--count", f"Covers per brief, {MIN_COUNT}–{MAX_COUNT}."),
+        option("seed", int | None, seed, "--seed",
+               f"Seed for reproducible covers, 0–{MAX_SEED}."),
     ]
 
 
@@ -184,15 +196,12 @@ def _brief_from_options(
 
 
 def _check_ranges(count: int, size: int | None = None, seed: int | None = None) -> None:
-    from sleeve.pipeline import MAX_COUNT
-    from sleeve.render.artwork import MAX_SIZE, MIN_SIZE
-
-    if not 1 <= count <= MAX_COUNT:
-        raise BadInput(f"--count must be between 1 and {MAX_COUNT}, got {count}")
-    if size is not None and not MIN_SIZE <= size <= MAX_SIZE:
-        raise BadInput(f"--size must be between {MIN_SIZE} and {MAX_SIZE}, got {size}")
-    if seed is not None and not 0 <= seed < 2**32:
-        raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+    problems = [("--count", count_problem(count)),
+                ("--size", None if size is None else size_problem(size)),
+                ("--seed", None if seed is None else seed_problem(seed))]
+    for option, problem in problems:
+        if problem is not None:
+            raise BadInput(f"{option} {problem}")
 
 
 def _track_features(path: Path | None) -> AudioFeatures | None:
@@ -221,20 +230,6 @@ def _check_style(style: str | None) -> None:
             check_style(style)
         except UnknownStyleError as exc:
             raise BadInput(str(exc)) from exc
-
-
-@contextlib.contextmanager
-def configuration_errors_exit() -> Iterator[None]:
-    """A database, storage or broker setting that cannot work is a one-line error, exit 2."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:
-        yield
-    except SQLAlchemyError as exc:
-        # The first line of SQLAlchemy's message names the problem; the rest is a doc link.
-        fail(f"database ({get_settings().database_url.split('@')[-1]}): {str(exc).splitlines()[0]}")
-    except (ValueError, ImportError, OSError) as exc:
-        fail(f"configuration: {exc}")
 
 
 @contextlib.contextmanager
@@ -340,7 +335,8 @@ def _emit(records: list[dict[str, Any]], as_json: bool) -> None:
 def generate(
     options: BriefOptions,
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the covers.")],
-    size: Annotated[int, typer.Option("--size", help="Square size in pixels, 256–4096.")] = 3000,
+    size: Annotated[int, typer.Option(
+        "--size", help=f"Square size in pixels, {MIN_SIZE}–{MAX_SIZE}.")] = DEFAULT_SIZE,
     fmt: Annotated[str, typer.Option("--format", help="jpeg or png.")] = "jpeg",
     engine: Annotated[
         str, typer.Option("--engine", help="procedural or diffusion.")
@@ -477,8 +473,9 @@ def _read_plan(path: Path) -> Any:
 
 
 def _check_seed(seed: int) -> None:
-    if not 0 <= seed < 2**32:
-        raise BadInput(f"--seed must be between 0 and {2**32 - 1}, got {seed}")
+    problem = seed_problem(seed)
+    if problem is not None:
+        raise BadInput(f"--seed {problem}")
 
 
 @app.command()
@@ -545,9 +542,10 @@ def motion(
     as_json: Annotated[bool, typer.Option("--json", help="A JSON summary on stdout.")] = False,
 ) -> None:
     """A seamless motion loop (H.264 MP4, no audio) of one cover's art."""
+    from sleeve.core.motion_presets import get_preset
     from sleeve.files import write_atomic
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
-    from sleeve.render.motion import frames, get_preset
+    from sleeve.render.motion import frames
     from sleeve.render.video import encode_mp4
 
     with bad_input_exits():
@@ -663,7 +661,7 @@ def worker(
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     settings = _start("worker", migrate)
-    from sleeve.api.server import run_worker
+    from sleeve.jobs.worker import run_worker
 
     with configuration_errors_exit():
         run_worker(tuple(q.strip() for q in queues.split(",") if q.strip()), settings,
@@ -677,7 +675,7 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database named by SLEEVE_DATABASE_URL to the latest schema."""
-    from sleeve.api.server import upgrade_database
+    from sleeve.db.migrate import upgrade_database
 
     with configuration_errors_exit():
         upgrade_database()
@@ -1007,10 +1005,10 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain`, `models …` and `subjects …` live in their own modules; importing them registers
-# them on `app`.
-import sleeve.cli_models  # noqa: E402
-import sleeve.cli_subjects  # noqa: E402,F401
+# `retrain`, `models …` and `subjects …` live in their own modules.
+app.command()(retrain)
+app.add_typer(models_app, name="models")
+app.add_typer(subjects_app, name="subjects")
 
 
 def main() -> None:

@@ -14,12 +14,11 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sleeve.cli import EXIT_BAD_INPUT, EXIT_FAILED, app, configuration_errors_exit, fail, out
+from sleeve.cli_output import EXIT_BAD_INPUT, EXIT_FAILED, configuration_errors_exit, fail, out
 from sleeve.config import get_settings
 
 models_app = typer.Typer(help="The model registry: style policies and LoRA fine-tunes.",
                          no_args_is_help=True)
-app.add_typer(models_app, name="models")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why; kept on the event.")]
@@ -57,7 +56,6 @@ def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -
     out.print(table)
 
 
-@app.command()
 def retrain(
     kind: Annotated[str, typer.Option("--kind", help="policy or lora.")],
     force: Annotated[bool, typer.Option(

@@ -18,13 +18,12 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from sleeve.cli import EXIT_BAD_INPUT, EXIT_FAILED, app, configuration_errors_exit, fail, out
+from sleeve.cli_output import EXIT_BAD_INPUT, EXIT_FAILED, configuration_errors_exit, fail, out
 from sleeve.config import get_settings
 
 subjects_app = typer.Typer(
     help="Subjects: your own photos, for covers that feature you (stored with your consent; "
          "`delete` removes every file).", no_args_is_help=True)
-app.add_typer(subjects_app, name="subjects")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 UserOption = Annotated[str, typer.Option(

@@ -15,11 +15,10 @@ from PIL import Image
 
 from sleeve.config import Settings, get_settings
 from sleeve.core.availability import Availability, EngineUnavailableError
+from sleeve.core.engine_names import ENGINE_NAMES
 from sleeve.core.plan import CoverPlan
 from sleeve.diffusion.lora import LoraVersion
 from sleeve.render.artwork import render_artwork
-
-ENGINE_NAMES: tuple[str, ...] = ("procedural", "diffusion")
 
 __all__ = [
     "ENGINE_NAMES",

@@ -6,7 +6,6 @@ Reads top to bottom as the flow in DESIGN.md. Export (bytes) lives in
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,15 +13,14 @@ from PIL import Image
 
 from sleeve.config import Settings, get_settings
 from sleeve.core.art_direction import plan_covers
+from sleeve.core.bounds import DEFAULT_SIZE, count_problem, cover_seed, new_seed, seed_problem
 from sleeve.core.brief import Brief
+from sleeve.core.formats import ImageFormat
 from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.engines import LoraVersion, get_engine
 from sleeve.llm.art_direction import refine_plans
-from sleeve.render.export import CoverMetadata, ImageFormat, encode
+from sleeve.render.export import CoverMetadata, encode
 from sleeve.render.typeset import typeset
-
-DEFAULT_SIZE = 3000
-MAX_COUNT = 8
 
 Progress = Callable[[int, int], None]  # (covers done, covers total)
 Stage = Callable[[str], None]  # called with "artwork", then "typography", as each is done
@@ -52,10 +50,6 @@ class Cover:
         if size is not None and size != image.width:
             image = image.resize((size, size), Image.Resampling.LANCZOS)
         return encode(image, fmt, self.metadata())
-
-
-def new_seed() -> int:
-    return secrets.randbelow(2**31)
 
 
 def direct(
@@ -114,15 +108,19 @@ def generate(
     progress: Progress | None = None,
     audio: AudioFeatures | None = None,
 ) -> list[Cover]:
-    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``seed + i``; ``audio`` is the
+    """Make ``count`` covers for ``brief``. Cover *i* uses seed ``cover_seed(seed, i)``
+    (``seed + i`` below the limit); ``audio`` is the
     track's features (``sleeve.audio.analyze_file``)."""
-    if not 1 <= count <= MAX_COUNT:
-        raise ValueError(f"count must be between 1 and {MAX_COUNT}, got {count}")
+    for name, problem in (("count", count_problem(count)),
+                          ("seed", None if seed is None else seed_problem(seed))):
+        if problem is not None:
+            raise ValueError(f"{name} {problem}")
     base = new_seed() if seed is None else seed
     plans = direct(brief, count=count, seed=base, style=style, audio=audio)
     covers: list[Cover] = []
     for index, plan in enumerate(plans):
-        covers.append(render_plan(plan, base + index, size=size, engine=engine, text=text))
+        covers.append(render_plan(plan, cover_seed(base, index), size=size, engine=engine,
+                                  text=text))
         if progress is not None:
             progress(index + 1, count)
     return covers

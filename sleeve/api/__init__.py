@@ -11,8 +11,8 @@ __all__ = ["create_app"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported on first use: a worker or the CLI's startup checks use sleeve.api.logs alone and
-    # should not pay for building FastAPI.
+    # Imported on first use: the CLI imports this package for `serve` only, and
+    # the app is built when it is asked for.
     if name == "create_app":
         from sleeve.api.app import create_app
 

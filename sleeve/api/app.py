@@ -14,7 +14,6 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from sleeve import __version__
 from sleeve.api.deps import single_query_values
-from sleeve.api.logs import install_request_ids
 from sleeve.api.metrics import app_registry
 from sleeve.api.middleware import RequestMiddleware
 from sleeve.api.oauth import load_providers
@@ -37,6 +36,7 @@ from sleeve.api.routes import (
 from sleeve.api.uploads import MULTIPART_OVERHEAD
 from sleeve.audio import AUDIO_LIMITS
 from sleeve.config import Settings, get_settings
+from sleeve.logs import install_request_ids
 from sleeve.photos import PHOTO_LIMITS
 from sleeve.service.context import Services
 

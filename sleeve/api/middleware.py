@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sleeve.api.logs import request_id
 from sleeve.api.metrics import REQUEST_SECONDS
 from sleeve.api.problems import PROBLEM_JSON, problem_body
+from sleeve.logs import request_id
 
 log = logging.getLogger("sleeve.api")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

@@ -1,4 +1,4 @@
-"""Entry points the CLI calls: ``serve``, ``upgrade_database``, ``run_worker``.
+"""The server entry point the CLI calls: ``serve`` (the worker's is ``sleeve.jobs.worker``).
 
 ``python -m sleeve.api.server [--host H] [--port P]`` is ``sleeve serve`` without the CLI.
 """
@@ -7,23 +7,19 @@ from __future__ import annotations
 
 import argparse
 import gc
-import signal
 import sys
-import threading
 
 import uvicorn
-from prometheus_client import start_http_server
 from sqlalchemy.engine import make_url
 
 from sleeve.api.app import create_app
-from sleeve.api.logs import configure_logging
 from sleeve.config import Settings, get_settings
 from sleeve.db.migrate import upgrade_database
 from sleeve.jobs.context import JobContext
-from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
 from sleeve.jobs.schedule import EmbeddedScheduler, scheduled_tasks
+from sleeve.logs import configure_logging
 
-__all__ = ["run_worker", "serve", "upgrade_database"]
+__all__ = ["serve"]
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None = None) -> None:
@@ -57,29 +53,6 @@ def embedded_scheduler(settings: Settings) -> EmbeddedScheduler | None:
     if settings.queue == "celery" or not settings.scheduler_enabled:
         return None
     return EmbeddedScheduler(JobContext.from_settings(settings), scheduled_tasks(settings))
-
-
-def run_worker(queues: tuple[str, ...] = (CPU_QUEUE, GPU_QUEUE),
-               settings: Settings | None = None, beat: bool = False) -> None:
-    """A worker without the API: Celery with ``SLEEVE_QUEUE=celery``, else DB-polling threads."""
-    settings = settings or get_settings()
-    configure_logging(settings.log_level, settings.log_format)
-    if settings.worker_metrics_port is not None:
-        start_http_server(settings.worker_metrics_port)
-    if settings.queue == "celery":
-        from sleeve.jobs.celery_app import run_celery_worker
-
-        run_celery_worker(settings, queues, beat)
-        return
-    from sleeve.jobs.local import LocalQueue
-
-    queue = LocalQueue(JobContext.from_settings(settings), settings.concurrency, queues)
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    queue.start()
-    stop.wait()
-    queue.stop()
 
 
 def main(argv: list[str] | None = None) -> None:

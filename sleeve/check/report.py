@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
+from sleeve.core.store_rules import STORE_RULES
+
 Status = Literal["pass", "warn", "fail"]
 Box = tuple[int, int, int, int]  # left, top, right, bottom in image pixels
 
 # Every rule the checker applies, in the order reports list them.
-RULES: tuple[str, ...] = (
-    "square", "dimensions", "format", "color-mode", "file-size", "text-margin",
-    "forbidden-text", "qr-code", "metadata-text",
-)
+RULES: tuple[str, ...] = STORE_RULES
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def build_on_celery(app: Any, queue: str, items: Sequence[SourceItem], out: Path
     directory every worker can write (a shared volume)."""
     from celery import chord
 
-    from sleeve.jobs.celery_app import DATASET_CHUNK_TASK, DATASET_MERGE_TASK
+    from sleeve.dataset.task_names import DATASET_CHUNK_TASK, DATASET_MERGE_TASK
 
     staging = staging_dir(out.resolve())
     chunks = split(items)

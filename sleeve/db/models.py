@@ -161,6 +161,9 @@ class Job(Base):
     )
     state: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
     progress: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # What a running job is doing now (core.job_states.JobStage); NULL unless running
+    # (migration 0008).
+    stage: Mapped[str | None] = mapped_column(String(16))
     count: Mapped[int] = mapped_column(Integer, nullable=False)
     engine: Mapped[str] = mapped_column(String(32), nullable=False)
     style: Mapped[str | None] = mapped_column(String(50))

@@ -20,18 +20,17 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from sleeve.config import Settings, get_settings
+from sleeve.dataset.task_names import DATASET_CHUNK_TASK, DATASET_MERGE_TASK
 from sleeve.db.engine import transaction
 from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
+from sleeve.jobs.dispatch import run_claimed
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
-from sleeve.jobs.runner import run_job
 from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
 from sleeve.jobs.worker_engines import EngineHeartbeat, heartbeat_interval_s, runnable_engines
 
 TASK_NAME = "sleeve.run_job"
 SCHEDULED_TASK_NAME = "sleeve.scheduled"
-DATASET_CHUNK_TASK = "sleeve.dataset.chunk"
-DATASET_MERGE_TASK = "sleeve.dataset.merge"
 TRAIN_TASK_NAME = "sleeve.train_lora"
 VARIANT_TASK_NAME = "sleeve.render_variant"
 log = logging.getLogger("sleeve.jobs")
@@ -149,7 +148,7 @@ def run_job_task(task: Task, job_id: str) -> str | None:
     beat = threading.Thread(target=_heartbeat, args=(ctx, job_id, stop), daemon=True)
     beat.start()
     try:
-        return run_job(ctx, job_id)
+        return run_claimed(ctx, job_id)
     finally:
         stop.set()
         beat.join(1)

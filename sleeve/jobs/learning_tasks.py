@@ -27,7 +27,7 @@ from sleeve.db.types import utcnow
 from sleeve.jobs.canary import canary_check
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import retrain_policy
-from sleeve.jobs.training import request_lora_training
+from sleeve.jobs.training_requests import request_lora_training
 from sleeve.learn.trigger import DropCheck, DropThresholds, rating_drop
 
 log = logging.getLogger("sleeve.jobs")

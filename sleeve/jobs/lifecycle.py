@@ -14,16 +14,18 @@ from typing import Final
 from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+# The states are defined in sleeve.core.job_states; this module moves jobs between them.
+from sleeve.core.job_states import CANCELLED as CANCELLED
+from sleeve.core.job_states import FAILED as FAILED
+from sleeve.core.job_states import PLANNING
+from sleeve.core.job_states import QUEUED as QUEUED
+from sleeve.core.job_states import RUNNING as RUNNING
+from sleeve.core.job_states import STATES as STATES
+from sleeve.core.job_states import SUCCEEDED as SUCCEEDED
+from sleeve.core.job_states import TERMINAL as TERMINAL
 from sleeve.db.models import Job
 from sleeve.db.types import utcnow
 
-QUEUED: Final = "queued"
-RUNNING: Final = "running"
-SUCCEEDED: Final = "succeeded"
-FAILED: Final = "failed"
-CANCELLED: Final = "cancelled"
-STATES: Final = (QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED)
-TERMINAL: Final = frozenset({SUCCEEDED, FAILED, CANCELLED})
 # A job that has killed its worker this many times (e.g. the OS killed it for memory) is failed
 # instead of being retried for ever.
 MAX_ATTEMPTS: Final = 3
@@ -46,7 +48,8 @@ def claim_job(session: Session, job_id: str, lease_s: float) -> bool:
     return _changed(session.execute(
         update(Job)
         .where(Job.id == job_id, _claimable(now, lease_s))
-        .values(state=RUNNING, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+        .values(state=RUNNING, stage=PLANNING, started_at=now, heartbeat_at=now,
+                attempts=Job.attempts + 1)
         .execution_options(synchronize_session=False)
     )) > 0
 
@@ -76,7 +79,7 @@ def requeue_stale(session: Session, lease_s: float) -> int:
     return _changed(session.execute(
         update(Job)
         .where(Job.state == RUNNING, or_(Job.heartbeat_at < stale, Job.heartbeat_at.is_(None)))
-        .values(state=QUEUED)
+        .values(state=QUEUED, stage=None)
         .execution_options(synchronize_session=False)
     ))
 
@@ -103,7 +106,7 @@ def release(session: Session, job_ids: list[str]) -> None:
     session.execute(
         update(Job)
         .where(Job.id.in_(job_ids), Job.state == RUNNING)
-        .values(state=QUEUED)
+        .values(state=QUEUED, stage=None)
         .execution_options(synchronize_session=False)
     )
 
@@ -119,7 +122,8 @@ def heartbeat(session: Session, job_ids: list[str]) -> None:
 
 
 def finish(session: Session, job_id: str, state: str, error: str | None = None) -> None:
-    values: dict[str, object] = {"state": state, "finished_at": utcnow(), "error": error}
+    values: dict[str, object] = {"state": state, "stage": None, "finished_at": utcnow(),
+                                 "error": error}
     if state == SUCCEEDED:
         values["progress"] = 100
     session.execute(

@@ -29,8 +29,8 @@ from sleeve.config import Settings
 from sleeve.db.engine import transaction
 from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
+from sleeve.jobs.dispatch import run_claimed
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
-from sleeve.jobs.runner import run_job
 
 log = logging.getLogger("sleeve.jobs")
 
@@ -239,8 +239,8 @@ def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Share
             continue
         slot.value = job_id.encode()
         try:
-            run_job(ctx, job_id, between_covers=lambda: _serve_variants(ctx))
-        except Exception:  # run_job records failures itself; this is a last resort
+            run_claimed(ctx, job_id, between_covers=lambda: _serve_variants(ctx))
+        except Exception:  # run_claimed records failures itself; this is a last resort
             log.exception("worker error", extra={"job_id": job_id})
         finally:
             slot.value = b""

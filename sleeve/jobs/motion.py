@@ -12,6 +12,8 @@ import logging
 import time
 from dataclasses import dataclass
 
+from sleeve.core.job_states import FRAMES, SAVING
+from sleeve.core.motion_presets import get_preset
 from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Job
@@ -26,7 +28,7 @@ from sleeve.jobs.runner import (
     percent,
     record_progress,
 )
-from sleeve.render.motion import frames, get_preset
+from sleeve.render.motion import frames
 from sleeve.render.video import encode_mp4
 
 log = logging.getLogger("sleeve.jobs")
@@ -80,16 +82,18 @@ def run_motion(ctx: JobContext, job_id: str) -> str | None:
             check_still_wanted(ctx, job_id, started)
         value = percent(done, total)
         if value > shown:
-            record_progress(ctx, job_id, value)
+            record_progress(ctx, job_id, value, FRAMES)
             shown = value
 
     try:
         preset = get_preset(work.preset)
         t0 = time.perf_counter()
         scale = ctx.settings.motion_scale
+        record_progress(ctx, job_id, 0, FRAMES)
         data = encode_mp4(frames(work.plan, work.seed, preset, work.seconds, scale=scale,
                                  on_frame=on_frame), *preset.size(scale), preset.fps)
         check_still_wanted(ctx, job_id, started)
+        record_progress(ctx, job_id, shown, SAVING)
         seconds = time.perf_counter() - t0
         RENDER_SECONDS.labels("motion").observe(seconds)
         key = video_key(work.cover_id, job_id)

@@ -1,10 +1,9 @@
-"""The queue interface: how the service hands a job id to whatever runs jobs."""
+"""The queue interface: how the service hands a job id to whatever runs jobs (the backends:
+``local`` and ``celery_app``; ``backends`` picks one)."""
 
 from __future__ import annotations
 
 from typing import Protocol
-
-from sleeve.jobs.context import JobContext
 
 CPU_QUEUE = "cpu"
 GPU_QUEUE = "gpu"
@@ -30,15 +29,3 @@ class JobQueue(Protocol):
 
     def warming_engines(self) -> frozenset[str]:
         """Engines this queue's workers are still loading (for /readyz)."""
-
-
-def make_queue(ctx: JobContext, run_workers: bool | None = None) -> JobQueue:
-    """The backend named by ``SLEEVE_QUEUE``."""
-    if ctx.settings.queue == "celery":
-        from sleeve.jobs.celery_app import CeleryQueue
-
-        return CeleryQueue(ctx.settings)
-    from sleeve.jobs.local import LocalQueue
-
-    workers = ctx.settings.embedded_worker if run_workers is None else run_workers
-    return LocalQueue(ctx, concurrency=ctx.settings.concurrency if workers else 0)

@@ -6,7 +6,9 @@ first missing cover. Any error fails the job with its reason; it never escapes t
 
 Progress moves within a cover too (one conditional UPDATE per render stage), so a slow cover
 does not leave the bar standing still: ``STAGE_SHARE`` is how much of a cover's share of the
-bar each finished stage is worth. Only a successful finish writes 100.
+bar each finished stage is worth. Only a successful finish writes 100. The same UPDATE writes
+the job's ``stage``, what the worker does next (``sleeve.core.job_states``), which is what
+the API and the web page show.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.exc import IntegrityError
 
+from sleeve.core.bounds import cover_seed
 from sleeve.core.brief import Brief
+from sleeve.core.job_states import ARTWORK, SAVING, TYPOGRAPHY, JobStage
 from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job
@@ -36,8 +40,9 @@ from sleeve.pipeline import direct, render_plan
 
 log = logging.getLogger("sleeve.jobs")
 
-# The web page reads the stage back from these fractions (views/job.js, STAGES).
 STAGE_SHARE: Final = {"artwork": 0.6, "typography": 0.8}
+# The render step ``render_plan`` reports done → what the worker does next.
+NEXT_STAGE: Final[dict[str, JobStage]] = {"artwork": TYPOGRAPHY, "typography": SAVING}
 
 
 class JobStopped(Exception):
@@ -102,26 +107,34 @@ def percent(covers_done: float, count: int) -> int:
     return min(99, math.floor(100 * covers_done / count))
 
 
-def record_progress(ctx: JobContext, job_id: str, value: int) -> None:
-    """One small conditional UPDATE: progress only ever grows, and only while running."""
+def record_progress(ctx: JobContext, job_id: str, value: int,
+                    stage: JobStage | None = None) -> None:
+    """One small conditional UPDATE, only while running: progress only ever grows, and
+    ``stage`` (when given) is what the worker does from now on."""
+    where = [Job.id == job_id, Job.state == lifecycle.RUNNING]
+    values: dict[str, object] = {"progress": case((Job.progress < value, value),
+                                                  else_=Job.progress)}
+    if stage is None:
+        where.append(Job.progress < value)
+    else:
+        values["stage"] = stage
     with transaction(ctx.sessions) as session:
-        session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.state == lifecycle.RUNNING, Job.progress < value)
-            .values(progress=value)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(update(Job).where(*where).values(**values)
+                        .execution_options(synchronize_session=False))
 
 
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
                  stored: int, adapters: Adapters, decision: Decision) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
-    seed = work.seed + position
+    seed = cover_seed(work.seed, position)
 
-    def on_stage(stage: str) -> None:
-        share = STAGE_SHARE.get(stage)
+    def on_stage(done: str) -> None:
+        share = STAGE_SHARE.get(done)
         if share is not None:
-            record_progress(ctx, work.job_id, percent(stored + share, work.count))
+            record_progress(ctx, work.job_id, percent(stored + share, work.count),
+                            NEXT_STAGE[done])
+
+    record_progress(ctx, work.job_id, percent(stored, work.count), ARTWORK)
 
     t0 = time.perf_counter()
     cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
@@ -165,16 +178,11 @@ def give_up(ctx: JobContext, job_id: str) -> str | None:
 
 def run_job(ctx: JobContext, job_id: str,
             between_covers: Callable[[], object] | None = None) -> str | None:
-    """Run a job this worker has claimed; returns its final state (None if not runnable).
+    """Run a covers job this worker has claimed; returns its final state (None if not
+    runnable). Workers call ``dispatch.run_claimed``, which picks the runner by job kind.
 
     ``between_covers`` runs before each cover: a worker serves short waiting work there (image
     variants someone is waiting for) instead of only after the whole job."""
-    with transaction(ctx.sessions) as session:
-        kind = session.scalar(select(Job.kind).where(Job.id == job_id))
-    if kind == "motion":
-        from sleeve.jobs.motion import run_motion  # it builds on this module's steps
-
-        return run_motion(ctx, job_id)
     work = _load(ctx, job_id)
     if work is None:
         return None

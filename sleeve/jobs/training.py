@@ -1,11 +1,9 @@
 """Fine-tuning the diffusion engine on well-rated covers: a LoRA trained as a ``gpu`` task.
 
-``request_lora_training`` registers a ``lora`` version in state ``queued`` (the database is
-the source of truth; a message carries only its id) and hands it over: to Celery's ``gpu``
-queue in the scale-out deployment, or runs it in this process in the embedded one.
-``run_lora_training`` claims the version with a conditional UPDATE (so a redelivered message
-never trains twice), builds the training set, trains, stores the weights and puts the new
-version in the canary (``sleeve.jobs.canary``).
+``training_requests.request_lora_training`` registers a ``lora`` version in state ``queued``
+and hands it over; ``run_lora_training`` claims the version with a conditional UPDATE (so a
+redelivered message never trains twice), builds the training set, trains, stores the weights
+and puts the new version in the canary (``sleeve.jobs.canary``).
 """
 
 from __future__ import annotations
@@ -20,14 +18,14 @@ from PIL import Image
 from pydantic import ValidationError
 from sqlalchemy import CursorResult, select, update
 
+from sleeve.core.bounds import MIN_SIZE
 from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, ModelVersion
 from sleeve.jobs import registry
 from sleeve.jobs.context import JobContext
-from sleeve.jobs.retrain import RetrainResult, new_version
+from sleeve.jobs.retrain import RetrainResult
 from sleeve.pipeline import render_plan
-from sleeve.render.artwork import MIN_SIZE
 from sleeve.storage import BlobNotFoundError
 
 log = logging.getLogger("sleeve.jobs")
@@ -81,32 +79,6 @@ def training_set(ctx: JobContext, resolution: int) -> tuple[list[Any], int]:
             continue
         examples.append(TrainingExample(image, str(cover.plan.get("prompt", ""))))
     return examples, skipped
-
-
-def request_lora_training(ctx: JobContext, *, actor: str = registry.SYSTEM,
-                          reason: str = "") -> RetrainResult:
-    """Register a training request for the well-rated covers there are, and hand it over."""
-    if not ctx.settings.sdxl_model:
-        return RetrainResult(LORA_KIND, "skipped", reason="no SDXL model configured "
-                             "(SLEEVE_SDXL_MODEL)")
-    count = len(rated_covers(ctx))
-    needed = ctx.settings.lora_min_covers
-    if count < needed:
-        return RetrainResult(LORA_KIND, "skipped",
-                             reason=f"{count} covers rated >= 4; training needs {needed}")
-    version = new_version()
-    metrics = {"examples": count}
-    with transaction(ctx.sessions) as session:
-        model = registry.register(session, LORA_KIND, version, state=QUEUED, metrics=metrics,
-                                  actor=actor, reason=reason or "training requested")
-        model_id = model.id
-    if ctx.settings.queue == "celery":
-        from sleeve.jobs.celery_app import send_training
-
-        send_training(ctx.settings, model_id)
-        return RetrainResult(LORA_KIND, "queued", model_id, version, "sent to the gpu queue",
-                             metrics)
-    return run_lora_training(ctx, model_id)
 
 
 def _claim(ctx: JobContext, model_id: str) -> str | None:

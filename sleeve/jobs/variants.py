@@ -28,6 +28,8 @@ from PIL import Image
 from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from sleeve.core.formats import EXTENSIONS as IMAGE_EXTENSIONS
+from sleeve.core.formats import ImageFormat
 from sleeve.core.plan import CoverPlan
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, CoverVariant
@@ -36,14 +38,14 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.pipeline import Cover as Rendered
 from sleeve.pipeline import render_plan
-from sleeve.render.export import CoverMetadata, ImageFormat, encode
+from sleeve.render.export import CoverMetadata, encode
 from sleeve.render.formats import FORMATS, kit_archive
 
 log = logging.getLogger("sleeve.jobs")
 
 # What a variant row holds: an image format, or the release kit's ZIP.
 VariantKind = Literal["jpeg", "png", "kit"]
-EXTENSIONS: Final[dict[str, str]] = {"jpeg": "jpg", "png": "png", "kit": "zip"}
+EXTENSIONS: Final[dict[str, str]] = {**IMAGE_EXTENSIONS, "kit": "zip"}
 # The kit's row is keyed by the edge of its square, its largest frame.
 KIT_SIZE: Final = FORMATS[0].width
 # Made with every cover, largest first, each from the one before: the sizes the web page shows

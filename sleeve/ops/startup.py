@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import ValidationError
 
-from sleeve.api.logs import configure_logging, wants_text
 from sleeve.config import Settings, get_settings
+from sleeve.logs import configure_logging, wants_text
 from sleeve.ops import probes
 from sleeve.ops.probes import Finding
 from sleeve.ops.redact import mask_url

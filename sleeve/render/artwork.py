@@ -7,13 +7,11 @@ import zlib
 import numpy as np
 from PIL import Image
 
+from sleeve.core.bounds import MAX_SIZE, size_problem
 from sleeve.core.plan import CoverPlan
 from sleeve.render.frame import frame_for
 from sleeve.render.styles import get_style, grain_of
 from sleeve.render.texture import CLUMP, clump_for, finish
-
-MIN_SIZE = 256
-MAX_SIZE = 4096
 
 
 def rng_for(seed: int, *salt: str) -> np.random.Generator:
@@ -22,8 +20,9 @@ def rng_for(seed: int, *salt: str) -> np.random.Generator:
 
 
 def render_artwork(plan: CoverPlan, seed: int, size: int) -> Image.Image:
-    if not MIN_SIZE <= size <= MAX_SIZE:
-        raise ValueError(f"size must be between {MIN_SIZE} and {MAX_SIZE} pixels, got {size}")
+    problem = size_problem(size)
+    if problem is not None:
+        raise ValueError(f"size {problem}")
     style = get_style(plan.style)
     rgb = style(plan, rng_for(seed, "style", plan.style), size)
     if rgb.shape != (size, size, 3):

@@ -22,16 +22,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
 from importlib import resources
-from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from sleeve.core.formats import IMAGE_FORMATS, ImageFormat
 from sleeve.version import __version__
-
-ImageFormat = Literal["png", "jpeg"]
-FORMATS: tuple[ImageFormat, ...] = ("png", "jpeg")
 
 JPEG_QUALITY = 92
 JPEG_SUBSAMPLING = 0  # 4:4:4
@@ -88,8 +85,9 @@ def srgb_profile() -> bytes:
 
 def encode(image: Image.Image, fmt: ImageFormat, metadata: CoverMetadata) -> bytes:
     """The image as ``fmt`` bytes with sRGB ICC, title, artist, software and seed embedded."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown image format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt not in IMAGE_FORMATS:
+        raise ValueError(f"unknown image format {fmt!r}; "
+                         f"expected one of {', '.join(IMAGE_FORMATS)}")
     rgb = image if image.mode == "RGB" else image.convert("RGB")
     out = io.BytesIO()
     if fmt == "png":

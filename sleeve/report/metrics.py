@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sleeve.core.job_states import FAILED, SUCCEEDED
 from sleeve.db.models import Cover, Job, ModelVersion, Review
 
 WEEKS_OF_RATINGS = 8
@@ -166,10 +167,10 @@ def _period(session: Session, since: datetime, until: datetime) -> Period:
         cells[style][genre or "unknown"].append(rating)
     latencies: dict[str, list[float]] = defaultdict(list)
     for job in jobs:
-        if job.state == "succeeded" and job.finished_at is not None:
+        if job.state == SUCCEEDED and job.finished_at is not None:
             latencies[job.engine].append((job.finished_at - job.created_at).total_seconds())
-    finished = [j for j in jobs if j.state in ("succeeded", "failed")]
-    failed = [j for j in finished if j.state == "failed"]
+    finished = [j for j in jobs if j.state in (SUCCEEDED, FAILED)]
+    failed = [j for j in finished if j.state == FAILED]
     best = sorted((c for c in covers if c.is_public and c.rating_count > 0),
                   key=lambda c: (-c.rating_avg, -c.rating_count, c.id))[:BEST_COVERS]
     promoted = list(session.scalars(select(ModelVersion).where(

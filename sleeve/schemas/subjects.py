@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sleeve.core.fields import Name, StrictBody
+from sleeve.schemas.base import View
 
 MAX_PHOTOS = 20
 CONSENT_HELP = (
@@ -22,10 +23,8 @@ class NewSubject(StrictBody):
     consent: Literal[True] = Field(description=CONSENT_HELP)
 
 
-class SubjectPhotoView(BaseModel):
+class SubjectPhotoView(View):
     """An accepted photo (refused uploads are answered with a problem and never stored)."""
-
-    model_config = ConfigDict(frozen=True)
 
     id: str
     subject_id: str
@@ -40,18 +39,14 @@ class SubjectPhotoView(BaseModel):
     created_at: datetime
 
 
-class TrainingView(BaseModel):
+class TrainingView(View):
     """Whether this server can train a DreamBooth-LoRA of the subject now, and why not."""
-
-    model_config = ConfigDict(frozen=True)
 
     available: bool
     reason: str | None = Field(description="Why training cannot start here; null when it can.")
 
 
-class SubjectView(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class SubjectView(View):
     id: str
     name: str
     state: str = Field(description="The subject's training state: new, training, trained, ...")

@@ -23,14 +23,13 @@ from sleeve.core.text import normalize
 from sleeve.db.engine import transaction
 from sleeve.db.models import ApiToken, OAuthAccount, User
 from sleeve.db.types import utcnow
+from sleeve.schemas.accounts import NewTokenView, TokenView, UserView
+from sleeve.schemas.auth import MAX_PASSWORD, MIN_PASSWORD
 from sleeve.service.context import Services
 from sleeve.service.erasure import erase_account
 from sleeve.service.errors import Conflict, Invalid, NotFound, Unauthorized
-from sleeve.service.views import NewTokenView, TokenView, UserView
 
 TOKEN_PREFIX = "slv_"
-MIN_PASSWORD = 8
-MAX_PASSWORD = 1024
 LOGIN_TOKEN_TTL = timedelta(days=30)
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps login timing the same either way.

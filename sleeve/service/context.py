@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from sleeve.config import Settings
 from sleeve.db.engine import SessionFactory
+from sleeve.jobs.backends import make_queue
 from sleeve.jobs.context import JobContext
-from sleeve.jobs.queue import JobQueue, make_queue
+from sleeve.jobs.queue import JobQueue
 from sleeve.service.cursor import CursorCodec
 from sleeve.service.engine_check import LocalEngines
 from sleeve.service.identity_cache import IdentityCache

@@ -15,28 +15,28 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sleeve.core.formats import MEDIA_TYPES, ImageFormat
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, CoverVariant, Review
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle, variants
+from sleeve.schemas.covers import MAX_COMMENT, ChoiceView, CoverDetailView, CoverView, ReviewView
+from sleeve.schemas.gallery import Page
 from sleeve.service.context import Services
 from sleeve.service.cursor import BAD_CURSOR
 from sleeve.service.errors import Invalid, NotFound, Unavailable
 from sleeve.service.ownership import find, get_owned
-from sleeve.service.views import ChoiceView, CoverDetailView, CoverView, Page, ReviewView
+from sleeve.service.views import cover_view
 
 log = logging.getLogger("sleeve.service")
-ImageFormat = Literal["jpeg", "png"]
 T = TypeVar("T")
 VARIANT_SIZES = (64, 128, 256, 512, 600, 1024, 1500, 2048, 3000)
-MEDIA_TYPES: dict[str, str] = {"jpeg": "image/jpeg", "png": "image/png"}
-MAX_COMMENT = 2000
 MAX_PAGE = 100
 MAX_INT = 2**31 - 1  # the largest value an INTEGER column holds on every database
 
@@ -70,7 +70,7 @@ def get_cover(services: Services, user_id: str | None, cover_id: str) -> CoverDe
             Review.cover_id == cover.id, Review.user_id == user_id)) if user_id else None
         owner = user_id is not None and cover.user_id == user_id
         return CoverDetailView(
-            **CoverView.of(cover).model_dump(), plan=cover.plan if owner else None,
+            **cover_view(cover).model_dump(), plan=cover.plan if owner else None,
             brief_id=cover.brief_id if owner else None,
             my_review=ReviewView.of(mine) if mine else None,
             choice=ChoiceView.model_validate(cover.choice) if owner and cover.choice else None,
@@ -81,7 +81,7 @@ def set_public(services: Services, user_id: str, cover_id: str, public: bool) ->
     with transaction(services.sessions) as session:
         cover = get_owned(session, Cover, cover_id, user_id, "cover")
         cover.is_public = public
-        return CoverView.of(cover)
+        return cover_view(cover)
 
 
 def image_etag(digest: str, size: int, fmt: str) -> str:
@@ -239,7 +239,7 @@ def _page(services: Services, query: Select[Cover], limit: int,
         rows = list(session.scalars(query))
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(items=[CoverView.of(c) for c in rows],
+    return Page(items=[cover_view(c) for c in rows],
                 next_cursor=services.cursors.encode(cursor_of(rows[-1])) if more else None)
 
 

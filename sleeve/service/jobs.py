@@ -1,177 +1,39 @@
-"""Use cases for jobs: create (idempotent, rate-limited), read, cancel."""
+"""Use cases for jobs: create (idempotent, rate-limited), read, cancel.
+
+The body is ``sleeve.schemas.jobs.JobRequest``; the queries are in ``job_queries``.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import math
-import secrets
-from datetime import timedelta
-from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, field_validator
-from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased
 
-from sleeve.core.brief import Brief, clean_line, clean_lyrics
-from sleeve.core.fields import Line, StrictBody, Text, WholeNumber
+from sleeve.core.bounds import new_seed
 from sleeve.core.plan import AudioFeatures
-from sleeve.core.styles import STYLE_NAMES, check_style
 from sleeve.db.engine import transaction
-from sleeve.db.models import BriefRow, Cover, Job, Subject, User
+from sleeve.db.models import BriefRow, Job, Subject
 from sleeve.db.types import new_id, utcnow
-from sleeve.engines import ENGINE_NAMES
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
+from sleeve.render.fonts import UnrenderableTextError
 from sleeve.render.typeset import check_renderable
+from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
-from sleeve.service.errors import Conflict, Invalid, NotFound, RateLimited
-from sleeve.service.ownership import could_be_id, find
-from sleeve.service.views import JobView
+from sleeve.service.errors import Conflict, Invalid, NotFound
+from sleeve.service.job_queries import (
+    gate_new_job,
+    insert_job,
+    job_view,
+    owned_job,
+    take_turns,
+)
+from sleeve.service.ownership import find
+from sleeve.service.views import job_of_rows
 
 log = logging.getLogger("sleeve.service")
-MAX_SEED = 2**31 - 1
-RATE_WINDOW = timedelta(seconds=60)
-EngineName = Literal["procedural", "diffusion"]
-assert set(get_args(EngineName)) == set(ENGINE_NAMES), "JobRequest.engine must list every engine"
-
-
-# Set on the cover: it must keep something visible after normalisation (not only spaces or
-# invisible, unassigned or private-use characters) and an installed font must draw every
-# character; both are checked when the job is created (422).
-COVER_TEXT = {"format": "cover-text", "description": (
-    "Printed on the cover: at least one visible character, all drawable by the server's fonts "
-    "(Latin, Greek, Cyrillic, Hangul, kana, CJK, Thai, Arabic, Hebrew, emoji, …).")}
-
-
-class BriefBody(Brief):
-    """A brief as the API takes it: the same rules as ``Brief``, but text with control
-    characters is refused (422) rather than cleaned, and JSON types are strict."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    # The limits hold before and after normalisation (which only removes characters).
-    title: Annotated[Line, Field(min_length=1, max_length=200, json_schema_extra=COVER_TEXT),
-                     AfterValidator(clean_line)]
-    artist: Annotated[Line, Field(min_length=1, max_length=200, json_schema_extra=COVER_TEXT),
-                      AfterValidator(clean_line)]
-    album: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
-    genre: Annotated[Line, Field(max_length=200), AfterValidator(clean_line)] = ""
-    lyrics: Annotated[Text, Field(max_length=10_000), AfterValidator(clean_lyrics)] = ""
-
-
-def _from_brief(value: object) -> object:
-    # Python callers (the CLI, workers, tests) hand over a Brief they already validated.
-    if isinstance(value, Brief) and not isinstance(value, BriefBody):
-        return value.model_dump()
-    return value
-
-
-class JobRequest(StrictBody):
-    """The body of ``POST /v1/jobs``."""
-
-    brief: Annotated[BriefBody, BeforeValidator(_from_brief)]
-    count: Annotated[int, Field(ge=1, le=8), WholeNumber] = 4
-    engine: EngineName = "procedural"
-    style: Annotated[str, Field(json_schema_extra={"enum": list(STYLE_NAMES)})] | None = None
-    seed: Annotated[int, Field(ge=0, le=MAX_SEED), WholeNumber] | None = None
-    size: Annotated[int, Field(ge=256, le=4096), WholeNumber] = 3000
-    subject_id: Annotated[Line, Field(min_length=1, max_length=32)] | None = None
-
-    @field_validator("brief")
-    @classmethod
-    def _drawable_text(cls, value: Brief) -> Brief:
-        # A character no installed font has would fail the job later; say so now (422).
-        check_renderable(value.title, value.artist)
-        return value
-
-    @field_validator("style")
-    @classmethod
-    def _known_style(cls, value: str | None) -> str | None:
-        return None if value is None else check_style(value)
-
-    def digest(self) -> str:
-        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()
-
-
-# Statements on the hot paths are built once: building one costs more than running it.
-_COVERS = select(Cover).where(Cover.job_id == bindparam("job_id")).order_by(Cover.position)
-_OWNED_JOB = (
-    select(Job, BriefRow).join(BriefRow, BriefRow.id == Job.brief_id)
-    .where(Job.id == bindparam("job_id"), Job.user_id == bindparam("user_id"))
-)
-
-
-def job_view(session: Session, job: Job, brief: BriefRow | None = None) -> JobView:
-    brief = brief or session.get(BriefRow, job.brief_id)
-    assert brief is not None
-    covers = session.scalars(_COVERS, {"job_id": job.id}).all()
-    return JobView.of_rows(job, brief, list(covers))
-
-
-def owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow]:
-    """The job and its brief, in one query; 404 for anyone but its owner."""
-    row = None
-    if could_be_id(job_id):
-        row = session.execute(_OWNED_JOB, {"job_id": job_id, "user_id": user_id}).first()
-    if row is None:
-        raise NotFound(f"no job {job_id}")
-    return row[0], row[1]
-
-
-# One round trip answers both questions a new job must ask: is this Idempotency-Key already
-# used, and does the user already have ``limit`` jobs in the window (the limit-th newest job:
-# an index walk of at most ``limit`` entries, however many jobs the user has)?
-_recent = aliased(Job)
-_NTH_NEWEST = (
-    select(_recent.created_at)
-    .where(_recent.user_id == User.id, _recent.created_at > bindparam("since"))
-    .order_by(_recent.created_at.desc()).offset(bindparam("skip")).limit(1)
-    .correlate(User).scalar_subquery()
-)
-_GATE = (
-    select(_NTH_NEWEST, Job.id, Job.request_hash).select_from(User)
-    .outerjoin(Job, and_(Job.user_id == User.id, Job.idempotency_key == bindparam("key")))
-    .where(User.id == bindparam("user_id"))
-)
-_INSERT_BRIEF = insert(BriefRow.metadata.tables[BriefRow.__tablename__])
-_INSERT_JOB = insert(Job.metadata.tables[Job.__tablename__])
-_LOCK_USER = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
-
-
-def take_turns(session: Session, user_id: str) -> None:
-    """Job creations by one user take turns, so the rate check and the insert are atomic on
-    every replica: PostgreSQL locks the user's row until commit (the checks that follow are
-    new statements, so under READ COMMITTED they see the job the previous holder stored);
-    SQLite takes its single write lock before reading instead of at the first insert."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        session.execute(_LOCK_USER, {"user_id": user_id})
-
-
-def gate_new_job(session: Session, user_id: str, key: str | None, digest: str,
-                 limit: int) -> Job | None:
-    """The job this Idempotency-Key already made, or None when a new one may be made.
-
-    Raises Conflict for a key reused with another body, RateLimited over the limit.
-    """
-    now = utcnow()
-    row = session.execute(_GATE, {"since": now - RATE_WINDOW, "skip": limit - 1,
-                                  "key": key, "user_id": user_id}).one()
-    nth_newest, existing_id, existing_hash = row
-    if existing_id is not None:
-        if existing_hash != digest:
-            raise Conflict("this Idempotency-Key was used with a different request body")
-        return session.get(Job, existing_id)
-    if nth_newest is not None:
-        wait = (nth_newest + RATE_WINDOW - now).total_seconds()
-        raise RateLimited(f"at most {limit} jobs per minute", max(1, math.ceil(wait)))
-    return None
 
 
 def create_job(services: Services, user_id: str, request: JobRequest,
@@ -184,6 +46,11 @@ def create_job(services: Services, user_id: str, request: JobRequest,
     """
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise Invalid("Idempotency-Key: must be 1 to 200 characters")
+    try:
+        # A character no installed font has would fail the job later; say so now (422).
+        check_renderable(request.brief.title, request.brief.artist)
+    except UnrenderableTextError as exc:
+        raise Invalid(f"brief.{exc.role}: {exc}") from exc
     digest = request.digest()
     if audio is not None:
         digest = hashlib.sha256(f"{digest}:{audio.model_dump_json()}".encode()).hexdigest()
@@ -203,7 +70,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             now = utcnow()
             brief = BriefRow(id=new_id(), user_id=user_id, digest=request.brief.digest(),
                              created_at=now, **request.brief.model_dump())
-            seed = request.seed if request.seed is not None else _new_seed()
+            seed = request.seed if request.seed is not None else new_seed()
             job = Job(
                 id=new_id(), user_id=user_id, brief_id=brief.id, subject_id=request.subject_id,
                 state=lifecycle.QUEUED, progress=0, count=request.count, engine=request.engine,
@@ -213,11 +80,8 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                 attempts=0, cancel_requested=False, render_seconds=0.0, kind="covers",
                 audio=audio.model_dump(mode="json") if audio is not None else None,
             )
-            # Core inserts on the tables: the ORM unit of work (and even its bulk insert path)
-            # costs more than the rest of this request.
-            session.execute(_INSERT_BRIEF, [_columns(brief)])
-            session.execute(_INSERT_JOB, [_columns(job)])
-            view = JobView.of_rows(job, brief, [])
+            insert_job(session, brief, job)
+            view = job_of_rows(job, brief, [])
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its job.
         if idempotency_key is None:
@@ -232,14 +96,6 @@ def create_job(services: Services, user_id: str, request: JobRequest,
         # The job is stored: the queue's sweeper hands it over once the broker is back.
         log.exception("could not hand the job to the queue", extra={"job_id": view.id})
     return view, True
-
-
-def _columns(row: BriefRow | Job) -> dict[str, object]:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
-
-
-def _new_seed() -> int:
-    return secrets.randbelow(MAX_SEED)
 
 
 def get_job(services: Services, user_id: str, job_id: str) -> JobView:

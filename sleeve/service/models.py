@@ -7,7 +7,6 @@ is recorded as an event with the metrics that justified it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,35 +16,14 @@ from sleeve.db.models import ModelEvent, ModelVersion
 from sleeve.jobs import registry
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.retrain import RetrainResult, retrain_policy
-from sleeve.jobs.training import request_lora_training
+from sleeve.jobs.training_requests import request_lora_training
+from sleeve.schemas.models import ModelEventView, ModelView
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, Invalid, NotFound
 from sleeve.service.ownership import find
-from sleeve.service.views import View
 
 PROMOTABLE = registry.PROMOTABLE
 RETRAIN_KINDS = ("policy", "lora")
-
-
-class ModelView(View):
-    id: str
-    kind: str
-    version: str
-    state: str
-    metrics: dict[str, Any]
-    created_at: datetime
-    promoted_at: datetime | None
-
-
-class ModelEventView(View):
-    id: str
-    model_version_id: str | None
-    kind: str
-    action: str
-    actor: str
-    reason: str
-    metrics: dict[str, Any]
-    created_at: datetime
 
 
 def list_models(services: Services, kind: str | None = None) -> list[ModelView]:

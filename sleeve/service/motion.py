@@ -9,54 +9,21 @@ of CPU, and the MP4 is theirs to publish.
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Literal
 
-from pydantic import Field
-
-from sleeve.core.fields import StrictBody
+from sleeve.core.motion_presets import get_preset
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Job
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import CPU_QUEUE
-from sleeve.render.motion import PRESET_NAMES, get_preset
+from sleeve.schemas.covers import AppleMotion, CanvasMotion
+from sleeve.schemas.jobs import JobView
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, NotFound
-from sleeve.service.jobs import gate_new_job, job_view, owned_job, take_turns
+from sleeve.service.job_queries import gate_new_job, job_view, owned_job, take_turns
 from sleeve.service.ownership import get_owned
-from sleeve.service.views import JobView
 
 log = logging.getLogger("sleeve.service")
-PresetName = Literal["canvas", "apple-square", "apple-portrait"]
-assert set(PRESET_NAMES) == {"canvas", "apple-square", "apple-portrait"}
-
-
-_CANVAS, _APPLE = get_preset("canvas"), get_preset("apple-square")
-assert (_APPLE.min_seconds, _APPLE.max_seconds) == (
-    get_preset("apple-portrait").min_seconds, get_preset("apple-portrait").max_seconds)
-
-
-class CanvasMotion(StrictBody):
-    """A Spotify Canvas loop (9:16, no text)."""
-
-    preset: Literal["canvas"]
-    seconds: float | None = Field(default=None, ge=_CANVAS.min_seconds, le=_CANVAS.max_seconds,
-                                  description="Loop length in seconds (default "
-                                              f"{_CANVAS.seconds:g}).")
-
-
-class AppleMotion(StrictBody):
-    """Apple Music motion artwork (1:1 or 3:4; its first frame is the still cover)."""
-
-    preset: Literal["apple-square", "apple-portrait"]
-    seconds: float | None = Field(default=None, ge=_APPLE.min_seconds, le=_APPLE.max_seconds,
-                                  description="Loop length in seconds (default "
-                                              f"{_APPLE.seconds:g}).")
-
-
-# The body of ``POST /v1/covers/{id}/motion``: each preset's own length range, so the
-# OpenAPI document states it (one definition: the presets in sleeve.render.motion).
-MotionRequest = Annotated[CanvasMotion | AppleMotion, Field(discriminator="preset")]
 
 
 def loop_length(request: CanvasMotion | AppleMotion) -> float:

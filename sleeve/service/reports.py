@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -12,32 +11,21 @@ from sleeve.db.models import Report
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.reports import BuiltReport, build_report
 from sleeve.jobs.runs import recorded_run
+from sleeve.schemas.reports import ReportView
 from sleeve.service.context import Services
 from sleeve.service.errors import NotFound
 from sleeve.service.ownership import find
-from sleeve.service.views import View
 
 REPORT_RUN = "report"
 
 
-class ReportView(View):
-    id: str
-    run_id: str | None
-    since: datetime
-    until: datetime
-    slack: str
-    created_at: datetime
-    html_url: str
-    charts: list[str]
-    data: dict[str, Any]
-
-    @classmethod
-    def of(cls, row: Report) -> ReportView:
-        return cls(id=row.id, run_id=row.run_id, since=row.since, until=row.until,
-                   slack=row.slack, created_at=row.created_at,
-                   html_url=f"/v1/reports/{row.id}?format=html",
-                   charts=[key.rsplit("/", 1)[-1].removesuffix(".png") for key in row.chart_keys],
-                   data=row.data)
+def report_view(row: Report) -> ReportView:
+    return ReportView(id=row.id, run_id=row.run_id, since=row.since, until=row.until,
+                      slack=row.slack, created_at=row.created_at,
+                      html_url=f"/v1/reports/{row.id}?format=html",
+                      charts=[key.rsplit("/", 1)[-1].removesuffix(".png")
+                              for key in row.chart_keys],
+                      data=row.data)
 
 
 def make_report(ctx: JobContext, since: datetime, until: datetime,
@@ -53,7 +41,7 @@ def latest_report(services: Services) -> ReportView:
                               .limit(1)).first()
         if row is None:
             raise NotFound("no report has been made yet")
-        return ReportView.of(row)
+        return report_view(row)
 
 
 def _report(services: Services, report_id: str) -> Report:
@@ -65,7 +53,7 @@ def _report(services: Services, report_id: str) -> Report:
 
 
 def get_report(services: Services, report_id: str) -> ReportView:
-    return ReportView.of(_report(services, report_id))
+    return report_view(_report(services, report_id))
 
 
 def report_html(services: Services, report_id: str) -> bytes:

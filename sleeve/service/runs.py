@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from sqlalchemy import select
 
 from sleeve.db.engine import transaction
 from sleeve.db.models import Run
+from sleeve.schemas.runs import RunView
 from sleeve.service.context import Services
-from sleeve.service.views import View
-
-
-class RunView(View):
-    id: str
-    kind: str
-    slot: str | None  # the scheduled time it filled; none for manual runs
-    trigger: str  # manual | schedule | beat
-    outcome: str  # running | succeeded | failed
-    details: dict[str, Any]
-    started_at: datetime
-    finished_at: datetime | None
 
 
 def list_runs(services: Services, kind: str | None = None, limit: int = 50) -> list[RunView]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from sleeve.api.logs import JsonFormatter
+from sleeve.logs import JsonFormatter
 from tests.service.fixtures import job_body
 
 

@@ -13,6 +13,7 @@ from sleeve.db.models import Cover
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 from tests.llm.conftest import FakeLLM, fake_llm  # noqa: F401 - fixture
@@ -26,7 +27,7 @@ def services(settings: Settings) -> Services:
 def _run_one_job(services: Services, llm_url: str, title: str) -> tuple[str | None, list[Cover]]:
     user = accounts.sign_up(services, f"l{uuid.uuid4().hex[:10]}@example.com", "password123")
     # A unique title per test keeps the LLM cache (keyed by brief) from answering for the server.
-    request = jobs.JobRequest(
+    request = JobRequest(
         brief=Brief(title=title, artist="Luna Vale", genre="ballad"), count=2, size=256, seed=5
     )
     job, _ = jobs.create_job(services, user.id, request)

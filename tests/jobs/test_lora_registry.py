@@ -16,6 +16,7 @@ from sleeve.db.types import utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 from tests.diffusion.conftest import tiny_lora, tiny_sdxl  # noqa: F401 - fixtures
@@ -39,7 +40,7 @@ def services(
 
 
 def _diffusion_cover(services: Services, user_id: str) -> Cover:
-    request = jobs.JobRequest(
+    request = JobRequest(
         brief=Brief(title="Drift", artist="Aural Fields"),
         count=1,
         size=256,

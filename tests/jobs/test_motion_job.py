@@ -15,8 +15,8 @@ from sleeve.db.engine import transaction
 from sleeve.db.models import Cover
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
+from sleeve.jobs.dispatch import run_claimed
 from sleeve.jobs.motion import run_motion
-from sleeve.jobs.runner import run_job
 from sleeve.service.context import Services
 from tests.service.fixtures import finished_job, job_body, new_user, wait_for_job
 
@@ -64,7 +64,7 @@ def test_a_plan_with_a_tempo_gets_a_loop_of_whole_beats(
     job_id = client.post("/v1/jobs", json=job_body(count=1), headers=auth).json()["id"]
     with transaction(services.sessions) as session:
         assert lifecycle.claim_job(session, job_id, 30.0)
-    assert run_job(ctx, job_id) == lifecycle.SUCCEEDED
+    assert run_claimed(ctx, job_id) == lifecycle.SUCCEEDED
     cover = client.get(f"/v1/jobs/{job_id}", headers=auth).json()["covers"][0]
     plan = client.get(f"/v1/covers/{cover['id']}", headers=auth).json()["plan"]
     with transaction(services.sessions) as session:  # as a plan made with --audio carries it

@@ -13,6 +13,7 @@ from sleeve.db.models import Cover, Job
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 
@@ -24,7 +25,7 @@ def services(settings: Settings) -> Services:
 
 def _claimed_job(services: Services, count: int = 2) -> str:
     user = accounts.sign_up(services, f"r{uuid.uuid4().hex[:10]}@example.com", "password123")
-    request = jobs.JobRequest(brief=Brief(title="T", artist="A", genre="rock"), count=count,
+    request = JobRequest(brief=Brief(title="T", artist="A", genre="rock"), count=count,
                               size=256, seed=3, style="swiss")
     job, _ = jobs.create_job(services, user.id, request)
     with transaction(services.sessions) as session:

@@ -12,7 +12,7 @@ from sleeve.db.engine import transaction
 from sleeve.db.models import ModelEvent, ModelVersion
 from sleeve.jobs.celery_app import make_celery, queue_name
 from sleeve.jobs.context import JobContext
-from sleeve.jobs.training import request_lora_training
+from sleeve.jobs.training_requests import request_lora_training
 from tests.jobs.test_celery import celery_settings  # noqa: F401 - the fixture
 from tests.learning.conftest import CoverFactory
 

@@ -18,13 +18,14 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.adapters import in_canary
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, covers, jobs, models
 from sleeve.service.context import Services
 from tests.diffusion.conftest import tiny_sdxl  # noqa: F401 - the fixture (skips without torch)
 
 
 def _run(services: Services, user_id: str, **request: object) -> list[Cover]:
-    job, _ = jobs.create_job(services, user_id, jobs.JobRequest.model_validate({
+    job, _ = jobs.create_job(services, user_id, JobRequest.model_validate({
         "brief": Brief(title="Slow Tide", artist="Harbour Lights", genre="ambient"),
         "count": 2, "size": 256, "seed": 5, **request}))
     with transaction(services.sessions) as session:

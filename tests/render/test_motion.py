@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from sleeve.core.motion_presets import PRESETS, get_preset
 from sleeve.pipeline import render_plan
 from sleeve.render.artwork import render_artwork
-from sleeve.render.motion import PRESETS, frames, get_preset, loop_art
+from sleeve.render.motion import frames, loop_art
 from sleeve.render.styles import STYLE_NAMES
 from sleeve.render.typeset import typeset
 from sleeve.render.video import encode_mp4

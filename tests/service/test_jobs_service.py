@@ -12,6 +12,7 @@ from sleeve.config import Settings
 from sleeve.core.brief import Brief
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Job
+from sleeve.schemas.jobs import JobRequest
 from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict, NotFound, RateLimited
@@ -27,8 +28,8 @@ def _user(services: Services) -> str:
     return accounts.sign_up(services, f"s{uuid.uuid4().hex[:10]}@example.com", "password123").id
 
 
-def _request(count: int = 1) -> jobs.JobRequest:
-    return jobs.JobRequest(brief=Brief(title="T", artist="A"), count=count, size=256)
+def _request(count: int = 1) -> JobRequest:
+    return JobRequest(brief=Brief(title="T", artist="A"), count=count, size=256)
 
 
 def test_failed_create_writes_nothing(services: Services) -> None:

@@ -51,7 +51,8 @@ def test_korean_progress_moves_by_stage_then_cancels(make_page: Callable[..., Pa
     expect(bar).to_have_attribute("aria-valuenow", re.compile(r"^\d+$"))
     expect(page.locator(".job .lead")).to_have_text("“밤비” — Luna Vale")
     working = "|".join(re.escape(ko[key]) for key in
-                       ("state_queued", "stage_artwork", "stage_type", "stage_saving"))
+                       ("state_queued", "stage_planning", "stage_artwork", "stage_type",
+                        "stage_saving"))
     expect(page.locator("#job-status")).to_have_attribute("aria-live", "polite")
     expect(page.locator("#job-status")).to_contain_text(re.compile(working))
     tiles = page.locator(".job-grid > li")

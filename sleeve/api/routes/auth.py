@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated
-
 from fastapi import APIRouter, Request, Response, status
-from pydantic import BaseModel, Field
 
 from sleeve.api.deps import ServicesDep, UserDep
 from sleeve.api.openapi import problems
 from sleeve.api.session_cookie import end_session, start_session
-from sleeve.core.fields import Email, Line, StrictBody
+from sleeve.schemas.accounts import UserView
+from sleeve.schemas.auth import Credentials, LoginResult, NewAccount
 from sleeve.service import accounts
-from sleeve.service.views import UserView
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
-
-
-class NewAccount(StrictBody):
-    email: Email
-    password: Annotated[Line, Field(min_length=accounts.MIN_PASSWORD,
-                                    max_length=accounts.MAX_PASSWORD)]
-
-
-class Credentials(StrictBody):
-    email: Email
-    password: Annotated[Line, Field(min_length=1, max_length=accounts.MAX_PASSWORD)]
-
-
-class LoginResult(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_at: datetime | None
-    user: UserView
 
 
 @router.post("/register", status_code=status.HTTP_201_CREATED, responses=problems(409))

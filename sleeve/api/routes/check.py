@@ -12,7 +12,8 @@ from sleeve.api.openapi import problems
 from sleeve.api.uploads import read_upload
 from sleeve.core.fields import Line
 from sleeve.photos import PHOTO_LIMITS
-from sleeve.service.check import CheckView, check_upload
+from sleeve.schemas.check import CheckView
+from sleeve.service.check import check_upload
 
 router = APIRouter(prefix="/v1/check", tags=["check"])
 

@@ -6,27 +6,23 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from sleeve.api.deps import MaybeUserDep, RowId, ServicesDep, UserDep
 from sleeve.api.openapi import problems
-from sleeve.core.fields import StrictBody, Text, WholeNumber
+from sleeve.core.formats import ImageFormat
+from sleeve.schemas.covers import (
+    CoverDetailView,
+    CoverUpdate,
+    CoverView,
+    MotionRequest,
+    ReviewBody,
+    ReviewView,
+)
+from sleeve.schemas.jobs import JobView
 from sleeve.service import covers, kit, motion
-from sleeve.service.covers import ImageFormat
-from sleeve.service.motion import MotionRequest
-from sleeve.service.views import CoverDetailView, CoverView, JobView, ReviewView
 
 router = APIRouter(prefix="/v1/covers", tags=["covers"])
-
-
-class CoverUpdate(StrictBody):
-    is_public: bool
-
-
-class ReviewBody(StrictBody):
-    rating: Annotated[int, Field(ge=1, le=5), WholeNumber]
-    comment: Annotated[Text, Field(max_length=covers.MAX_COMMENT)] = ""
 
 
 @router.get("/{cover_id}")

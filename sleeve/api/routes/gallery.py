@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 
 from sleeve.api.deps import ServicesDep
 from sleeve.core.fields import Line
+from sleeve.schemas.gallery import Page
 from sleeve.service import covers
 from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
-from sleeve.service.views import Page
 
 router = APIRouter(prefix="/v1/gallery", tags=["covers"])
 

@@ -15,12 +15,11 @@ from sleeve.api.openapi import problems
 from sleeve.api.uploads import inline_schema, json_or_multipart
 from sleeve.audio import AUDIO_LIMITS
 from sleeve.core.fields import Line
-from sleeve.jobs.lifecycle import TERMINAL
+from sleeve.core.job_states import TERMINAL
+from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service import jobs, motion
 from sleeve.service.context import Services
-from sleeve.service.jobs import JobRequest
 from sleeve.service.uploads import analyze_track
-from sleeve.service.views import JobView
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 EVENT_POLL_S = 0.5
@@ -76,7 +75,7 @@ async def cancel_job(job_id: RowId, user: UserDep, services: ServicesDep) -> Job
 async def _events(services: Services, user_id: str, first: JobView) -> AsyncIterator[str]:
     job, last, quiet = first, None, 0.0
     while True:
-        seen = (job.state, job.progress, len(job.covers))
+        seen = (job.state, job.stage, job.progress, len(job.covers))
         if seen != last:
             last, quiet = seen, 0.0
             name = "done" if job.state in TERMINAL else "progress"

@@ -5,20 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import Field
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
 from sleeve.api.session_cookie import end_session
-from sleeve.core.fields import Name, StrictBody
+from sleeve.schemas.accounts import NewToken, NewTokenView, TokenView, UserView
+from sleeve.schemas.gallery import Page
 from sleeve.service import accounts, covers
 from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
-from sleeve.service.views import NewTokenView, Page, TokenView, UserView
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
-
-
-class NewToken(StrictBody):
-    name: Annotated[Name, Field(min_length=1, max_length=100)]
 
 
 @router.get("")

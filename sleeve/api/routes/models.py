@@ -5,19 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query
-from pydantic import Field
 
 from sleeve.api.deps import AdminDep, RowId, ServicesDep, UserDep
 from sleeve.api.openapi import problems
-from sleeve.core.fields import Line, StrictBody, Text
+from sleeve.core.fields import Line
+from sleeve.schemas.models import ModelAction, ModelEventView, ModelView
 from sleeve.service import models
-from sleeve.service.models import ModelEventView, ModelView
 
 router = APIRouter(prefix="/v1/models", tags=["models"])
-
-
-class ModelAction(StrictBody):
-    reason: Annotated[Text, Field(max_length=500, description="Why; kept on the event.")] = ""
 
 
 @router.get("")

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Response
 
 from sleeve.api.deps import AdminDep, RowId, ServicesDep
 from sleeve.api.openapi import problems
+from sleeve.schemas.reports import ReportView
 from sleeve.service import reports
-from sleeve.service.reports import ReportView
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 HTML: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}, "text/html": {}},

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 
 from sleeve.api.deps import AdminDep, ServicesDep
 from sleeve.core.fields import Line
+from sleeve.schemas.runs import RunView
 from sleeve.service import runs
-from sleeve.service.runs import RunView
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
 

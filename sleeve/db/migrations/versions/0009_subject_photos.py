@@ -1,7 +1,7 @@
 """subject photos, and when a subject's owner consented
 
 Revision ID: 0009_subject_photos
-Revises: 0007_roles_workers
+Revises: 0008_job_stage
 Create Date: 2026-12-01 03:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_subject_photos"
-down_revision = "0007_roles_workers"
+down_revision = "0008_job_stage"
 branch_labels = None
 depends_on = None
 

@@ -8,15 +8,16 @@ import { onLeave, session } from "../session.js";
 import { needLogin } from "./auth.js";
 
 const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
-// The runner moves the bar to 60% of a cover's share when its artwork is painted and to 80% when
-// its type is set (sleeve/jobs/runner.py, STAGE_SHARE); the marks sit below those, for rounding.
-const STAGES = [[0.5, "stage_artwork"], [0.75, "stage_type"], [Infinity, "stage_saving"]];
+// The job's `stage` (sleeve/core/job_states.py) → the words for it.
+const STAGE_WORDS = {
+  planning: "stage_planning", artwork: "stage_artwork", typography: "stage_type",
+  saving: "stage_saving", frames: "stage_frames",
+};
 
-/** What the worker is doing now, read back from the bar: stored covers plus a fraction. */
+/** What the worker is doing now, as the job says (a running job between two writes of its
+ * stage, e.g. one claimed before the stage existed, reads as running). */
 function stageOf(job) {
-  if (job.covers.length >= job.count) return "stage_saving";
-  const within = (job.progress * job.count) / 100 - job.covers.length;
-  return STAGES.find(([until]) => within < until)[1];
+  return STAGE_WORDS[job.stage] || "state_running";
 }
 
 /** [what is happening, which cover]: the second part only while a cover is being made. */
