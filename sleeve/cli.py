@@ -17,9 +17,9 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sleeve.cli_backup import backup, restore
 from sleeve.cli_models import models_app, retrain
 from sleeve.cli_output import (
     EXIT_BAD_INPUT,
@@ -28,6 +28,7 @@ from sleeve.cli_output import (
     err,
     fail,
     out,
+    progress_bar,
 )
 from sleeve.cli_subjects import subjects_app
 from sleeve.config import Settings, get_settings
@@ -270,15 +271,6 @@ def _read_brief_file(path: Path) -> list[BatchLine]:
     return lines
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _write_covers(covers: list[Any], out_dir: Path, fmt: ImageFormat) -> list[dict[str, Any]]:
@@ -383,7 +375,7 @@ def generate(
 
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
-    with _progress(err) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("Rendering covers", total=len(batch) * options.count)
         for line in batch:
             where = f"line {line.number}: " if brief_file is not None else ""
@@ -566,7 +558,7 @@ def motion(
     total = spec.frame_count(length)
     width, height = spec.size(scale)
     try:
-        with _progress(err) as progress:
+        with progress_bar(err) as progress:
             task = progress.add_task("Rendering frames", total=total)
             data = encode_mp4(
                 frames(cover_plan, seed, spec, length, scale=scale,
@@ -905,7 +897,7 @@ def dataset_build(
 
             with transaction(make_session_factory(make_engine(settings.database_url))) as s:
                 items = rated(s, min_rating)
-    with _progress(err) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("Validating, hashing, captioning", total=len(items))
 
         def advance(n: int) -> None:
@@ -939,7 +931,7 @@ def _download(urls: Path, out_dir: Path, failed: Any) -> list[Any]:
             entries = read_url_list(urls)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadInput(str(exc)) from exc
-    with _progress(err) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("Downloading", total=len(entries))
         items, failures = download(entries, out_dir / "downloads", DownloadOptions(),
                                    lambda _fetched: progress.advance(task))
@@ -1005,10 +997,12 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain`, `models …` and `subjects …` live in their own modules.
+# `retrain`, `models …`, `subjects …`, `backup` and `restore` live in their own modules.
 app.command()(retrain)
 app.add_typer(models_app, name="models")
 app.add_typer(subjects_app, name="subjects")
+app.command()(backup)
+app.command()(restore)
 
 
 def main() -> None:

@@ -9,3 +9,4 @@ from tests.service.fixtures import (  # noqa: F401 - fixtures
     make_settings,
     settings,
 )
+from tests.service.s3 import s3_server  # noqa: F401 - fixture

@@ -184,7 +184,8 @@ def schema_finding(state: SchemaState) -> Finding:
 
 # --- storage ------------------------------------------------------------------------------
 
-def storage_finding(url: str, *, create: bool) -> Finding:
+def storage_finding(url: str, *, create: bool,
+                    options: dict[str, Any] | None = None) -> Finding:
     """Writes, reads and deletes a probe blob. ``create=False`` (doctor) leaves a local root
     that does not exist yet alone and only checks that it could be made."""
     import fsspec
@@ -194,8 +195,8 @@ def storage_finding(url: str, *, create: bool) -> Finding:
     shown = mask_url(url)
     fix = "point SLEEVE_STORAGE_URL at a directory Sleeve may write, or fix its rights"
     try:
-        fs, root = fsspec.core.url_to_fs(url)
-    except (ImportError, ValueError) as exc:
+        fs, root = fsspec.core.url_to_fs(url, **(options or {}))
+    except (ImportError, ValueError, TypeError) as exc:
         return Finding("storage", "fail", f"SLEEVE_STORAGE_URL={shown!r} cannot be used: {exc}",
                        "pip install s3fs (s3://) or gcsfs (gs://)")
     local = "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
@@ -207,7 +208,7 @@ def storage_finding(url: str, *, create: bool) -> Finding:
                        fix)
     key = f"sleeve-probe/{uuid.uuid4().hex}"
     try:
-        store = BlobStore(url)
+        store = BlobStore(url, options)
         store.put(key, b"probe")
         store.get(key)
         store.delete(key)

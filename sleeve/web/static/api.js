@@ -14,7 +14,9 @@ export class ApiError extends Error {
 
 export async function api(method, path, body, headers = {}) {
   const init = {
-    method, credentials: "same-origin", headers: { Accept: "application/json", ...headers },
+    method, credentials: "same-origin",
+    // The API refuses cookie-authenticated writes without it (CSRF defence, see api/deps.py).
+    headers: { Accept: "application/json", "X-Requested-With": "sleeve", ...headers },
   };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
@@ -28,7 +30,8 @@ export async function upload(path, file) {
   const form = new FormData();
   form.append("file", file, file.name);
   return send(path, {
-    method: "POST", credentials: "same-origin", headers: { Accept: "application/json" }, body: form,
+    method: "POST", credentials: "same-origin", body: form,
+    headers: { Accept: "application/json", "X-Requested-With": "sleeve" },
   });
 }
 
