@@ -63,6 +63,8 @@ app = typer.Typer(
 )
 THUMBNAIL_SIZE = 600
 AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
+SUBJECT_HELP = ("A photo of you (JPEG, PNG or WebP, one clear face) to feature on every cover; "
+                "repeat for more photos, taken in turn.")
 
 
 class BadInput(Exception):
@@ -223,6 +225,37 @@ def _track_features(path: Path | None) -> AudioFeatures | None:
         raise BadInput(f"--audio: {path}: {exc}") from exc
 
 
+def _subject_photos(paths: list[Path] | None) -> list[Any]:
+    """The ``--subject-photo`` files taken in as photos go into Sleeve: checked by content,
+    turned upright, stripped of metadata, exactly one clear face."""
+    if not paths:
+        return []
+    from sleeve.photos.faces import the_face
+    from sleeve.photos.intake import (
+        PHOTO_LIMITS,
+        PhotoRejected,
+        open_photo,
+        strip_metadata,
+        upright,
+    )
+    from sleeve.pipeline import face_photo
+
+    photos = []
+    for path in paths:
+        try:
+            with path.open("rb") as f:
+                data = f.read(PHOTO_LIMITS.max_bytes + 1)  # one byte over says "too big"
+            image = strip_metadata(upright(open_photo(data).image)).convert("RGB")
+            photos.append(face_photo(image, the_face(image).to_list()))
+        except FileNotFoundError as exc:
+            raise BadInput(f"--subject-photo: {path} does not exist") from exc
+        except OSError as exc:
+            raise BadInput(f"--subject-photo: cannot read {path}: {exc.strerror or exc}") from exc
+        except PhotoRejected as exc:
+            raise BadInput(f"--subject-photo: {path}: {exc}") from exc
+    return photos
+
+
 def _check_style(style: str | None) -> None:
     from sleeve.core.styles import UnknownStyleError, check_style
 
@@ -345,6 +378,9 @@ def generate(
     audio_file: Annotated[
         Path | None, typer.Option("--audio", help=AUDIO_HELP)
     ] = None,
+    subject_photo: Annotated[
+        list[Path] | None, typer.Option("--subject-photo", help=SUBJECT_HELP)
+    ] = None,
 ) -> None:
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
@@ -372,6 +408,10 @@ def generate(
         if audio_file is not None and brief_file is not None:
             raise BadInput("--audio goes with one brief (--title/--artist), not --brief-file")
         audio = _track_features(audio_file)
+        if subject_photo and engine != "procedural":
+            raise BadInput("--subject-photo goes with the procedural engine (the diffusion "
+                           "engine features a subject through its trained LoRA)")
+        photos = _subject_photos(subject_photo)
 
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
@@ -395,6 +435,7 @@ def generate(
                     text=not no_text,
                     progress=lambda _done, _total: progress.advance(task),
                     audio=audio,
+                    subject_photos=photos,
                 )
                 records = _write_covers(covers, out_dir, image_format)
             except FontsMissingError as exc:
@@ -483,6 +524,7 @@ def kit(
     """Every format of the release kit from one cover's plan and seed, re-composed for each
     (1:1 cover, 4:5 feed, 9:16 story, 16:9 video, 3:1 header)."""
     from sleeve.files import write_atomic
+    from sleeve.pipeline import fonts_for
     from sleeve.render.export import CoverMetadata, encode
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
     from sleeve.render.formats import FORMATS, render_format
@@ -499,9 +541,10 @@ def kit(
     meta = CoverMetadata(title=cover_plan.title, artist=cover_plan.artist, seed=seed,
                          engine="procedural", style=cover_plan.style)
     written: list[Path] = []
+    fonts = fonts_for(get_settings())
     try:
         for spec in FORMATS:
-            image = render_format(cover_plan, seed, spec).image
+            image = render_format(cover_plan, seed, spec, fonts=fonts).image
             path = out_dir / spec.filename(EXTENSIONS[fmt])
             write_atomic(path, encode(image, image_format, meta))
             written.append(path)
@@ -536,6 +579,7 @@ def motion(
     """A seamless motion loop (H.264 MP4, no audio) of one cover's art."""
     from sleeve.core.motion_presets import get_preset
     from sleeve.files import write_atomic
+    from sleeve.pipeline import fonts_for
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
     from sleeve.render.motion import frames
     from sleeve.render.video import encode_mp4
@@ -562,7 +606,8 @@ def motion(
             task = progress.add_task("Rendering frames", total=total)
             data = encode_mp4(
                 frames(cover_plan, seed, spec, length, scale=scale,
-                       on_frame=lambda _done, _total: progress.advance(task)),
+                       on_frame=lambda _done, _total: progress.advance(task),
+                       fonts=fonts_for(get_settings())),
                 width, height, spec.fps)
         write_atomic(out_file, data)
     except (FontsMissingError, UnrenderableTextError) as exc:

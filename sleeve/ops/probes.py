@@ -277,9 +277,11 @@ def font_install_hint(packages: str) -> str:
 
 
 def fonts_finding(settings: Settings) -> Finding:
-    from sleeve.render.fonts import ALL_PACKAGES, PACKAGE_OF, FontLibrary, search_dirs
+    from sleeve.pipeline import font_config
+    from sleeve.render.fonts import ALL_PACKAGES, PACKAGE_OF, FontLibrary
 
-    library = FontLibrary(search_dirs(settings.font_dir, settings.system_fonts))
+    # A fresh library, not the cached one: the doctor reports what is on disk now.
+    library = FontLibrary(font_config(settings).search_dirs())
     missing = library.missing()
     if missing:
         named = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if missing[6:] else "")
@@ -294,15 +296,15 @@ def fonts_finding(settings: Settings) -> Finding:
 
 def script_findings(settings: Settings) -> list[Finding]:
     """Which installed font draws each script (the typesetter's own fallback chain)."""
+    from sleeve.pipeline import font_config
     from sleeve.render.fonts import (
         FontLibrary,
         FontsMissingError,
         is_joiner,
         pick_font,
-        search_dirs,
     )
 
-    library = FontLibrary(search_dirs(settings.font_dir, settings.system_fonts))
+    library = FontLibrary(font_config(settings).search_dirs())
     findings = []
     for script, sample, language in SCRIPTS:
         name = f"fonts: {script}"

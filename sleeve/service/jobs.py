@@ -17,8 +17,9 @@ from sleeve.db.models import BriefRow, Job, Subject
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
+from sleeve.pipeline import fonts_for
 from sleeve.render.fonts import UnrenderableTextError
-from sleeve.render.typeset import check_renderable
+from sleeve.render.typeset import check_brief
 from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
@@ -47,8 +48,9 @@ def create_job(services: Services, user_id: str, request: JobRequest,
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise Invalid("Idempotency-Key: must be 1 to 200 characters")
     try:
-        # A character no installed font has would fail the job later; say so now (422).
-        check_renderable(request.brief.title, request.brief.artist)
+        # The render's own rule, over every font chain a plan of this brief can get: a job
+        # accepted here never fails for a glyph (422 now rather than a failed job later).
+        check_brief(request.brief, fonts_for(services.settings))
     except UnrenderableTextError as exc:
         raise Invalid(f"brief.{exc.role}: {exc}") from exc
     digest = request.digest()
