@@ -30,6 +30,7 @@ from sleeve.cli_output import (
     out,
     progress_bar,
 )
+from sleeve.cli_subjects import subjects_app
 from sleeve.config import Settings, get_settings
 
 try:  # Typer 0.26 and later carry their own copy of Click.
@@ -1046,9 +1047,10 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain` and `models …`, `backup` and `restore` live in their own modules.
+# `retrain`, `models …`, `subjects …`, `backup` and `restore` live in their own modules.
 app.command()(retrain)
 app.add_typer(models_app, name="models")
+app.add_typer(subjects_app, name="subjects")
 app.command()(backup)
 app.command()(restore)
 

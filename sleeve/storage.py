@@ -100,11 +100,26 @@ class BlobStore:
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm_file(self._path(key))
 
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every key under ``prefix`` (a folder such as ``subjects/abc/``), sorted."""
+        base = self.root if not prefix else self._path(prefix.rstrip("/"))
+        try:
+            found = self.fs.find(base, detail=False)
+        except FileNotFoundError:
+            return []
+        root = self.root.rstrip("/") + "/"
+        return sorted(str(path)[len(root):] for path in found if str(path).startswith(root))
+
     def delete_prefix(self, prefix: str) -> None:
-        """Delete everything under the folder ``prefix``, the temporary files of writes that
-        were interrupted (a killed worker) included."""
+        """Deletes every blob under the folder ``prefix`` (``subjects/abc/``), the temporary
+        files of writes that were interrupted (a killed worker) included; a folder that holds
+        nothing is fine. The prefix must end with ``/``, so ``covers/ab`` can never
+        take ``covers/abc`` with it."""
+        if not prefix.endswith("/"):
+            raise InvalidKeyError(f"a prefix to delete ends with '/': {prefix!r}")
+        path = self._path(prefix.rstrip("/"))
         with contextlib.suppress(FileNotFoundError):
-            self.fs.rm(self._path(prefix.rstrip("/")), recursive=True)
+            self.fs.rm(path, recursive=True)
 
     def ping(self) -> None:
         """Raises when the store cannot be reached or refuses writes (for /readyz): a store

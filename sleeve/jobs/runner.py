@@ -88,11 +88,12 @@ class _Work:
 
 
 def cover_prefix(cover_id: str) -> str:
-    return f"covers/{cover_id}"
+    """The folder of everything of a cover: master, variants, kit, motion loops."""
+    return f"covers/{cover_id}/"
 
 
 def master_key(cover_id: str) -> str:
-    return f"{cover_prefix(cover_id)}/master.jpg"
+    return f"{cover_prefix(cover_id)}master.jpg"
 
 
 def cover_id_for(job_id: str, position: int, attempt: int) -> str:

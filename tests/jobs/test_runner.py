@@ -130,7 +130,7 @@ def test_blobs_of_a_killed_attempt_are_removed(services: Services) -> None:
         job.state = lifecycle.QUEUED  # the first attempt's worker died
     lost = cover_id_for(job_id, 0, 1)
     services.store.put(master_key(lost), b"half a cover")
-    services.store.put(f"{cover_prefix(lost)}/.master.jpg.x.part", b"cut short")
+    services.store.put(f"{cover_prefix(lost)}.master.jpg.x.part", b"cut short")
     with transaction(services.sessions) as session:
         assert lifecycle.claim_job(session, job_id, 30.0)
     assert run_job(_ctx(services), job_id) == lifecycle.SUCCEEDED

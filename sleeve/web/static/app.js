@@ -6,6 +6,7 @@ import { coverView } from "./views/cover.js";
 import { createView } from "./views/create.js";
 import { jobView } from "./views/job.js";
 import { galleryView, myCoversView } from "./views/lists.js";
+import { subjectsView } from "./views/subjects.js";
 
 const view = document.getElementById("view");
 
@@ -18,6 +19,7 @@ const ROUTES = {
   cover: (_, id) => coverView(id),
   covers: myCoversView,
   gallery: galleryView,
+  subjects: subjectsView,
 };
 
 let firstRender = true;
