@@ -19,7 +19,7 @@ from sleeve.core.brief import Brief
 from sleeve.core.formats import ImageFormat
 from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.core.portrait import FacePhoto, with_portrait
-from sleeve.engines import LoraVersion, get_engine
+from sleeve.engines import LoraVersion, StepHook, get_engine
 from sleeve.llm.art_direction import refine_plans
 from sleeve.photos.faces import the_face
 from sleeve.render.artwork import render_artwork
@@ -134,13 +134,15 @@ def render_plan(
     loras: Sequence[LoraVersion] = (),
     settings: Settings | None = None,
     subject: FacePhoto | None = None,
+    on_step: StepHook | None = None,
 ) -> Cover:
     """One cover from a stored plan and seed: how covers are reproduced bit for bit.
 
     ``loras`` are fine-tunes from the model registry (diffusion only); ``settings`` configure
     the engine and the fonts (default: the environment). ``subject``: the photo a plan with a
     portrait features (procedural only). ``on_stage`` only observes (a job's finer progress);
-    it never changes the cover."""
+    it never changes the cover; ``on_step`` is called between the engine's steps (diffusion's
+    denoising steps) and may raise to stop the render."""
     settings = settings or get_settings()
     if plan.portrait is not None or subject is not None:
         if engine != "procedural":
@@ -148,7 +150,8 @@ def render_plan(
                              "procedural engine does")
         art = render_artwork(plan, seed, size, subject, fonts=fonts_for(settings))
     else:
-        art = get_engine(engine, settings).render(plan, seed, size, loras=loras)
+        art = get_engine(engine, settings).render(plan, seed, size, loras=loras,
+                                                  on_step=on_step)
     if on_stage is not None:
         on_stage("artwork")
     image = typeset(art, plan, fonts=fonts_for(settings)).image if text else art

@@ -153,6 +153,17 @@ def _is_out_of_memory(exc: BaseException) -> bool:
     )
 
 
+def _both(first: StepHook | None, second: StepHook | None) -> StepHook | None:
+    if first is None or second is None:
+        return first or second
+
+    def hook(done: int, total: int) -> None:
+        first(done, total)
+        second(done, total)
+
+    return hook
+
+
 def _model_bytes(module: Any) -> int:
     return sum(p.numel() * p.element_size() for p in module.parameters())
 
@@ -214,16 +225,20 @@ class DiffusionEngine:
         return timing
 
     def render(self, plan: CoverPlan, seed: int, size: int, *,
-               loras: Sequence[LoraVersion] = ()) -> Image.Image:
+               loras: Sequence[LoraVersion] = (), on_step: StepHook | None = None
+               ) -> Image.Image:
         """Artwork (no text) for ``plan``: same plan, seed, size and LoRAs → same pixels on
-        the same device. Raises ``EngineOutOfMemoryError`` when the device runs out; whatever
-        fails, the engine is left as it was before the job."""
+        the same device. ``on_step`` is called after every denoising step (after the engine's
+        own hook) and may raise to stop the render there. Raises ``EngineOutOfMemoryError``
+        when the device runs out; whatever fails, the engine is left as it was before the
+        job."""
         if not 16 <= size <= 8192:
             raise ValueError(f"size must be between 16 and 8192 px, got {size}")
         with self._lock:
             try:
                 parts = self._load()  # loading can run out of memory too
-                art = self._job(parts, plan, seed, size, tuple(loras))
+                art = self._job(parts, plan, seed, size, tuple(loras),
+                                _both(self.on_step, on_step))
                 self._state = "ready"  # a render that works clears a failed warm-up
                 return art
             except Exception as exc:
@@ -247,11 +262,11 @@ class DiffusionEngine:
     # --- internals ------------------------------------------------------------------------
 
     def _job(self, parts: _Loaded, plan: CoverPlan, seed: int, size: int,
-             loras: tuple[LoraVersion, ...]) -> Image.Image:
+             loras: tuple[LoraVersion, ...], hook: StepHook | None) -> Image.Image:
         with _restored_on_failure(parts):
             parts.adapters.activate(loras)
             art = self._text_to_image(parts, plan.prompt, plan.negative_prompt or None, seed,
-                                      hook=self.on_step)
+                                      hook=hook)
             return self._resize(parts, plan, seed, art, size)
 
     def _out_of_memory(self) -> EngineOutOfMemoryError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PIL import Image
 
@@ -21,8 +21,10 @@ class ProceduralEngine:
         return Availability(True, "built in")
 
     def render(
-        self, plan: CoverPlan, seed: int, size: int, *, loras: Sequence[LoraVersion] = ()
+        self, plan: CoverPlan, seed: int, size: int, *, loras: Sequence[LoraVersion] = (),
+        on_step: Callable[[int, int], None] | None = None,
     ) -> Image.Image:
+        # One step: its stages (artwork, typography) are where the pipeline looks in.
         if loras:
             raise ValueError("the procedural engine takes no LoRA adapters")
         return render_artwork(plan, seed, size)

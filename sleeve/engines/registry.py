@@ -30,6 +30,11 @@ class UnknownEngineError(ValueError):
     pass
 
 
+# (step done, steps total), called between an engine's steps (diffusion's denoising steps);
+# it may raise to stop the render there (a cancelled or timed-out job).
+StepHook = Callable[[int, int], None]
+
+
 @runtime_checkable
 class Engine(Protocol):
     name: str
@@ -37,7 +42,8 @@ class Engine(Protocol):
     def availability(self) -> Availability: ...
 
     def render(
-        self, plan: CoverPlan, seed: int, size: int, *, loras: Sequence[LoraVersion] = ()
+        self, plan: CoverPlan, seed: int, size: int, *, loras: Sequence[LoraVersion] = (),
+        on_step: StepHook | None = None,
     ) -> Image.Image: ...
 
 

@@ -187,8 +187,13 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
 
     t0 = time.perf_counter()
     subject = photos[plan.portrait.photo] if plan.portrait is not None else None
+    def on_step(_done: int, _total: int) -> None:
+        # Diffusion: a cancel or a timeout stops the cover between its denoising steps.
+        check_still_wanted(ctx, work.job_id, started, work.attempts)
+
     cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
-                        loras=adapters.loras, settings=ctx.settings, subject=subject)
+                        loras=adapters.loras, settings=ctx.settings, subject=subject,
+                        on_step=on_step)
     data = cover.encode("jpeg")
     cover_id = cover_id_for(work.job_id, position, work.attempts)
     extra = variants.job_time_variants(cover, cover_id, work.size)

@@ -202,3 +202,32 @@ def test_a_subject_deleted_while_it_trains_leaves_no_files(services: Services) -
     with transaction(services.sessions) as session:
         assert session.scalar(select(ModelVersion.id).where(
             ModelVersion.subject_id == subject_id)) is None
+
+
+def test_a_cancel_stops_a_diffusion_cover_between_denoising_steps(services: Services) -> None:
+    """Issue 13: a cancel that arrives while a diffusion cover renders stops it at the next
+    denoising step, not after the cover; nothing of it is stored."""
+    from sleeve.engines import get_engine
+
+    user = accounts.sign_up(services, f"d{uuid.uuid4().hex[:10]}@example.com", "password123")
+    request = jobs.JobRequest(brief=Brief(title="Drift", artist="Luna Vale"), count=1,
+                              size=256, seed=5, engine="diffusion", style="minimal")
+    job, _ = jobs.create_job(services, user.id, request)
+    ctx = _claimed(services, job.id)
+    engine = get_engine("diffusion", services.settings)
+    steps: list[int] = []
+
+    def cancel_at_first_step(done: int, _total: int) -> None:
+        steps.append(done)
+        if done == 1:
+            with transaction(services.sessions) as session:
+                lifecycle.cancel(session, job.id)
+
+    engine.on_step = cancel_at_first_step  # type: ignore[attr-defined]
+    try:
+        assert run_job(ctx, job.id) == lifecycle.CANCELLED
+    finally:
+        engine.on_step = None  # type: ignore[attr-defined]
+    assert steps == [1]  # of services.settings.sdxl_steps (2): the second step never ran
+    with transaction(services.sessions) as session:
+        assert session.scalar(select(Cover.id).where(Cover.job_id == job.id)) is None
