@@ -5,7 +5,7 @@ import { authView } from "./views/auth.js";
 import { coverView } from "./views/cover.js";
 import { createView } from "./views/create.js";
 import { jobView } from "./views/job.js";
-import { galleryView, myCoversView } from "./views/lists.js";
+import { artistView, galleryView, myCoversView } from "./views/lists.js";
 
 const view = document.getElementById("view");
 
@@ -18,6 +18,7 @@ const ROUTES = {
   cover: (_, id) => coverView(id),
   covers: myCoversView,
   gallery: galleryView,
+  artist: artistView,
 };
 
 let firstRender = true;
@@ -33,7 +34,7 @@ async function route() {
   const [name, id] = path.split("/").map(decodeURIComponent);
   const render = ROUTES[name] || ROUTES[""];
   for (const link of document.querySelectorAll("[data-nav]")) {
-    if (link.dataset.nav === name) link.setAttribute("aria-current", "page");
+    if (link.dataset.nav === (name === "artist" ? "gallery" : name)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
   view.setAttribute("aria-busy", "true");
