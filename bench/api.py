@@ -63,45 +63,75 @@ class Connection:
         self.reader, self.writer = reader, writer
 
     async def request(self, raw: bytes) -> int:
+        """Sends one request and reads its whole answer (sized or chunked, as a stream is)."""
         self.writer.write(raw)
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
-        length = next((int(line.split(":", 1)[1]) for line in lines
-                       if line.lower().startswith("content-length:")), 0)
-        await self.reader.readexactly(length)
+        fields = {k.strip().lower(): v.strip() for k, _, v in
+                  (line.partition(":") for line in lines[1:])}
+        if fields.get("transfer-encoding", "").lower() == "chunked":
+            while size := int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16):
+                await self.reader.readexactly(size + 2)
+            await self.reader.readuntil(b"\r\n")
+        else:
+            await self.reader.readexactly(int(fields.get("content-length", "0")))
         return status
 
 
-async def _load(port: int, requests: list[bytes], rate: float) -> dict[str, Any]:
+async def _load(port: int, requests: list[bytes], rate: float,
+                labels: list[str] | None = None,
+                timeout_s: float = PHASE_TIMEOUT_S) -> dict[str, Any]:
+    """Sends ``requests`` on schedule; with ``labels`` (one per request) the figures are
+    also kept per label, under ``by_label``."""
     idle: list[Connection] = []
     latencies: list[float] = []
     statuses: dict[str, int] = {}
+    by_label: dict[str, dict[str, Any]] = {
+        label: {"latencies_ms": [], "status": {}} for label in set(labels or [])}
     start = time.perf_counter() + 0.2
+
+    def count(index: int, code: str, latency: float | None) -> None:
+        targets = [statuses]
+        if labels:
+            kind = by_label[labels[index]]
+            targets.append(kind["status"])
+            if latency is not None:
+                kind["latencies_ms"].append(round(1000 * latency, 3))
+        for target in targets:
+            target[code] = target.get(code, 0) + 1
+        if latency is not None:
+            latencies.append(latency)
 
     async def one(index: int, raw: bytes) -> None:
         scheduled = start + index / rate
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        conn = idle.pop() if idle else Connection(*await asyncio.open_connection("127.0.0.1",
-                                                                                 port))
         try:
+            conn = idle.pop() if idle else Connection(
+                *await asyncio.open_connection("127.0.0.1", port))
             status = await conn.request(raw)
-        except (OSError, asyncio.IncompleteReadError):
-            statuses["error"] = statuses.get("error", 0) + 1
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            count(index, "error", None)
             return
-        latencies.append(time.perf_counter() - scheduled)
-        statuses[str(status)] = statuses.get(str(status), 0) + 1
+        count(index, str(status), time.perf_counter() - scheduled)
         idle.append(conn)
 
-    await asyncio.wait_for(
-        asyncio.gather(*(one(i, raw) for i, raw in enumerate(requests))), PHASE_TIMEOUT_S)
+    tasks = {asyncio.ensure_future(one(i, raw)): i for i, raw in enumerate(requests)}
+    _done, late = await asyncio.wait(tasks, timeout=timeout_s)
+    for task in late:  # still unanswered at the deadline: errors, not a lost run
+        task.cancel()
+        count(tasks[task], "timeout", None)
     elapsed = time.perf_counter() - start
     for conn in idle:
         conn.writer.close()
-    return {"latencies_ms": [round(1000 * x, 3) for x in latencies], "status": statuses,
-            "elapsed_s": elapsed, "connections": len(idle)}
+    result = {"latencies_ms": [round(1000 * x, 3) for x in latencies], "status": statuses,
+              "elapsed_s": elapsed, "connections": len(idle)}
+    if labels:
+        result["by_label"] = {label: {**kind, "elapsed_s": elapsed, "connections": len(idle)}
+                              for label, kind in by_label.items()}
+    return result
 
 
 def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -125,20 +155,28 @@ def summarize(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run_load(spec: dict[str, Any]) -> dict[str, Any]:
     raws = [r.encode("latin-1") for r in spec["requests"]]
-    return asyncio.run(_load(spec["port"], raws, spec["rate"]))
+    return asyncio.run(_load(spec["port"], raws, spec["rate"], spec.get("labels"),
+                             spec.get("timeout_s", PHASE_TIMEOUT_S)))
 
 
-def load_in_process(port: int, requests: list[str], rate: float) -> dict[str, Any]:
-    """Runs the generator in its own process, so it does not share the server's interpreter."""
-    spec = json.dumps({"port": port, "requests": requests, "rate": rate})
+def load_in_process(port: int, requests: list[str], rate: float,
+                    labels: list[str] | None = None,
+                    timeout_s: float = PHASE_TIMEOUT_S) -> dict[str, Any]:
+    """Runs the generator in its own process, so it does not share the server's interpreter.
+    ``labels``: one per request, to have the figures per label too (``by_label``)."""
+    spec = json.dumps({"port": port, "requests": requests, "rate": rate, "labels": labels,
+                       "timeout_s": timeout_s})
     done = subprocess.run([sys.executable, str(HERE), "--load"], input=spec, text=True,
-                          capture_output=True, timeout=PHASE_TIMEOUT_S + 30, check=True)
+                          capture_output=True, timeout=timeout_s + 30)
+    if done.returncode != 0:
+        raise SystemExit(f"the load generator failed: {done.stderr[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
-def http(method: str, path: str, token: str = "", body: bytes = b"") -> str:
-    headers = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
+def http(method: str, path: str, token: str = "", body: bytes = b"",
+         extra: tuple[str, ...] = ()) -> str:
+    headers = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", *extra]
     if token:
         headers.append(f"Authorization: Bearer {token}")
     if body:
@@ -154,10 +192,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(args: list[str], env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
+def start(args: list[str], env: dict[str, str], log: Path, port: int,
+          timeout_s: float = 30.0) -> subprocess.Popen[bytes]:
     with log.open("wb") as handle:
         process = subprocess.Popen(args, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"server exited: {log.read_text()[-2000:]}")
@@ -170,14 +209,14 @@ def start(args: list[str], env: dict[str, str], log: Path, port: int) -> subproc
     raise SystemExit("server did not start")
 
 
-def _login(url: str) -> str:
-    creds = {"email": "bench@example.com", "password": "bench password"}
+def login(url: str, email: str = "bench@example.com") -> str:
+    creds = {"email": email, "password": "bench password"}
     httpx.post(f"{url}/v1/auth/register", json=creds).raise_for_status()
     token: str = httpx.post(f"{url}/v1/auth/login", json=creds).json()["access_token"]
     return token
 
 
-def _create(url: str, token: str, body: bytes) -> str:
+def create_job(url: str, token: str, body: bytes) -> str:
     answer = httpx.post(f"{url}/v1/jobs", content=body, headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     answer.raise_for_status()
@@ -203,10 +242,10 @@ def start_rendering(env: dict[str, str], tmp: Path, job: bytes,
     process = start([sys.executable, "-m", "sleeve.api.server", "--port", str(port)], busy_env,
                     tmp / "busy.log", port)
     url = f"http://127.0.0.1:{port}"
-    token = _login(url)
+    token = login(url)
     backlog = json.loads(job)
     backlog["count"] = 8
-    first = [_create(url, token, json.dumps(backlog).encode()) for _ in range(3 * concurrency)]
+    first = [create_job(url, token, json.dumps(backlog).encode()) for _ in range(3 * concurrency)]
     deadline = time.monotonic() + 60
     while jobs_running(url) < concurrency:
         if time.monotonic() > deadline:
@@ -254,10 +293,10 @@ def main() -> None:
     busy_running: list[int] = []
     try:
         url = f"http://127.0.0.1:{api_port}"
-        token = _login(url)
+        token = login(url)
         job = json.dumps({"brief": {"title": "Midnight Rain", "artist": "Luna Vale",
                                     "genre": "ballad"}, "count": 4, "size": 3000}).encode()
-        job_id = _create(url, token, job)
+        job_id = create_job(url, token, job)
         phases = {
             "hello_baseline": (base_port, http("GET", "/hello")),
             "create_job": (api_port, http("POST", "/v1/jobs", token, job)),

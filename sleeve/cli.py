@@ -17,9 +17,9 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sleeve.cli_backup import backup, restore
 from sleeve.cli_models import models_app, retrain
 from sleeve.cli_output import (
     EXIT_BAD_INPUT,
@@ -28,6 +28,7 @@ from sleeve.cli_output import (
     err,
     fail,
     out,
+    progress_bar,
 )
 from sleeve.config import Settings, get_settings
 
@@ -61,6 +62,8 @@ app = typer.Typer(
 )
 THUMBNAIL_SIZE = 600
 AUDIO_HELP = "The track (WAV, FLAC, MP3, OGG): its tempo, energy and mode steer the art."
+SUBJECT_HELP = ("A photo of you (JPEG, PNG or WebP, one clear face) to feature on every cover; "
+                "repeat for more photos, taken in turn.")
 
 
 class BadInput(Exception):
@@ -221,6 +224,37 @@ def _track_features(path: Path | None) -> AudioFeatures | None:
         raise BadInput(f"--audio: {path}: {exc}") from exc
 
 
+def _subject_photos(paths: list[Path] | None) -> list[Any]:
+    """The ``--subject-photo`` files taken in as photos go into Sleeve: checked by content,
+    turned upright, stripped of metadata, exactly one clear face."""
+    if not paths:
+        return []
+    from sleeve.photos.faces import the_face
+    from sleeve.photos.intake import (
+        PHOTO_LIMITS,
+        PhotoRejected,
+        open_photo,
+        strip_metadata,
+        upright,
+    )
+    from sleeve.pipeline import face_photo
+
+    photos = []
+    for path in paths:
+        try:
+            with path.open("rb") as f:
+                data = f.read(PHOTO_LIMITS.max_bytes + 1)  # one byte over says "too big"
+            image = strip_metadata(upright(open_photo(data).image)).convert("RGB")
+            photos.append(face_photo(image, the_face(image).to_list()))
+        except FileNotFoundError as exc:
+            raise BadInput(f"--subject-photo: {path} does not exist") from exc
+        except OSError as exc:
+            raise BadInput(f"--subject-photo: cannot read {path}: {exc.strerror or exc}") from exc
+        except PhotoRejected as exc:
+            raise BadInput(f"--subject-photo: {path}: {exc}") from exc
+    return photos
+
+
 def _check_style(style: str | None) -> None:
     from sleeve.core.styles import UnknownStyleError, check_style
 
@@ -269,15 +303,6 @@ def _read_brief_file(path: Path) -> list[BatchLine]:
     return lines
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
 
 
 def _write_covers(covers: list[Any], out_dir: Path, fmt: ImageFormat) -> list[dict[str, Any]]:
@@ -352,6 +377,9 @@ def generate(
     audio_file: Annotated[
         Path | None, typer.Option("--audio", help=AUDIO_HELP)
     ] = None,
+    subject_photo: Annotated[
+        list[Path] | None, typer.Option("--subject-photo", help=SUBJECT_HELP)
+    ] = None,
 ) -> None:
     """Render covers for one brief (options) or many (--brief-file)."""
     from sleeve.engines import EngineUnavailableError, UnknownEngineError, get_engine
@@ -379,10 +407,14 @@ def generate(
         if audio_file is not None and brief_file is not None:
             raise BadInput("--audio goes with one brief (--title/--artist), not --brief-file")
         audio = _track_features(audio_file)
+        if subject_photo and engine != "procedural":
+            raise BadInput("--subject-photo goes with the procedural engine (the diffusion "
+                           "engine features a subject through its trained LoRA)")
+        photos = _subject_photos(subject_photo)
 
     failures = 0
     image_format: ImageFormat = "png" if fmt == "png" else "jpeg"
-    with _progress(err) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("Rendering covers", total=len(batch) * options.count)
         for line in batch:
             where = f"line {line.number}: " if brief_file is not None else ""
@@ -402,6 +434,7 @@ def generate(
                     text=not no_text,
                     progress=lambda _done, _total: progress.advance(task),
                     audio=audio,
+                    subject_photos=photos,
                 )
                 records = _write_covers(covers, out_dir, image_format)
             except FontsMissingError as exc:
@@ -490,6 +523,7 @@ def kit(
     """Every format of the release kit from one cover's plan and seed, re-composed for each
     (1:1 cover, 4:5 feed, 9:16 story, 16:9 video, 3:1 header)."""
     from sleeve.files import write_atomic
+    from sleeve.pipeline import fonts_for
     from sleeve.render.export import CoverMetadata, encode
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
     from sleeve.render.formats import FORMATS, render_format
@@ -506,9 +540,10 @@ def kit(
     meta = CoverMetadata(title=cover_plan.title, artist=cover_plan.artist, seed=seed,
                          engine="procedural", style=cover_plan.style)
     written: list[Path] = []
+    fonts = fonts_for(get_settings())
     try:
         for spec in FORMATS:
-            image = render_format(cover_plan, seed, spec).image
+            image = render_format(cover_plan, seed, spec, fonts=fonts).image
             path = out_dir / spec.filename(EXTENSIONS[fmt])
             write_atomic(path, encode(image, image_format, meta))
             written.append(path)
@@ -543,6 +578,7 @@ def motion(
     """A seamless motion loop (H.264 MP4, no audio) of one cover's art."""
     from sleeve.core.motion_presets import get_preset
     from sleeve.files import write_atomic
+    from sleeve.pipeline import fonts_for
     from sleeve.render.fonts import FontsMissingError, UnrenderableTextError
     from sleeve.render.motion import frames
     from sleeve.render.video import encode_mp4
@@ -565,11 +601,12 @@ def motion(
     total = spec.frame_count(length)
     width, height = spec.size(scale)
     try:
-        with _progress(err) as progress:
+        with progress_bar(err) as progress:
             task = progress.add_task("Rendering frames", total=total)
             data = encode_mp4(
                 frames(cover_plan, seed, spec, length, scale=scale,
-                       on_frame=lambda _done, _total: progress.advance(task)),
+                       on_frame=lambda _done, _total: progress.advance(task),
+                       fonts=fonts_for(get_settings())),
                 width, height, spec.fps)
         write_atomic(out_file, data)
     except (FontsMissingError, UnrenderableTextError) as exc:
@@ -904,7 +941,7 @@ def dataset_build(
 
             with transaction(make_session_factory(make_engine(settings.database_url))) as s:
                 items = rated(s, min_rating)
-    with _progress(err) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("Validating, hashing, captioning", total=len(items))
 
         def advance(n: int) -> None:
@@ -938,7 +975,7 @@ def _download(urls: Path, out_dir: Path, failed: Any) -> list[Any]:
             entries = read_url_list(urls)
         except (ValueError, UnicodeDecodeError) as exc:
             raise BadInput(str(exc)) from exc
-    with _progress(err) as progress:
+    with progress_bar(err) as progress:
         task = progress.add_task("Downloading", total=len(entries))
         items, failures = download(entries, out_dir / "downloads", DownloadOptions(),
                                    lambda _fetched: progress.advance(task))
@@ -1004,9 +1041,11 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain` and `models …` live in their own module.
+# `retrain` and `models …`, `backup` and `restore` live in their own modules.
 app.command()(retrain)
 app.add_typer(models_app, name="models")
+app.command()(backup)
+app.command()(restore)
 
 
 def main() -> None:

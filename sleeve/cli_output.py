@@ -9,6 +9,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sleeve.config import get_settings
 
@@ -36,3 +37,15 @@ def configuration_errors_exit() -> Iterator[None]:
         fail(f"database ({get_settings().database_url.split('@')[-1]}): {str(exc).splitlines()[0]}")
     except (ValueError, ImportError, OSError) as exc:
         fail(f"configuration: {exc}")
+
+
+def progress_bar(console: Console) -> Progress:
+    """The bar long commands draw on stderr (gone when they finish)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from dotenv import dotenv_values
-from pydantic import Field, SecretStr
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "SLEEVE_"
@@ -26,6 +27,10 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./sleeve-data/sleeve.db"
     storage_url: str = "file://./sleeve-data/blobs"
+    # fsspec options for the store as a JSON object, e.g. for s3:// on MinIO or another
+    # S3-compatible server: {"endpoint_url": "http://minio:9000", "key": "...", "secret": "..."}.
+    # Empty: the provider's usual credentials (AWS_* variables, instance roles).
+    storage_options: SecretStr = SecretStr("{}")
     queue: str = Field(default="local", pattern="^(local|celery)$")
     broker_url: str = "redis://127.0.0.1:6379/0"
     engine: str = "procedural"
@@ -121,7 +126,9 @@ class Settings(BaseSettings):
     # "authorize_url": ..., "token_url": ..., "userinfo_url": ..., "scope": ...,
     # "subject_key": "id", "email_key": "kakao_account.email"}}. See docs/oauth.md.
     oauth_providers: SecretStr = SecretStr("{}")
-    log_level: str = Field(default="INFO", pattern="^(?i:debug|info|warning|error|critical)$")
+    # Any case is accepted and kept upper-case, the spelling logging.setLevel() takes.
+    log_level: Annotated[str, Field(pattern="^(?i:debug|info|warning|error|critical)$"),
+                         AfterValidator(str.upper)] = "INFO"
     # auto: readable lines when stderr is a terminal, JSON lines otherwise.
     log_format: str = Field(default="auto", pattern="^(auto|json|text)$")
     # Prefix for the Celery queue names (`cpu`, `gpu`), to share one broker between deployments.
@@ -142,8 +149,34 @@ class Settings(BaseSettings):
     lora_steps: int = Field(default=500, ge=1)
     lora_rank: int = Field(default=8, ge=1, le=256)
     lora_learning_rate: float = Field(default=1e-4, gt=0.0)
+    # A subject's DreamBooth-LoRA (docs/diffusion.md): steps, rank, learning rate, the
+    # class images made for prior preservation (and their loss weight; 0: none), 8-bit Adam
+    # (needs bitsandbytes), gradient checkpointing, and its own time limit.
+    dreambooth_steps: int = Field(default=500, ge=1, le=20_000)
+    dreambooth_rank: int = Field(default=16, ge=1, le=256)
+    dreambooth_learning_rate: float = Field(default=1e-4, gt=0.0)
+    dreambooth_class_images: int = Field(default=50, ge=0, le=1000)
+    dreambooth_prior_weight: float = Field(default=1.0, ge=0.0)
+    dreambooth_8bit_adam: bool = False
+    dreambooth_gradient_checkpointing: bool = True
+    dreambooth_timeout_s: float = Field(default=3600.0, gt=0)
     # `sleeve worker` serves its own /metrics (render seconds) on this port when set.
     worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+
+    @field_validator("storage_options")
+    @classmethod
+    def _storage_options_object(cls, value: SecretStr) -> SecretStr:
+        try:
+            parsed = json.loads(value.get_secret_value() or "{}")
+        except ValueError as exc:
+            raise ValueError("must be a JSON object of fsspec options") from exc
+        if not isinstance(parsed, dict):
+            raise ValueError("must be a JSON object of fsspec options")
+        return value
+
+    def storage_options_dict(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = json.loads(self.storage_options.get_secret_value() or "{}")
+        return parsed
 
 
 @lru_cache(maxsize=1)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import fsspec
 
@@ -35,10 +36,18 @@ def _check_key(key: str) -> str:
 
 
 class BlobStore:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, options: Mapping[str, Any] | None = None) -> None:
+        """``options``: fsspec's for the protocol (an S3 endpoint and credentials, say)."""
         self.url = url
+        remote = not url.startswith("file://") and "://" in url
+        # A remote filesystem of its own, listing nothing from a cache: another process may
+        # have written or deleted a blob since, and clients holding an event loop thread do
+        # not survive a fork.
+        extra: dict[str, Any] = (
+            {"skip_instance_cache": True, "use_listings_cache": False, **(options or {})}
+            if remote else dict(options or {}))
         try:
-            self.fs, root = fsspec.core.url_to_fs(url)
+            self.fs, root = fsspec.core.url_to_fs(url, **extra)
         except ImportError as exc:
             # fsspec names the package to install (s3fs for s3://, gcsfs for gs://).
             raise ValueError(f"SLEEVE_STORAGE_URL {url.split('://')[0]}:// needs: {exc}") from exc
@@ -91,5 +100,11 @@ class BlobStore:
             self.fs.rm_file(self._path(key))
 
     def ping(self) -> None:
-        """Raises when the store cannot be reached (for /readyz)."""
-        self.fs.ls(self.root, detail=False)
+        """Raises when the store cannot be reached (for /readyz). An object store has no
+        folders until something is written under a prefix, so there the bucket is listed."""
+        try:
+            self.fs.ls(self.root if self.local else self.root.split("/", 1)[0], detail=False)
+        except OSError:
+            raise
+        except Exception as exc:  # remote clients raise their own (botocore's, gcsfs')
+            raise OSError(f"storage unreachable: {exc}") from exc

@@ -7,5 +7,7 @@ from tests.service.fixtures import (  # noqa: F401 - fixtures
     database_url,
     make_client,
     make_settings,
+    own_database,
     settings,
 )
+from tests.service.s3 import s3_server  # noqa: F401 - fixture

@@ -136,3 +136,17 @@ def test_any_unicode_brief_gives_a_cover_or_a_validation_error(
         return
     assert cover.image.size == (256, 256)
     assert cover.plan.title == brief.title
+
+
+def test_generate_takes_its_settings_as_an_argument(tmp_path: Path) -> None:
+    # The fonts come from the settings passed in, not from the environment: a font directory
+    # with nothing in it and the system fonts turned off leaves nothing to set type with.
+    from sleeve.config import Settings
+    from sleeve.render.fonts import FontsMissingError
+
+    brief = Brief(title="Midnight Rain", artist="Luna Vale")
+    bare = Settings(font_dir=str(tmp_path), system_fonts=False)
+    with pytest.raises(FontsMissingError, match=str(tmp_path)):
+        generate(brief, count=1, seed=1, size=256, settings=bare)
+    art = generate(brief, count=1, seed=1, size=256, text=False, settings=bare)[0]
+    assert art.image.size == (256, 256)

@@ -27,6 +27,27 @@ class BodyTooLarge(Exception):
     pass
 
 
+# On every response, unless the route set its own (the page sets a CSP that lets it load its
+# scripts and styles): API answers and images load nothing, and nothing may frame them.
+_BASELINE: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+_HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+def security_headers(scope: Scope, headers: list[tuple[bytes, bytes]]
+                     ) -> list[tuple[bytes, bytes]]:
+    """``headers`` plus the baseline the response lacks; HSTS only over TLS (a browser ignores
+    it on plain HTTP, and sending it there would pin a development host to HTTPS)."""
+    present = {name.lower() for name, _ in headers}
+    wanted = [*_BASELINE, _HSTS] if scope.get("scheme") in {"https", "wss"} else _BASELINE
+    return [*headers, *((name, value) for name, value in wanted if name not in present)]
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -78,18 +99,19 @@ class RequestMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", rid.encode())]
+                message["headers"] = security_headers(scope, [
+                    *message.get("headers", []), (b"x-request-id", rid.encode())])
             await send(message)
 
         async def reply(code: int, detail: str, **extra: object) -> None:
             nonlocal status, response_started
             body = problem_body(code, detail, scope["path"], **extra)
             status, response_started = code, True
-            await send({"type": "http.response.start", "status": code, "headers": [
-                (b"content-type", PROBLEM_JSON.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"x-request-id", rid.encode())]})
+            await send({"type": "http.response.start", "status": code,
+                        "headers": security_headers(scope, [
+                            (b"content-type", PROBLEM_JSON.encode()),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"x-request-id", rid.encode())])})
             await send({"type": "http.response.body", "body": body})
 
         received = 0

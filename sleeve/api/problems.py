@@ -20,8 +20,15 @@ TITLES = {
     400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 409: "Conflict", 413: "Content too large",
     415: "Unsupported media type", 422: "Invalid request", 429: "Too many requests",
+    431: "Request header fields too large",
     500: "Internal server error", 503: "Service unavailable",
 }
+
+
+_FASTAPI_UNREADABLE = "There was an error parsing the body"
+UNREADABLE_JSON = ("the body could not be read as JSON: it must be UTF-8 text, nested at most "
+                   "a few hundred levels deep")
+UNREADABLE_FORM = "the body could not be read as a multipart form"
 
 
 def problem_body(status: int, detail: str, instance: str = "", **extra: Any) -> bytes:
@@ -82,6 +89,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "Error")
     if exc.status_code == 404 and detail == "Not Found":
         detail = f"no route {request.url.path}"
+    elif exc.status_code == 400 and detail == _FASTAPI_UNREADABLE:
+        # FastAPI's words for any body json.loads cannot take (bytes that are not UTF-8,
+        # nesting past the parser's depth): say which of those it can be.
+        form = request.headers.get("content-type", "").startswith("multipart/")
+        detail = UNREADABLE_FORM if form else UNREADABLE_JSON
     return problem(exc.status_code, detail, request.url.path, dict(exc.headers or {}))
 
 

@@ -13,6 +13,7 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from sleeve.api.app import create_app
+from sleeve.api.protocol import BoundedHeadProtocol
 from sleeve.config import Settings, get_settings
 from sleeve.db.migrate import upgrade_database
 from sleeve.jobs.context import JobContext
@@ -42,7 +43,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, settings: Settings | None =
         scheduler.start()
     try:
         uvicorn.run(app, host=host, port=port, log_config=None, access_log=False,
-                    timeout_graceful_shutdown=10)
+                    timeout_graceful_shutdown=10, http=BoundedHeadProtocol)
     finally:
         if scheduler is not None:
             scheduler.stop()

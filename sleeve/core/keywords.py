@@ -72,6 +72,7 @@ def warm_up() -> None:
     _kiwi().tokenize("우리가 걷던 그 길 위에 달빛이 내려와 차가운 바람이 불었어")
     _english_stopwords()
     lookup("rain")
+    ideograph_entries()  # Japanese text is searched for these
 
 
 def english_lemma(word: str) -> str:

@@ -87,6 +87,16 @@ class AudioFeatures(Frozen):
     onset_rate: float = Field(ge=0)  # note onsets per second
 
 
+PortraitTreatment = Literal["duotone", "halftone", "riso", "arch", "circle"]
+
+
+class PortraitPlan(Frozen):
+    """How the musician's own photo goes into the cover (``sleeve.core.portrait`` chooses)."""
+
+    treatment: PortraitTreatment
+    photo: int = Field(default=0, ge=0)  # which of the subject's photos, in the order given
+
+
 class CoverPlan(Frozen):
     plan_version: int = PLAN_VERSION
     title: str
@@ -112,3 +122,5 @@ class CoverPlan(Frozen):
     audio: AudioFeatures | None = None
     # Beats per minute for motion artwork: loops last a whole number of these beats.
     motion_tempo_bpm: float | None = Field(default=None, gt=0)
+    # The subject's portrait and its treatment; None for a cover without the musician.
+    portrait: PortraitPlan | None = None

@@ -101,9 +101,14 @@ def reader_for(options: BuildOptions) -> Reader:
         if item.kind == "file":
             return Path(item.location).read_bytes()
         if store is None:
+            from sleeve.config import get_settings
             from sleeve.storage import BlobStore
 
-            store = BlobStore(options.storage_url)
+            # The store's credentials stay out of the task message: a worker configured for
+            # the same store uses its own.
+            settings = get_settings()
+            store = BlobStore(options.storage_url, settings.storage_options_dict()
+                              if options.storage_url == settings.storage_url else None)
         data: bytes = store.get(item.location)
         return data
 

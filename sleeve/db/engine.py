@@ -55,11 +55,14 @@ def _checkpoint_forever(engine_ref: weakref.ref[Engine], interval_s: float) -> N
 
 
 def make_engine(url: str) -> Engine:
+    """``hide_parameters``: a database error names the statement but never the values bound to
+    it (password hashes, token digests, lyrics), so logging the error leaks none of them."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "before_cursor_execute", _take_turn_to_write)
         _turns[id(engine)] = _WriteTurn(
@@ -68,7 +71,8 @@ def make_engine(url: str) -> Engine:
         threading.Thread(target=_checkpoint_forever, args=(weakref.ref(engine), 1.0),
                          name="sqlite-checkpoint", daemon=True).start()
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                         hide_parameters=True)
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
@@ -32,6 +32,11 @@ NAMING = {
 }
 
 ID = String(32)
+
+
+# Marks a column that names a blob (a key, or a list of keys): backups copy exactly these, and
+# tests that look for orphaned blobs compare the store against them.
+BLOB: Final = {"blob": True}
 
 
 class Base(DeclarativeBase):
@@ -155,7 +160,8 @@ class Job(Base):
 
     id: Mapped[str] = _id()
     user_id: Mapped[str] = _owner()
-    brief_id: Mapped[str] = mapped_column(ID, ForeignKey("briefs.id"), nullable=False)
+    # None for a job that renders no brief (``subject_training``, migration 0010).
+    brief_id: Mapped[str | None] = mapped_column(ID, ForeignKey("briefs.id"))
     subject_id: Mapped[str | None] = mapped_column(
         ID, ForeignKey("subjects.id", ondelete="SET NULL")
     )
@@ -183,14 +189,15 @@ class Job(Base):
     # The uploaded track's features (core.plan.AudioFeatures as JSON); the audio is not kept.
     audio: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # "covers" renders covers from a brief; "motion" makes a loop of one cover (migration
-    # 0005): its cover, preset and length, and where the MP4 went.
+    # 0005): its cover, preset and length, and where the MP4 went; "subject_training" trains
+    # its subject's DreamBooth-LoRA (migration 0010).
     kind: Mapped[str] = mapped_column(String(16), default="covers", server_default="covers",
                                       nullable=False)
     cover_id: Mapped[str | None] = mapped_column(
         ID, ForeignKey("covers.id", ondelete="CASCADE", use_alter=True))
     motion_preset: Mapped[str | None] = mapped_column(String(32))
     motion_seconds: Mapped[float | None] = mapped_column(Float)
-    result_key: Mapped[str | None] = mapped_column(String(300))
+    result_key: Mapped[str | None] = mapped_column(String(300), info=BLOB)
 
 
 class Cover(Base):
@@ -218,7 +225,7 @@ class Cover(Base):
     # How the style was chosen (policy version, context bucket, action, propensity): the log
     # off-policy evaluation learns from. None for covers made before policies were logged.
     choice: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    blob_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    blob_key: Mapped[str] = mapped_column(String(300), nullable=False, info=BLOB)
     digest: Mapped[str] = mapped_column(String(64), nullable=False)
     is_public: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     # Kept with the review that changes them (one transaction), so the gallery can page by them.
@@ -247,7 +254,7 @@ class CoverVariant(Base):
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     format: Mapped[str] = mapped_column(String(8), nullable=False)
     state: Mapped[str] = mapped_column(String(16), default="queued", nullable=False)
-    blob_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    blob_key: Mapped[str] = mapped_column(String(300), nullable=False, info=BLOB)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = _created()
@@ -278,6 +285,7 @@ class Subject(Base):
     id: Mapped[str] = _id()
     user_id: Mapped[str] = _owner()
     name: Mapped[str] = mapped_column(String(100), nullable=False)
+    # Its DreamBooth-LoRA: new → queued → training → trained | failed (sleeve.jobs.subjects).
     state: Mapped[str] = mapped_column(String(16), default="new", nullable=False)
     created_at: Mapped[datetime] = _created()
 
@@ -291,9 +299,13 @@ class ModelVersion(Base):
     # training → candidate → canary (LoRA) → promoted → retired; rejected by a gate; failed.
     state: Mapped[str] = mapped_column(String(16), default="candidate", nullable=False)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
-    artifact_key: Mapped[str | None] = mapped_column(String(300))
+    artifact_key: Mapped[str | None] = mapped_column(String(300), info=BLOB)
     created_at: Mapped[datetime] = _created()
     promoted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A ``subject_lora`` is one person's DreamBooth-LoRA, used only for that subject's jobs;
+    # it goes with the subject (migration 0010).
+    subject_id: Mapped[str | None] = mapped_column(
+        ID, ForeignKey("subjects.id", ondelete="CASCADE"), index=True)
 
 
 class Run(Base):
@@ -330,8 +342,8 @@ class Report(Base):
     since: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     until: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, nullable=False)
-    html_key: Mapped[str] = mapped_column(String(300), nullable=False)
-    chart_keys: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False)
+    html_key: Mapped[str] = mapped_column(String(300), nullable=False, info=BLOB)
+    chart_keys: Mapped[list[str]] = mapped_column(JSON, default=list, nullable=False, info=BLOB)
     slack: Mapped[str] = mapped_column(String(16), default="off", nullable=False)
     created_at: Mapped[datetime] = _created()
 

@@ -57,8 +57,10 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0,
                                    "interval_step": 0.2, "interval_max": 0.5},
         broker_connection_timeout=2,
-        # Longer than any job, so a slow job is not redelivered while still running.
-        broker_transport_options={"visibility_timeout": int(settings.job_timeout_s * 2) + 60},
+        # Longer than any job (a subject's training too), so a slow job is not redelivered
+        # while still running.
+        broker_transport_options={"visibility_timeout": int(
+            max(settings.job_timeout_s, settings.dreambooth_timeout_s) * 2) + 60},
         result_backend=result_backend(settings),
         beat_schedule=beat_schedule(settings),
         timezone="UTC",

@@ -19,6 +19,6 @@ class JobContext:
     def from_settings(cls, settings: Settings) -> JobContext:
         return cls(
             sessions=make_session_factory(make_engine(settings.database_url)),
-            store=BlobStore(settings.storage_url),
+            store=BlobStore(settings.storage_url, settings.storage_options_dict()),
             settings=settings,
         )

@@ -1,5 +1,5 @@
-"""Runs a claimed job by its kind: covers (``runner``) or a motion loop (``motion``), so
-neither runner knows the other."""
+"""Runs a claimed job by its kind: covers (``runner``), a motion loop (``motion``) or a
+subject's DreamBooth-LoRA (``subject_training``), so no runner knows another."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sleeve.db.models import Job
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.motion import run_motion
 from sleeve.jobs.runner import run_job
+from sleeve.jobs.subject_loras import JOB_KIND as SUBJECT_TRAINING
 
 
 def run_claimed(ctx: JobContext, job_id: str,
@@ -23,4 +24,9 @@ def run_claimed(ctx: JobContext, job_id: str,
         kind = session.scalar(select(Job.kind).where(Job.id == job_id))
     if kind == "motion":
         return run_motion(ctx, job_id)
+    if kind == SUBJECT_TRAINING:
+        # Imported here: the training module pulls in the diffusion package's helpers.
+        from sleeve.jobs.subject_training import run_subject_training
+
+        return run_subject_training(ctx, job_id)
     return run_job(ctx, job_id, between_covers)

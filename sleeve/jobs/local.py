@@ -31,6 +31,7 @@ from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.dispatch import run_claimed
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
+from sleeve.logs import configure_logging
 
 log = logging.getLogger("sleeve.jobs")
 
@@ -213,8 +214,8 @@ def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Share
     _die_with_parent()
     os.nice(settings.worker_nice)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the owner, which stops us
-    if not logging.getLogger().handlers:
-        logging.basicConfig(level=settings.log_level)
+    # A fresh interpreter (forkserver): it logs as the server does, in the same format.
+    configure_logging(settings.log_level, settings.log_format)
     ctx = JobContext.from_settings(settings)
     slot = shared.slots[index]
     beat = threading.Thread(target=_heartbeat, args=(ctx, slot, shared), daemon=True)

@@ -28,6 +28,7 @@ from sleeve.jobs.runner import (
     percent,
     record_progress,
 )
+from sleeve.pipeline import fonts_for
 from sleeve.render.motion import frames
 from sleeve.render.video import encode_mp4
 
@@ -91,7 +92,8 @@ def run_motion(ctx: JobContext, job_id: str) -> str | None:
         scale = ctx.settings.motion_scale
         record_progress(ctx, job_id, 0, FRAMES)
         data = encode_mp4(frames(work.plan, work.seed, preset, work.seconds, scale=scale,
-                                 on_frame=on_frame), *preset.size(scale), preset.fps)
+                                 on_frame=on_frame, fonts=fonts_for(ctx.settings)),
+                          *preset.size(scale), preset.fps)
         check_still_wanted(ctx, job_id, started)
         record_progress(ctx, job_id, shown, SAVING)
         seconds = time.perf_counter() - t0

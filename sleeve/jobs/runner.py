@@ -28,6 +28,7 @@ from sleeve.core.bounds import cover_seed
 from sleeve.core.brief import Brief
 from sleeve.core.job_states import ARTWORK, SAVING, TYPOGRAPHY, JobStage
 from sleeve.core.plan import AudioFeatures, CoverPlan
+from sleeve.core.portrait import FacePhoto
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job
 from sleeve.db.types import new_id
@@ -36,7 +37,8 @@ from sleeve.jobs.adapters import Adapters, adapters_for
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
 from sleeve.jobs.policies import Decision, decide_styles
-from sleeve.pipeline import direct, render_plan
+from sleeve.jobs.portrait import featured_photos
+from sleeve.pipeline import direct, feature, render_plan
 
 log = logging.getLogger("sleeve.jobs")
 
@@ -68,6 +70,7 @@ class _Work:
     attempts: int
     done: frozenset[int]
     audio: AudioFeatures | None
+    subject_id: str | None = None  # the musician featured on every cover
 
 
 def master_key(cover_id: str) -> str:
@@ -77,7 +80,7 @@ def master_key(cover_id: str) -> str:
 def _load(ctx: JobContext, job_id: str) -> _Work | None:
     with transaction(ctx.sessions) as session:
         job = session.get(Job, job_id)
-        if job is None or job.state != lifecycle.RUNNING:
+        if job is None or job.state != lifecycle.RUNNING or job.brief_id is None:
             return None
         row = session.get(BriefRow, job.brief_id)
         assert row is not None
@@ -85,18 +88,21 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
         done = session.scalars(select(Cover.position).where(Cover.job_id == job_id)).all()
         return _Work(job_id, job.user_id, job.brief_id, brief, job.count, job.seed, job.size,
                      job.engine, job.style, job.attempts, frozenset(done),
-                     AudioFeatures.model_validate(job.audio) if job.audio else None)
+                     AudioFeatures.model_validate(job.audio) if job.audio else None,
+                     job.subject_id)
 
 
-def check_still_wanted(ctx: JobContext, job_id: str, started: float) -> None:
-    """Raise JobStopped when the job was cancelled, taken from this worker or ran too long."""
+def check_still_wanted(ctx: JobContext, job_id: str, started: float,
+                       limit_s: float | None = None) -> None:
+    """Raise JobStopped when the job was cancelled, taken from this worker or ran longer than
+    ``limit_s`` (default: ``SLEEVE_JOB_TIMEOUT_S``)."""
     with transaction(ctx.sessions) as session:
         job = session.get(Job, job_id)
         if job is None or job.state != lifecycle.RUNNING:
             raise JobStopped(job.state if job else lifecycle.CANCELLED, None)
         if job.cancel_requested:
             raise JobStopped(lifecycle.CANCELLED, "cancelled by the owner")
-    limit = ctx.settings.job_timeout_s
+    limit = ctx.settings.job_timeout_s if limit_s is None else limit_s
     if time.monotonic() - started > limit:
         raise JobStopped(lifecycle.FAILED, f"timed out after {limit:g} s")
 
@@ -124,7 +130,8 @@ def record_progress(ctx: JobContext, job_id: str, value: int,
 
 
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
-                 stored: int, adapters: Adapters, decision: Decision) -> None:
+                 stored: int, adapters: Adapters, decision: Decision,
+                 photos: list[FacePhoto]) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
     seed = cover_seed(work.seed, position)
 
@@ -137,8 +144,9 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
     record_progress(ctx, work.job_id, percent(stored, work.count), ARTWORK)
 
     t0 = time.perf_counter()
+    subject = photos[plan.portrait.photo] if plan.portrait is not None else None
     cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
-                        loras=adapters.loras, settings=ctx.settings)
+                        loras=adapters.loras, settings=ctx.settings, subject=subject)
     data = cover.encode("jpeg")
     cover_id = new_id()
     extra = variants.job_time_variants(cover, cover_id, work.size)
@@ -193,7 +201,13 @@ def run_job(ctx: JobContext, job_id: str,
         decision = decide_styles(ctx, work.brief, work.count, work.seed, work.style, work.audio)
         plans = direct(work.brief, count=work.count, seed=work.seed, style=work.style,
                        styles=decision.styles, settings=ctx.settings, audio=work.audio)
-        adapters = adapters_for(ctx, work.engine, work.job_id)
+        # The procedural engine prints the subject's photos into its art; the diffusion
+        # engine features a subject through its trained LoRA (adapters_for).
+        photos = (featured_photos(ctx, work.subject_id, work.user_id)
+                  if work.subject_id is not None and work.engine == "procedural" else [])
+        plans = feature(plans, work.seed, len(photos))
+        adapters = adapters_for(ctx, work.engine, work.job_id, work.subject_id)
+        plans = [adapters.prompted(plan) for plan in plans]
         stored = len(work.done)
         for position, plan in enumerate(plans):
             if position in work.done:
@@ -201,7 +215,7 @@ def run_job(ctx: JobContext, job_id: str,
             if between_covers is not None:
                 between_covers()
             check_still_wanted(ctx, work.job_id, started)
-            _store_cover(ctx, work, position, plan, stored, adapters, decision)
+            _store_cover(ctx, work, position, plan, stored, adapters, decision, photos)
             stored += 1
         return end(ctx, job_id, lifecycle.SUCCEEDED, None)
     except JobStopped as stop:

@@ -37,7 +37,7 @@ from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.pipeline import Cover as Rendered
-from sleeve.pipeline import render_plan
+from sleeve.pipeline import fonts_for, render_plan
 from sleeve.render.export import CoverMetadata, encode
 from sleeve.render.formats import FORMATS, kit_archive
 
@@ -164,8 +164,11 @@ def variant_bytes(ctx: JobContext, cover: Cover, size: int, kind: VariantKind) -
     if kind == "kit":
         if cover.engine != "procedural":
             raise ValueError(f"a {cover.engine} cover has no release kit")
-        return kit_archive(CoverPlan.model_validate(cover.plan), cover.seed, metadata)
-    if kind == "png" and cover.engine == "procedural":
+        return kit_archive(CoverPlan.model_validate(cover.plan), cover.seed, metadata,
+                           fonts=fonts_for(ctx.settings))
+    # A cover featuring the musician is not re-rendered: its photos live with the subject
+    # (and may since have been deleted); its master is scaled instead.
+    if kind == "png" and cover.engine == "procedural" and not cover.plan.get("portrait"):
         plan = CoverPlan.model_validate(cover.plan)
         image = render_plan(plan, cover.seed, size=cover.size, settings=ctx.settings).image
     else:

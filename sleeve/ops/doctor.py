@@ -139,7 +139,8 @@ def database(settings: Settings) -> Iterator[Finding]:
 
 
 def storage(settings: Settings) -> Iterator[Finding]:
-    yield probes.storage_finding(settings.storage_url, create=False)
+    yield probes.storage_finding(settings.storage_url, create=False,
+                                   options=settings.storage_options_dict())
 
 
 def queue(settings: Settings) -> Iterator[Finding]:

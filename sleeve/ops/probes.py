@@ -184,7 +184,8 @@ def schema_finding(state: SchemaState) -> Finding:
 
 # --- storage ------------------------------------------------------------------------------
 
-def storage_finding(url: str, *, create: bool) -> Finding:
+def storage_finding(url: str, *, create: bool,
+                    options: dict[str, Any] | None = None) -> Finding:
     """Writes, reads and deletes a probe blob. ``create=False`` (doctor) leaves a local root
     that does not exist yet alone and only checks that it could be made."""
     import fsspec
@@ -194,8 +195,8 @@ def storage_finding(url: str, *, create: bool) -> Finding:
     shown = mask_url(url)
     fix = "point SLEEVE_STORAGE_URL at a directory Sleeve may write, or fix its rights"
     try:
-        fs, root = fsspec.core.url_to_fs(url)
-    except (ImportError, ValueError) as exc:
+        fs, root = fsspec.core.url_to_fs(url, **(options or {}))
+    except (ImportError, ValueError, TypeError) as exc:
         return Finding("storage", "fail", f"SLEEVE_STORAGE_URL={shown!r} cannot be used: {exc}",
                        "pip install s3fs (s3://) or gcsfs (gs://)")
     local = "file" in (fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,))
@@ -207,7 +208,7 @@ def storage_finding(url: str, *, create: bool) -> Finding:
                        fix)
     key = f"sleeve-probe/{uuid.uuid4().hex}"
     try:
-        store = BlobStore(url)
+        store = BlobStore(url, options)
         store.put(key, b"probe")
         store.get(key)
         store.delete(key)
@@ -276,9 +277,11 @@ def font_install_hint(packages: str) -> str:
 
 
 def fonts_finding(settings: Settings) -> Finding:
-    from sleeve.render.fonts import ALL_PACKAGES, PACKAGE_OF, FontLibrary, search_dirs
+    from sleeve.pipeline import font_config
+    from sleeve.render.fonts import ALL_PACKAGES, PACKAGE_OF, FontLibrary
 
-    library = FontLibrary(search_dirs(settings.font_dir, settings.system_fonts))
+    # A fresh library, not the cached one: the doctor reports what is on disk now.
+    library = FontLibrary(font_config(settings).search_dirs())
     missing = library.missing()
     if missing:
         named = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if missing[6:] else "")
@@ -293,15 +296,15 @@ def fonts_finding(settings: Settings) -> Finding:
 
 def script_findings(settings: Settings) -> list[Finding]:
     """Which installed font draws each script (the typesetter's own fallback chain)."""
+    from sleeve.pipeline import font_config
     from sleeve.render.fonts import (
         FontLibrary,
         FontsMissingError,
         is_joiner,
         pick_font,
-        search_dirs,
     )
 
-    library = FontLibrary(search_dirs(settings.font_dir, settings.system_fonts))
+    library = FontLibrary(font_config(settings).search_dirs())
     findings = []
     for script, sample, language in SCRIPTS:
         name = f"fonts: {script}"

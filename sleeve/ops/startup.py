@@ -64,7 +64,8 @@ def _checks(role: Role, settings: Settings, migrate: bool) -> list[Finding]:
     """In order; a check runs only when every one before it passed."""
     steps: list[Callable[[], Finding]] = [
         lambda: database(settings, migrate),
-        lambda: probes.storage_finding(settings.storage_url, create=True),
+        lambda: probes.storage_finding(settings.storage_url, create=True,
+                                       options=settings.storage_options_dict()),
     ]
     if settings.queue == "celery":
         steps.append(lambda: probes.broker_finding(settings.broker_url))

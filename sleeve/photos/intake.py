@@ -2,12 +2,15 @@
 
 The order matters: bytes are counted before anything is parsed, the type comes from the
 content (magic numbers), and the pixel count from the header is checked before a single pixel
-is decoded, so neither a huge file nor a small decompression bomb costs memory.
+is decoded, so neither a huge file nor a small decompression bomb costs memory. A file that is
+also something else (HTML or SVG markup inside, another file after the image's end) is refused:
+a polyglot.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Literal
@@ -61,6 +64,33 @@ def sniff(data: bytes) -> PhotoFormat | None:
     return None
 
 
+# Markup a browser would act on. No camera or editor writes these into an image (XMP metadata
+# is ``<x:xmpmeta``/``<rdf:``), so finding one means the file is also a page: a polyglot.
+_MARKUP = re.compile(rb"<(?:script|html|body|svg|iframe|object|embed|!doctype)[\s>/]",
+                     re.IGNORECASE)
+_PNG_END = b"IEND\xaeB`\x82"
+
+
+def _ends_where_the_image_ends(data: bytes, kind: PhotoFormat) -> bool:
+    """No bytes after the image's own end: a ZIP (read from its end), a script or a second
+    file appended to a valid image makes a polyglot that other tools would open as that."""
+    if kind == "jpeg":
+        return data.rstrip(b"\x00").endswith(b"\xff\xd9")  # some cameras pad with NULs
+    if kind == "png":
+        return data.endswith(_PNG_END)
+    riff = int.from_bytes(data[4:8], "little") + 8
+    return len(data) in (riff, riff + 1)
+
+
+def _refuse_polyglots(data: bytes, kind: PhotoFormat) -> None:
+    if _MARKUP.search(data):
+        raise PhotoRejected("unsupported", f"the {kind.upper()} file also holds HTML or SVG "
+                                           "markup; send a plain image")
+    if not _ends_where_the_image_ends(data, kind):
+        raise PhotoRejected("unsupported", f"the {kind.upper()} file carries data after the "
+                            "image ends (another file inside it); send the still image alone")
+
+
 def open_photo(data: bytes, limits: IntakeLimits = PHOTO_LIMITS) -> Photo:
     """Open ``data`` within ``limits``; raises PhotoRejected saying what is wrong."""
     if len(data) > limits.max_bytes:
@@ -88,6 +118,7 @@ def open_photo(data: bytes, limits: IntakeLimits = PHOTO_LIMITS) -> Photo:
         raise PhotoRejected("invalid", "the image decodes to too many pixels") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise PhotoRejected("invalid", f"the {kind.upper()} file is damaged or truncated") from exc
+    _refuse_polyglots(data, kind)
     return Photo(image=image, format=kind, byte_size=len(data))
 
 

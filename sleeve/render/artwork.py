@@ -9,6 +9,8 @@ from PIL import Image
 
 from sleeve.core.bounds import MAX_SIZE, size_problem
 from sleeve.core.plan import CoverPlan
+from sleeve.core.portrait import FacePhoto
+from sleeve.render.fonts import FontLibrary
 from sleeve.render.frame import frame_for
 from sleeve.render.styles import get_style, grain_of
 from sleeve.render.texture import CLUMP, clump_for, finish
@@ -19,15 +21,30 @@ def rng_for(seed: int, *salt: str) -> np.random.Generator:
     return np.random.default_rng([seed & 0xFFFFFFFF, *(zlib.crc32(s.encode()) for s in salt)])
 
 
-def render_artwork(plan: CoverPlan, seed: int, size: int) -> Image.Image:
+def render_artwork(plan: CoverPlan, seed: int, size: int,
+                   subject: FacePhoto | None = None,
+                   fonts: FontLibrary | None = None) -> Image.Image:
+    """The plan's artwork; a plan featuring the musician (``plan.portrait``) needs their
+    ``subject`` photo, printed into the art before the finish so the grain covers both, with
+    the face clear of the type as it will be set in ``fonts``."""
     problem = size_problem(size)
     if problem is not None:
         raise ValueError(f"size {problem}")
+    if (plan.portrait is None) != (subject is None):
+        raise ValueError("a plan with a portrait needs the subject's photo, and only such a "
+                         "plan takes one (sleeve.core.portrait.with_portrait)")
     style = get_style(plan.style)
     rgb = style(plan, rng_for(seed, "style", plan.style), size)
     if rgb.shape != (size, size, 3):
         raise RuntimeError(f"style {plan.style} returned shape {rgb.shape}, expected {size}²×3")
-    return _finished(np.asarray(rgb, dtype=np.float32), plan, seed)
+    page = np.asarray(rgb, dtype=np.float32)
+    if subject is not None:
+        from sleeve.render.subject import feature_subject  # typesetting is loaded only here
+
+        if not page.flags.writeable:
+            page = page.copy()
+        feature_subject(page, plan, subject, rng_for(seed, "portrait"), fonts)
+    return _finished(page, plan, seed)
 
 
 def _finished(rgb: np.ndarray, plan: CoverPlan, seed: int, clump: int = CLUMP) -> Image.Image:

@@ -1,9 +1,10 @@
 """Font files for each typeface role, found on disk by name, and per-character coverage.
 
-Fonts are located by their Debian file names under the search directories (Settings.font_dir
-first, then the system font directories) — fc-list is not needed, so a bare container with
-the packages unpacked works. Coverage comes from each font's cmap (fontTools), so the
-typesetter can split text into runs that every font can actually draw: never a tofu box.
+Fonts are located by their Debian file names under the search directories (a ``FontConfig``,
+passed in: an extra directory first, then the system font directories) — fc-list is not
+needed, so a bare container with the packages unpacked works. Coverage comes from each
+font's cmap (fontTools), so the typesetter can split text into runs that every font can
+actually draw: never a tofu box.
 
 A character the role's chain lacks (Thai, Devanagari, Ethiopic, a new emoji…) is looked up
 in every font installed under the search directories — Noto Sans <Script> first, in the
@@ -25,7 +26,6 @@ from pathlib import Path
 from fontTools.ttLib import TTCollection, TTFont
 from PIL import ImageFont
 
-from sleeve.config import get_settings
 from sleeve.core.plan import Typeface
 
 SYSTEM_FONT_DIRS: tuple[str, ...] = (
@@ -155,15 +155,19 @@ class UnrenderableTextError(ValueError):
         super().__init__(f"{role} contains characters no installed font can draw: {listed}")
 
 
-def search_dirs(font_dir: str | None, system_fonts: bool = True) -> tuple[Path, ...]:
-    """``font_dir`` first, then (unless turned off) the system font directories."""
-    dirs = ([font_dir] if font_dir else []) + (list(SYSTEM_FONT_DIRS) if system_fonts else [])
-    return tuple(Path(d).expanduser() for d in dirs)
+@dataclass(frozen=True)
+class FontConfig:
+    """Where fonts are looked for: ``font_dir`` first, then (unless turned off) the system
+    font directories. Built at the edges from ``Settings`` (``sleeve.pipeline.fonts_for``);
+    rendering never reads settings itself."""
 
+    font_dir: str | None = None
+    system_fonts: bool = True
 
-def default_search_dirs() -> tuple[Path, ...]:
-    settings = get_settings()
-    return search_dirs(settings.font_dir, settings.system_fonts)
+    def search_dirs(self) -> tuple[Path, ...]:
+        dirs = ([self.font_dir] if self.font_dir else []) + (
+            list(SYSTEM_FONT_DIRS) if self.system_fonts else [])
+        return tuple(Path(d).expanduser() for d in dirs)
 
 
 class FontLibrary:
@@ -228,9 +232,10 @@ class FontLibrary:
 
 
 @lru_cache(maxsize=8)
-def font_library(search_dirs: tuple[Path, ...] | None = None) -> FontLibrary:
-    """The library for ``search_dirs`` (default: Settings.font_dir + system dirs), cached."""
-    return FontLibrary(default_search_dirs() if search_dirs is None else search_dirs)
+def font_library(config: FontConfig = FontConfig()) -> FontLibrary:
+    """The library for ``config`` (default: the system font directories only), cached: the
+    directory walk and the fonts' coverage are kept for the process."""
+    return FontLibrary(config.search_dirs())
 
 
 def _index_files(search_dirs: Sequence[Path]) -> dict[str, Path]:

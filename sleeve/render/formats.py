@@ -16,6 +16,7 @@ from PIL import Image
 from sleeve.core.plan import CoverPlan
 from sleeve.render.artwork import render_framed
 from sleeve.render.export import CoverMetadata, encode
+from sleeve.render.fonts import FontLibrary
 from sleeve.render.typeset import TypesetResult, typeset
 
 
@@ -57,28 +58,32 @@ def get_format(name: str) -> Format:
 
 
 def render_format(plan: CoverPlan, seed: int, fmt: Format, *, scale: float = 1.0,
-                  text: bool = True) -> TypesetResult:
-    """The cover re-composed for ``fmt`` (at ``scale`` of its size), type set on it."""
+                  text: bool = True, fonts: FontLibrary | None = None) -> TypesetResult:
+    """The cover re-composed for ``fmt`` (at ``scale`` of its size), type set on it in
+    ``fonts`` (default: the system's)."""
     width, height = fmt.scaled(scale)
     art = render_framed(plan, seed, width, height)
     if not text:
         return TypesetResult(image=art, boxes=[])
-    return typeset(art, plan)
+    return typeset(art, plan, fonts=fonts)
 
 
-def render_kit(plan: CoverPlan, seed: int, *, scale: float = 1.0) -> dict[str, Image.Image]:
+def render_kit(plan: CoverPlan, seed: int, *, scale: float = 1.0,
+               fonts: FontLibrary | None = None) -> dict[str, Image.Image]:
     """Every format of the kit, by format name."""
-    return {fmt.name: render_format(plan, seed, fmt, scale=scale).image for fmt in FORMATS}
+    return {fmt.name: render_format(plan, seed, fmt, scale=scale, fonts=fonts).image
+            for fmt in FORMATS}
 
 
-def kit_archive(plan: CoverPlan, seed: int, metadata: CoverMetadata) -> bytes:
+def kit_archive(plan: CoverPlan, seed: int, metadata: CoverMetadata, *,
+                fonts: FontLibrary | None = None) -> bytes:
     """Every format at full size as JPEG in one ZIP, entries named by format. JPEGs are stored,
     not deflated (they do not shrink), and dated alike, so a plan and seed give the same
     bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, mode="w", compression=zipfile.ZIP_STORED) as archive:
         for fmt in FORMATS:
-            image = render_format(plan, seed, fmt).image
+            image = render_format(plan, seed, fmt, fonts=fonts).image
             info = zipfile.ZipInfo(fmt.filename("jpg"), date_time=(2020, 1, 1, 0, 0, 0))
             archive.writestr(info, encode(image, "jpeg", metadata))
     return out.getvalue()

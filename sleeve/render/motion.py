@@ -22,6 +22,7 @@ from PIL import Image
 from sleeve.core.motion_presets import MotionPreset
 from sleeve.core.plan import CoverPlan
 from sleeve.render.artwork import render_framed
+from sleeve.render.fonts import FontLibrary
 from sleeve.render.typeset import TypesetResult, typeset
 
 
@@ -59,12 +60,13 @@ def _drawn(plan: CoverPlan, seed: int, size: tuple[int, int], n: int, step: int,
 
 
 def frames(plan: CoverPlan, seed: int, preset: MotionPreset, seconds: float, *,
-           scale: float = 1.0,
-           on_frame: Callable[[int, int], None] | None = None) -> Iterator[np.ndarray]:
+           scale: float = 1.0, on_frame: Callable[[int, int], None] | None = None,
+           fonts: FontLibrary | None = None) -> Iterator[np.ndarray]:
     """The loop's frames as uint8 RGB arrays, frame 0 first: at the working size for a
     preset without type (the encoder scales them), at the output size for one with type.
 
-    ``on_frame(done, total)`` is called after each frame (a job's progress)."""
+    ``on_frame(done, total)`` is called after each frame (a job's progress); the type is set
+    in ``fonts`` (default: the system's)."""
     width, height = preset.size(scale)
     work = (max(32, round(width * preset.work)), max(32, round(height * preset.work)))
     n = preset.frame_count(seconds)
@@ -78,7 +80,7 @@ def frames(plan: CoverPlan, seed: int, preset: MotionPreset, seconds: float, *,
             image = Image.fromarray(pixels, "RGB").resize((width, height),
                                                           Image.Resampling.BICUBIC)
             if text is None:
-                text = typeset(image, plan)
+                text = typeset(image, plan, fonts=fonts)
                 image = text.image
             else:
                 image = text.lay_on(image)

@@ -162,3 +162,20 @@ def mask(shape: Shape, size: int) -> np.ndarray:
 def fill(canvas: np.ndarray, shape: Shape, color: np.ndarray, opacity: float = 1.0) -> None:
     """Paint ``shape`` in ``color`` onto a float RGB page in place."""
     paint(canvas, coverage(shape, canvas.shape[0]), color, opacity)
+
+
+def rounded_rect(x0: float, y0: float, x1: float, y1: float, radius: float) -> Shape:
+    """An axis-aligned rectangle whose corners are rounded by ``radius`` pixels (at most half
+    the shorter side: a stadium)."""
+    cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, abs(x1 - x0) / 2, abs(y1 - y0) / 2
+    r = min(radius, hx, hy)
+
+    def distance(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+        u = np.abs(x - cx) - (hx - r)
+        v = np.abs(y - cy) - (hy - r)
+        outside = np.hypot(np.maximum(u, 0.0), np.maximum(v, 0.0))
+        outside += np.minimum(np.maximum(u, v), 0.0)
+        outside -= r
+        return outside
+
+    return Shape(distance, (min(x0, x1) - 1, min(y0, y1) - 1, max(x0, x1) + 1, max(y0, y1) + 1))

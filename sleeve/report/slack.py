@@ -44,6 +44,12 @@ def retry_handlers(retries: int = 3, backoff_s: float = 0.5) -> list[RetryHandle
     ]
 
 
+def plain(text: str) -> str:
+    """A user's text inside mrkdwn, as text: Slack reads ``<!channel>``, ``<@U…>`` and
+    ``<https://…|label>`` in it as a ping or a link unless ``&``, ``<`` and ``>`` are escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def blocks(data: ReportData, report_url: str | None) -> tuple[str, list[dict[str, Any]]]:
     """The fallback text and the Block Kit blocks of the summary."""
     c = data.current
@@ -63,8 +69,8 @@ def blocks(data: ReportData, report_url: str | None) -> tuple[str, list[dict[str
     if c.best_covers:
         best = c.best_covers[0]
         out.append({"type": "section", "text": {"type": "mrkdwn", "text": (
-            f"*Best cover:* {best.title} · {best.artist} — {best.rating_avg:.2f} ★ "
-            f"({best.rating_count} reviews, {best.style})")}})
+            f"*Best cover:* {plain(best.title)} · {plain(best.artist)} — "
+            f"{best.rating_avg:.2f} ★ ({best.rating_count} reviews, {plain(best.style)})")}})
     if report_url:
         out.append({"type": "actions", "elements": [{
             "type": "button", "text": {"type": "plain_text", "text": "Open the full report"},

@@ -81,14 +81,15 @@ class MotionView(View):
 
 class JobView(View):
     id: str
-    kind: Literal["covers", "motion"] = "covers"
+    kind: Literal["covers", "motion", "subject_training"] = "covers"
     state: JobState
     progress: int = Field(ge=0, le=100)
     stage: JobStage | None = Field(default=None, description=(
         "What a running job is doing now: planning, then per cover artwork, typography and "
         "saving (a motion job: frames, then saving); null unless running."))
     error: str | None
-    brief: Brief
+    brief: Brief | None = Field(description="What the covers are made from; null for a "
+                                             "`subject_training` job, which makes none.")
     count: int
     engine: str
     style: str | None

@@ -21,20 +21,21 @@ RATE_WINDOW = timedelta(seconds=60)
 # Statements on the hot paths are built once: building one costs more than running it.
 _COVERS = select(Cover).where(Cover.job_id == bindparam("job_id")).order_by(Cover.position)
 _OWNED_JOB = (
-    select(Job, BriefRow).join(BriefRow, BriefRow.id == Job.brief_id)
+    select(Job, BriefRow).outerjoin(BriefRow, BriefRow.id == Job.brief_id)
     .where(Job.id == bindparam("job_id"), Job.user_id == bindparam("user_id"))
 )
 
 
 def job_view(session: Session, job: Job, brief: BriefRow | None = None) -> JobView:
-    brief = brief or session.get(BriefRow, job.brief_id)
-    assert brief is not None
+    if brief is None and job.brief_id is not None:
+        brief = session.get(BriefRow, job.brief_id)
     covers = session.scalars(_COVERS, {"job_id": job.id}).all()
     return job_of_rows(job, brief, list(covers))
 
 
-def owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow]:
-    """The job and its brief, in one query; 404 for anyone but its owner."""
+def owned_job(session: Session, user_id: str, job_id: str) -> tuple[Job, BriefRow | None]:
+    """The job and its brief (None for a job without one), in one query; 404 for anyone but
+    its owner."""
     row = None
     if could_be_id(job_id):
         row = session.execute(_OWNED_JOB, {"job_id": job_id, "user_id": user_id}).first()

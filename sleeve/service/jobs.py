@@ -17,8 +17,10 @@ from sleeve.db.models import BriefRow, Job, Subject
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import queue_for_engine
+from sleeve.jobs.subject_loras import ready_lora
+from sleeve.pipeline import fonts_for
 from sleeve.render.fonts import UnrenderableTextError
-from sleeve.render.typeset import check_renderable
+from sleeve.render.typeset import check_brief
 from sleeve.schemas.jobs import JobRequest, JobView
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
@@ -47,8 +49,9 @@ def create_job(services: Services, user_id: str, request: JobRequest,
     if idempotency_key is not None and not 1 <= len(idempotency_key) <= 200:
         raise Invalid("Idempotency-Key: must be 1 to 200 characters")
     try:
-        # A character no installed font has would fail the job later; say so now (422).
-        check_renderable(request.brief.title, request.brief.artist)
+        # The render's own rule, over every font chain a plan of this brief can get: a job
+        # accepted here never fails for a glyph (422 now rather than a failed job later).
+        check_brief(request.brief, fonts_for(services.settings))
     except UnrenderableTextError as exc:
         raise Invalid(f"brief.{exc.role}: {exc}") from exc
     digest = request.digest()
@@ -67,6 +70,9 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                 if subject is None or subject.user_id != user_id:
                     # Well-formed, but names nothing of this user's: not found, like a path id.
                     raise NotFound(f"subject_id: no subject {request.subject_id}")
+                if request.engine == "diffusion" and ready_lora(session, subject.id) is None:
+                    raise Conflict(f"subject {subject.id} has no trained LoRA for the diffusion "
+                                   f"engine; train it first (POST /v1/subjects/{subject.id}/train)")
             now = utcnow()
             brief = BriefRow(id=new_id(), user_id=user_id, digest=request.brief.digest(),
                              created_at=now, **request.brief.model_dump())
@@ -90,12 +96,17 @@ def create_job(services: Services, user_id: str, request: JobRequest,
             found = gate_new_job(session, user_id, idempotency_key, digest, limit)
             assert found is not None
             return job_view(session, found), False
+    hand_over(services, view.id, queue_for_engine(request.engine))
+    return view, True
+
+
+def hand_over(services: Services, job_id: str, queue: str) -> None:
+    """Give a stored job's id to the queue; a broker that is down is not the caller's error."""
     try:
-        services.queue.submit(view.id, queue_for_engine(request.engine))
+        services.queue.submit(job_id, queue)
     except Exception:
         # The job is stored: the queue's sweeper hands it over once the broker is back.
-        log.exception("could not hand the job to the queue", extra={"job_id": view.id})
-    return view, True
+        log.exception("could not hand the job to the queue", extra={"job_id": job_id})
 
 
 def get_job(services: Services, user_id: str, job_id: str) -> JobView:

@@ -28,7 +28,10 @@ def _palette(plan: dict[str, Any]) -> dict[str, str]:
     return {str(k): str(v) for k, v in palette.items() if isinstance(v, str)}
 
 
-def job_of_rows(job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
+_KINDS = frozenset({"covers", "motion", "subject_training"})
+
+
+def job_of_rows(job: Job, brief: BriefRow | None, covers: list[Cover]) -> JobView:
     motion = None
     if job.kind == "motion" and job.cover_id and job.motion_preset:
         motion = MotionView(
@@ -36,9 +39,9 @@ def job_of_rows(job: Job, brief: BriefRow, covers: list[Cover]) -> JobView:
             seconds=float(job.motion_seconds or 0.0),
             video_url=f"/v1/jobs/{job.id}/video" if job.result_key else None)
     return JobView(
-        id=job.id, kind="motion" if job.kind == "motion" else "covers", motion=motion,
+        id=job.id, kind=job.kind if job.kind in _KINDS else "covers", motion=motion,
         state=job.state, progress=job.progress, stage=job.stage, error=job.error,
-        brief=brief.to_brief(),
+        brief=brief.to_brief() if brief is not None else None,
         count=job.count, engine=job.engine, style=job.style, seed=job.seed, size=job.size,
         subject_id=job.subject_id, created_at=job.created_at, started_at=job.started_at,
         finished_at=job.finished_at, covers=[cover_view(c) for c in covers],

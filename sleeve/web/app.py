@@ -13,11 +13,15 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from sleeve import __version__
+from sleeve.api.deps import optional_user
+from sleeve.api.session_cookie import end_session
 from sleeve.core.genres import GENRE_FAMILIES
 from sleeve.render.styles import STYLE_NAMES
+from sleeve.service import accounts
 from sleeve.web.i18n import LANGUAGE_COOKIE, LANGUAGES, UiLanguage, choose_language, messages
 
 WEB_DIR = Path(__file__).parent
@@ -46,7 +50,6 @@ class RevalidatedStaticFiles(StaticFiles):
     def file_response(self, *args: Any, **kwargs: Any) -> Response:
         response = super().file_response(*args, **kwargs)
         response.headers["Cache-Control"] = "no-cache"
-        response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
 
@@ -56,9 +59,12 @@ def _oauth_providers(app: FastAPI) -> list[str]:
     return sorted(names()) if callable(names) else []
 
 
-def page_context(language: UiLanguage, oauth: list[str]) -> dict[str, Any]:
-    """What the shell template and the JS module need, in one place."""
+def page_context(language: UiLanguage, oauth: list[str],
+                 me: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the shell template and the JS module need, in one place. ``me``: the signed-in
+    visitor, so the page never has to ask (and an anonymous visit makes no failing request)."""
     boot = {
+        "me": me,
         "lang": language,
         "languages": list(LANGUAGES),
         "languageCookie": LANGUAGE_COOKIE,
@@ -72,22 +78,41 @@ def page_context(language: UiLanguage, oauth: list[str]) -> dict[str, Any]:
     return {"lang": language, "t": messages(language), "boot": boot, "version": __version__}
 
 
-def render_page(language: UiLanguage, oauth: list[str]) -> str:
-    return _templates.get_template("index.html").render(page_context(language, oauth))
+def render_page(language: UiLanguage, oauth: list[str],
+                me: dict[str, Any] | None = None) -> str:
+    return _templates.get_template("index.html").render(page_context(language, oauth, me))
+
+
+async def _visitor(request: Request) -> tuple[dict[str, Any] | None, bool]:
+    """The signed-in visitor's account (or None), and whether a session cookie that no longer
+    signs anyone in came with the request (it is then cleared)."""
+    services = request.app.state.services
+    if not request.cookies.get(services.settings.session_cookie):
+        return None, False
+    user = await optional_user(request, services, None)
+    if user is None:
+        return None, True
+    me = await run_in_threadpool(accounts.who_am_i, services, user.id)
+    return me.model_dump(mode="json"), False
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
+async def index(request: Request) -> HTMLResponse:
     language = choose_language(request.cookies.get(LANGUAGE_COOKIE),
                                request.headers.get("accept-language"))
-    return HTMLResponse(render_page(language, _oauth_providers(request.app)), headers={
-        "Cache-Control": "no-cache",
+    me, stale = await _visitor(request)
+    response = HTMLResponse(render_page(language, _oauth_providers(request.app), me), headers={
+        # Private: a signed-in visitor's page carries their account.
+        "Cache-Control": "private, no-cache",
         "Content-Language": language,
         "Vary": "Accept-Language, Cookie",
+        # The rest of the security headers come from the request middleware, as on every
+        # response; this page needs a policy that lets it load its own scripts and styles.
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "same-origin",
     })
+    if stale:
+        end_session(request.app.state.services, response)
+    return response
 
 
 def mount(app: FastAPI) -> None:

@@ -81,5 +81,5 @@ def test_cookie_writes_refused_cross_site(client: TestClient) -> None:
                        headers={"Origin": "https://evil.example"})
     assert evil.status_code == 403
     same = client.post("/v1/me/tokens", json={"name": "x"},
-                       headers={"Origin": "http://testserver"})
+                       headers={"Origin": "http://testserver", "X-Requested-With": "sleeve"})
     assert same.status_code == 201

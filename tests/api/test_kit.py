@@ -8,6 +8,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import quote
 
 import httpx
 from fastapi.testclient import TestClient
@@ -51,7 +52,9 @@ def _download(client: TestClient, url: str, headers: dict[str, str] | None = Non
 
 def test_kit_is_a_zip_of_every_format_for_owner_then_public(client: TestClient,
                                                              auth: dict[str, str]) -> None:
-    cover = finished_job(client, auth, count=1)["covers"][0]
+    # A Hangul title: the download's name is not Latin-1, which a header must be.
+    cover = finished_job(client, auth, count=1, brief={"title": "밤비", "artist": "Luna Vale",
+                                                       "genre": "ballad"})["covers"][0]
     url = f"/v1/covers/{cover['id']}/kit"
     stranger = new_user(client)
     assert client.get(url, headers=stranger).status_code == 404
@@ -60,7 +63,9 @@ def test_kit_is_a_zip_of_every_format_for_owner_then_public(client: TestClient,
     response = _download(client, url, auth)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/zip"
-    assert "attachment" in response.headers["content-disposition"]
+    name = f"밤비-{cover['seed']}-kit.zip"
+    assert response.headers["content-disposition"] == (
+        f"attachment; filename=\"__-{cover['seed']}-kit.zip\"; filename*=UTF-8''{quote(name)}")
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         assert archive.testzip() is None
         sizes = {}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
@@ -253,3 +254,29 @@ def test_a_title_no_font_can_draw_is_refused_not_drawn_as_boxes(tmp_path: Path) 
     assert result.returncode == 2
     assert "no installed font can draw" in result.stderr and "U+20C44" in result.stderr
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_subject_photo_features_the_musician_on_every_cover(tmp_path: Path) -> None:
+    data = pytest.importorskip("skimage.data")
+    photo = tmp_path / "me.jpg"
+    Image.fromarray(data.astronaut()).save(photo, quality=92)
+    args = [*BASE, "--title", "Blue Hour", "--artist", "Mina Park", "--genre", "jazz",
+            "--count", "2", "--json", "--out", str(tmp_path / "out")]
+    result = runner.invoke(app, [*args, "--subject-photo", str(photo)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["plan"]["portrait"]["photo"] for r in records] == [0, 0]
+    assert all(r["plan"]["portrait"]["treatment"] for r in records)
+    plain = runner.invoke(app, [*args[:-2], "--out", str(tmp_path / "plain")])
+    assert all(json.loads(line)["plan"]["portrait"] is None for line in plain.stdout.splitlines())
+
+
+def test_a_subject_photo_without_a_face_is_one_line_exit_2(tmp_path: Path) -> None:
+    photo = tmp_path / "wall.png"
+    Image.new("RGB", (300, 200), (90, 100, 110)).save(photo)
+    out = tmp_path / "out"
+    result = runner.invoke(app, [*BASE, "--title", "T", "--artist", "A", "--out", str(out),
+                                 "--subject-photo", str(photo)])
+    assert result.exit_code == 2
+    assert "--subject-photo" in result.output and "no face" in result.output
+    assert not out.exists()

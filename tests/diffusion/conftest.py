@@ -15,7 +15,7 @@ from PIL import Image
 pytest.importorskip("torch")
 pytest.importorskip("diffusers")
 
-from sleeve.diffusion.architecture import TINY, random_pipeline
+from bench.sdxl_random import TINY, random_pipeline
 from sleeve.diffusion.engine import DiffusionEngine
 from sleeve.diffusion.options import DiffusionOptions
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sleeve.diffusion.architecture import TINY
+from bench.sdxl_random import TINY
 from sleeve.diffusion.loader import locate
 from tests.diffusion.conftest import EngineFactory
 from tests.render.conftest import build_plan

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -22,7 +23,6 @@ from sleeve.jobs.celery_app import TASK_NAME, CeleryQueue, make_celery, queue_na
 from sleeve.jobs.context import JobContext
 from tests.service.fixtures import (
     job_body,
-    migrated_database,
     new_user,
     require_redis,
     wait_for_job,
@@ -45,25 +45,34 @@ def test_job_runs_on_a_celery_worker(make_client: Callable[..., TestClient],
     assert client.get("/readyz").json()["checks"]["queue"] == "ok"
     auth = new_user(client)
     app = make_celery(celery_settings)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
-                      queues=[queue_name(celery_settings, "cpu")]):
-        job = client.post("/v1/jobs", json=job_body(count=2), headers=auth).json()
-        done = wait_for_job(client, job["id"], auth, timeout=60)
-        assert done["state"] == "succeeded", done
-        assert [c["position"] for c in done["covers"]] == [0, 1]
-        # A duplicate delivery of a finished job does nothing (the claim fails).
-        again = app.send_task(TASK_NAME, args=[job["id"]],
-                              queue=queue_name(celery_settings, "cpu"))
-        assert again.id
+    finished: dict[str, tuple[str, object]] = {}  # task id → (state, return value)
+    consumed = threading.Event()
+
+    def record(task_id: str, state: str, retval: object, **_: object) -> None:
+        # Sent by the worker (a thread of this process) once a task has run.
+        finished[task_id] = (state, retval)
+        consumed.set()
+
+    task_postrun.connect(record, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                          queues=[queue_name(celery_settings, "cpu")]):
+            job = client.post("/v1/jobs", json=job_body(count=2), headers=auth).json()
+            done = wait_for_job(client, job["id"], auth, timeout=60)
+            assert done["state"] == "succeeded", done
+            assert [c["position"] for c in done["covers"]] == [0, 1]
+            # A duplicate delivery of a finished job does nothing (the claim fails).
+            consumed.clear()
+            again = app.send_task(TASK_NAME, args=[job["id"]],
+                                  queue=queue_name(celery_settings, "cpu"))
+            # The worker stops only once it has run the duplicate (the timeout is for failure).
+            while again.id not in finished:
+                assert consumed.wait(60), "the worker never ran the duplicate delivery"
+                consumed.clear()
+    finally:
+        task_postrun.disconnect(record)
+    assert finished[again.id] == ("SUCCESS", None)  # nothing to do: no render, no retry
     assert wait_for_job(client, job["id"], auth)["covers"] == done["covers"]
-
-
-@pytest.fixture
-def own_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database of this test's own (same kind as ``database_url``): a sweep counts every
-    lost job in its database, and other tests leave queued jobs behind in the shared one."""
-    yield from migrated_database("sqlite" if database_url.startswith("sqlite") else "postgresql",
-                                 tmp_path)
 
 
 def test_lost_jobs_are_swept_back(make_client: Callable[..., TestClient],

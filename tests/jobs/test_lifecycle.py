@@ -55,8 +55,12 @@ def test_each_job_claimed_once_under_concurrency(settings: Settings) -> None:
     assert sorted(claimed) == sorted(ids)
 
 
-def test_stale_running_jobs_are_requeued_and_reclaimable(settings: Settings) -> None:
-    ids, sessions = _jobs(settings, 2)
+def test_stale_running_jobs_are_requeued_and_reclaimable(settings: Settings,
+                                                         own_database: str) -> None:
+    # requeue_stale counts every stale job in the database: this test's own database holds
+    # only the two jobs it makes, so the count is about them alone.
+    own = settings.model_copy(update={"database_url": own_database})
+    ids, sessions = _jobs(own, 2)
     with transaction(sessions) as session:  # type: ignore[arg-type]
         assert lifecycle.claim_job(session, ids[0], 30.0)
         assert lifecycle.claim_job(session, ids[1], 30.0)

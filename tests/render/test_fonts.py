@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from sleeve.config import get_settings
+from sleeve.config import Settings
 from sleeve.core.plan import TypeLayout
+from sleeve.pipeline import fonts_for
 from sleeve.render.fonts import (
     ROLE_FACES,
+    FontConfig,
     FontLibrary,
     FontsMissingError,
     UnrenderableTextError,
-    default_search_dirs,
     font_library,
 )
 from sleeve.render.typeset import split_runs, typeset
@@ -67,19 +68,18 @@ def test_typeset_with_no_fonts_raises_a_clear_error(tmp_path: Path) -> None:
         typeset(Image.new("RGB", (512, 512)), build_plan(), fonts=FontLibrary([tmp_path]))
 
 
-def test_font_dir_setting_is_searched_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_font_dir_setting_is_searched_first(tmp_path: Path) -> None:
     source = font_library().file("DejaVuSans.ttf").path
     shutil.copy(source, tmp_path / "DejaVuSans.ttf")
-    monkeypatch.setenv("SLEEVE_FONT_DIR", str(tmp_path))
-    get_settings.cache_clear()
-    try:
-        dirs = default_search_dirs()
-        assert dirs[0] == tmp_path
-        assert FontLibrary(dirs).file("DejaVuSans.ttf").path == tmp_path / "DejaVuSans.ttf"
-    finally:
-        get_settings.cache_clear()
+    library = fonts_for(Settings(font_dir=str(tmp_path)))
+    assert library.search_dirs[0] == tmp_path
+    assert library.file("DejaVuSans.ttf").path == tmp_path / "DejaVuSans.ttf"
+    assert font_library().file("DejaVuSans.ttf").path == source  # the default is untouched
+
+
+def test_system_fonts_off_searches_only_the_font_dir(tmp_path: Path) -> None:
+    assert FontConfig(str(tmp_path), system_fonts=False).search_dirs() == (tmp_path,)
+    assert FontConfig(system_fonts=False).search_dirs() == ()
 
 
 def test_emoji_take_the_colour_font_and_symbols_stay_text_style() -> None:
@@ -92,7 +92,7 @@ def test_emoji_take_the_colour_font_and_symbols_stay_text_style() -> None:
 
 
 def test_latin_and_hangul_never_build_the_all_fonts_index() -> None:
-    library = FontLibrary(default_search_dirs())
+    library = FontLibrary(FontConfig().search_dirs())
     for text in ("Midnight Rain", "밤하늘의 별", "Звёздная ночь 夜"):
         library.chain("grotesk", "title", text, "ko")
     assert library._anywhere is None  # the ~300-file cmap scan is for real misses only

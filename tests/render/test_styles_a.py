@@ -11,7 +11,9 @@ import pytest
 
 from sleeve.core.plan import CoverPlan, Mood, Palette, TypeAnchor, TypeLayout
 from sleeve.render.page import type_zone
+from sleeve.render.raster import luminance, rgb
 from sleeve.render.styles import get_style
+from tests.render.conftest import restyled
 
 STYLES = ("aurora", "nebula", "landscape", "synthwave", "sunburst", "minimal")
 
@@ -143,3 +145,46 @@ def test_aurora_on_a_pale_palette_keeps_a_light_dark_structure(
         rgb = get_style("aurora")(plan, np.random.default_rng(seed), 256)
         squint = (rgb @ weights).reshape(16, 16, 16, 16).mean(axis=(1, 3))
         assert float(squint.max() - squint.min()) > 0.21
+
+
+def _figure_ground(rgb: np.ndarray, anchor: TypeAnchor, cells: int = 32) -> float:
+    """WCAG-style contrast between the paper (the type zone's median, squinted to ``cells``
+    px) and the darkest fifth of the art area: how strongly one dark form stands on it."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    k = rgb.shape[0] // cells
+    lum = (linear @ np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32)).reshape(
+        cells, k, cells, k).mean(axis=(1, 3))
+    zone = type_zone(anchor)
+    rows = np.zeros(cells, dtype=bool)
+    rows[int(zone.y0 * cells):int(np.ceil(zone.y1 * cells))] = True
+    paper = float(np.median(lum[rows]))
+    art = np.sort(lum[~rows].ravel())
+    figure = float(art[:art.size // 5].mean())
+    return (paper + 0.05) / (figure + 0.05)
+
+
+@pytest.mark.parametrize("palette", sorted(PALE))
+@pytest.mark.parametrize("anchor", ["top", "bottom", "center"])
+def test_aurora_on_a_pale_palette_is_a_dark_form_on_the_paper(
+        make_plan: Planner, palette: str, anchor: TypeAnchor) -> None:
+    """Not a soft hill: on pale paper the aurora glows in one window of night, a figure at
+    least 3:1 against the paper the type sits on (the old laid-on curtain measured ~1.6)."""
+    layout = TypeLayout(name="top-left", anchor=anchor, typeface="serif", uppercase=False,
+                        tracking=0.0)
+    plan = make_plan(style="aurora", type_layout=layout, palette=PALE[palette], motifs=[])
+    for seed in range(1, 4):
+        rgb = get_style("aurora")(plan, np.random.default_rng(seed), 256)
+        assert _figure_ground(rgb, anchor) > 3.0
+
+
+@pytest.mark.parametrize("anchor", ["top", "bottom", "center"])
+def test_every_pale_fixture_palette_gets_the_night_window_in_aurora(
+        fixture_plans: list[CoverPlan], anchor: TypeAnchor) -> None:
+    pale = 0
+    for plan in fixture_plans:
+        if luminance(rgb(plan.palette.background)) <= luminance(rgb(plan.palette.ink)):
+            continue  # light ink on a dark page: the curtain glows on the page itself
+        pale += 1
+        art = get_style("aurora")(restyled(plan, "aurora", anchor), np.random.default_rng(7), 256)
+        assert _figure_ground(art, anchor) > 3.0, plan.title
+    assert pale >= 5  # the fixtures hold pale palettes: the check is not vacuous

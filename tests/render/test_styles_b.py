@@ -10,8 +10,8 @@ import pytest
 
 from sleeve.core.plan import CoverPlan, Palette, TypeAnchor, TypeLayout
 from sleeve.render.page import type_zone
-from sleeve.render.styles import get_style
-from tests.render.conftest import build_plan
+from sleeve.render.styles import get_style, glitch
+from tests.render.conftest import build_plan, restyled
 
 STYLES = ("swiss", "riso", "flowfield", "contours", "collage", "glitch")
 
@@ -132,3 +132,104 @@ def test_glitch_damage_is_bold_in_the_art_and_absent_from_the_type_zone(
     # A big form: light pixels (the moon on black) cover a good part of the art rows.
     lit = rgb[~rows].mean(axis=-1) > 0.5
     assert float(lit.mean()) > 0.2
+
+
+_LUMA = np.asarray([0.2126, 0.7152, 0.0722], dtype=np.float32)
+
+
+def _torn_share(plan: CoverPlan, seed: int, size: int) -> float:
+    """The share of the form's box (where it shows above any ground, in the art bands) whose
+    luminance the damage changed by more than 0.2: how visibly the tears break the form.
+    The undamaged picture comes from the same generator state (``glitch.signal``)."""
+    clean = glitch.signal(plan, np.random.default_rng(seed), size)
+    before = clean.canvas.copy()
+    after = _render(plan, seed, size)
+    r0, r1, c0, c1 = clean.target
+    mask = np.zeros((size, size), dtype=bool)
+    for a, b in clean.bands:
+        mask[max(a, r0):min(b, r1), c0:c1] = True
+    if clean.ground is not None:
+        mask &= clean.ground.body.full(size) == 0.0
+    changed = np.abs((after - before) @ _LUMA) > 0.2
+    return float(changed[mask].mean())
+
+
+@pytest.mark.parametrize("anchor", ["top", "bottom", "center"])
+def test_glitch_tears_visibly_break_the_form_on_every_fixture_brief(
+        fixture_plans: list[CoverPlan], anchor: TypeAnchor) -> None:
+    """Sea bands torn sideways used to stay sea bands (≤ 2.3% of the form changed): the
+    tears now cut a form with edges across them, on every brief's motifs and palette."""
+    for plan in fixture_plans:
+        share = _torn_share(restyled(plan, "glitch", anchor), 3, 256)
+        assert share > 0.05, (plan.title, plan.motifs, share)
+
+
+@pytest.mark.parametrize("motif", ["city", "sea", "road"])
+@pytest.mark.parametrize("anchor", ["bottom", "center"])
+def test_glitch_lays_a_ground_motif_whole_over_the_torn_form(motif: str,
+                                                              anchor: TypeAnchor) -> None:
+    """Lit windows are not confetti: the ground stands as one mass without colour fringes
+    (a neutral palette: any colour comes from the channel split), and the form still shows
+    above it."""
+    plan = _plan("glitch", anchor=anchor, palette="hiphop", motifs=[motif])
+    size = 384
+    clean = glitch.signal(plan, np.random.default_rng(4), size)
+    assert clean.ground is not None
+    rgb = _render(plan, 4, size)
+    ground = clean.ground.body.full(size) > 0.99
+    zone = type_zone(anchor)
+    ground[zone.rows(size)] = False
+    fringe = np.abs(rgb[..., 0] - rgb[..., 2]) > 0.25
+    assert ground.mean() > 0.05 and float(fringe[ground].mean()) < 0.01
+    assert _torn_share(plan, 4, size) > 0.05
+
+
+def test_collage_keeps_the_band_behind_a_centred_title_bare_on_every_fixture_brief(
+        fixture_plans: list[CoverPlan]) -> None:
+    """A centred title once sat on a label laid over the stack of pieces (a busy heap):
+    now its band is bare paper, with the pieces above it and the photocopy below."""
+    size = 256
+    zone = type_zone("center")
+    rows = slice(int((zone.y0 - 0.02) * size), int((zone.y1 + 0.02) * size))
+    for plan in fixture_plans:
+        rgb = _render(restyled(plan, "collage", "center"), 5, size)
+        paper = np.asarray(plan.palette.rgb("background"), dtype=np.float32) / 255.0
+        off_paper = np.abs(rgb[rows] - paper).max(axis=-1) > 0.08
+        assert float(off_paper.mean()) < 0.002, plan.title
+        # … and the art is still there, around it.
+        assert float((np.abs(rgb - paper).max(axis=-1) > 0.08).mean()) > 0.1, plan.title
+
+
+def _islands(mask: np.ndarray, min_cells: int) -> int:
+    """How many 4-connected regions of ``mask`` hold at least ``min_cells`` cells."""
+    seen = np.zeros_like(mask)
+    count = 0
+    for start in zip(*np.nonzero(mask), strict=True):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, cells = [start], 0
+        while stack:
+            y, x = stack.pop()
+            cells += 1
+            for v, u in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
+                if 0 <= v < mask.shape[0] and 0 <= u < mask.shape[1] and mask[v, u] \
+                        and not seen[v, u]:
+                    seen[v, u] = True
+                    stack.append((v, u))
+        count += cells >= min_cells
+    return count
+
+
+@pytest.mark.parametrize("anchor", ["top", "bottom"])  # the layouts contours is given
+def test_contour_summits_stay_separate_ranges_on_every_fixture_brief(
+        fixture_plans: list[CoverPlan], anchor: TypeAnchor) -> None:
+    """The range's tinted summits used to merge into one blob (one tinted region on 46 of
+    48 covers): squinted to 64 px, each of the three summits is now its own island."""
+    cells = 64
+    for plan in fixture_plans:
+        rgb = _render(restyled(plan, "contours", anchor), 5, 256)
+        paper = np.asarray(plan.palette.rgb("background"), dtype=np.float32) / 255.0
+        squint = rgb.reshape(cells, 4, cells, 4, 3).mean(axis=(1, 3))
+        tinted = np.abs(squint - paper).max(axis=-1) > 0.15
+        assert _islands(tinted, 4) >= 3, plan.title

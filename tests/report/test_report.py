@@ -20,6 +20,7 @@ from sleeve.config import Settings, get_settings
 from sleeve.db.engine import transaction
 from sleeve.jobs.context import JobContext
 from sleeve.report.metrics import collect
+from sleeve.report.slack import blocks
 from sleeve.service.context import Services
 from sleeve.service.reports import make_report
 from sleeve.service.runs import list_runs
@@ -152,6 +153,23 @@ def test_slack_summary_retries_429_and_5xx(settings: Settings, fake_slack: FakeS
     assert button["url"] == f"https://sleeve.example/v1/reports/{built.id}?format=html"
     text = json.dumps(payload, ensure_ascii=False)
     assert "Best cover" in text and "Covers" in text and "+50 %" in text
+
+
+@SQLITE_ONLY
+def test_a_title_cannot_ping_or_link_in_slack(settings: Settings) -> None:
+    """A public cover's title is the user's text: in the summary it stays text."""
+    until = _until(10)
+    seed_week(settings, until)
+    with transaction(JobContext.from_settings(settings).sessions) as session:
+        data = collect(session, until - timedelta(days=7), until)
+    title = "<!channel> <https://evil.example|claim your prize> & more"
+    best = data.current.best_covers[0].model_copy(update={"title": title})
+    hostile = data.model_copy(update={"current": data.current.model_copy(
+        update={"best_covers": [best]})})
+    _fallback, payload = blocks(hostile, None)
+    text = next(b["text"]["text"] for b in payload if "Best cover" in str(b))
+    assert "<" not in text and ">" not in text.replace("&gt;", "")
+    assert "&lt;!channel&gt; &lt;https://evil.example|claim your prize&gt; &amp; more" in text
 
 
 @SQLITE_ONLY

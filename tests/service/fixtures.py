@@ -67,6 +67,15 @@ def database_url(request: pytest.FixtureRequest,
     yield from migrated_database(request.param, tmp_path_factory.mktemp("db"))
 
 
+@pytest.fixture
+def own_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own (same kind as ``database_url``), for a test that counts
+    rows across a whole database (a sweep, a requeue): other tests leave jobs behind in the
+    shared one."""
+    yield from migrated_database("sqlite" if database_url.startswith("sqlite") else "postgresql",
+                                 tmp_path)
+
+
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

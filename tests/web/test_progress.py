@@ -31,9 +31,11 @@ def _start_job(page: Page, base_url: str, account: dict[str, str]) -> str:
     assert page.request.post(f"{base_url}/v1/auth/register", data=account).status == 201
     _log_in(page, base_url, account)
     brief = {"title": "밤비", "artist": "Luna Vale", "genre": "ballad"}
+    # A cookie-authenticated write, so it carries the header the page's own calls send.
     created = page.request.post(f"{base_url}/v1/jobs",
                                 data={"brief": brief, "count": COUNT, "style": "swiss",
-                                      "size": SIZE})
+                                      "size": SIZE},
+                                headers={"X-Requested-With": "sleeve"})
     assert created.status == 202, created.text()
     job_id: str = created.json()["id"]
     return job_id

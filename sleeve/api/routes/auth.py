@@ -24,7 +24,7 @@ def login(body: Credentials, services: ServicesDep, request: Request,
           response: Response) -> LoginResult:
     address = request.client.host if request.client else "unknown"
     user, issued = accounts.log_in(services, body.email, body.password, address)
-    start_session(services, user.id, response)
+    start_session(services, user.id, request, response)
     return LoginResult(access_token=issued.token, expires_at=issued.expires_at, user=user)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -67,6 +68,15 @@ async def cover_image(
     return Response(found.data, media_type=found.media_type, headers=headers)
 
 
+def attachment(filename: str) -> str:
+    """``Content-Disposition`` for a download (RFC 6266): the exact name as UTF-8 (RFC 8187)
+    with an ASCII one for old clients. Headers are Latin-1, so a Hangul name sent as is
+    failed the whole response."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_"
+                       for c in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _come_back(pending: covers.Pending) -> JSONResponse:
     """202: a worker is making what was asked for; ask again after Retry-After seconds."""
     return JSONResponse({"state": "pending", "retry_after_s": pending.retry_after_s},
@@ -96,7 +106,7 @@ async def cover_kit(cover_id: RowId, user: MaybeUserDep, services: ServicesDep) 
         return _come_back(found)
     chunks = await run_in_threadpool(kit.kit_chunks, services, found)
     return StreamingResponse(chunks, media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{kit.kit_filename(cover)}"',
+        "Content-Disposition": attachment(kit.kit_filename(cover)),
         "Cache-Control": "public, max-age=86400" if cover.is_public else "private, no-store",
     })
 

@@ -75,5 +75,5 @@ async def oauth_callback(provider: ProviderName, request: Request,
         email if isinstance(email, str) else None, name if isinstance(name, str) else "",
     )
     response = RedirectResponse(_safe_next(request.session.pop("next", None)), status_code=302)
-    await run_in_threadpool(start_session, services, user_id, response)
+    await run_in_threadpool(start_session, services, user_id, request, response)
     return response

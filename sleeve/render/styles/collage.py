@@ -4,7 +4,8 @@ scissor-cut motif on top, each casting a soft shadow.
 Piece edges are rotated rectangles whose distance field is displaced by two noises (a slow
 wander and a fine fibrous jitter), so every edge tears differently; a pale rim shows the white
 core of the paper on the torn side. The cut-out focal form keeps crisp scissor edges. The type
-zone is bare paper.
+zone is bare paper; a centred title has the whole middle band bare, the pieces and the
+cut-out above it and the photocopy below.
 """
 
 from __future__ import annotations
@@ -57,16 +58,24 @@ class _Box:
         return self.y1 - self.y0
 
 
-def _art_box(zone: Zone, size: int, frame: Frame = FULL) -> _Box:
+def _art_boxes(zone: Zone, size: int, frame: Frame = FULL) -> tuple[_Box, _Box]:
+    """(where the coloured piece, the strip and the cut-out go; where the photocopy goes):
+    the page minus the type zone.
+
+    A centred title keeps its whole band bare paper: laid over a stack of pieces, even on a
+    label of its own, it read as one more scrap in a busy heap. The pieces and the focal
+    cut-out sit above the title, the photocopy below it, each band framed by bare paper."""
     left, right = frame.x0 * size, frame.x1 * size
     if zone.anchor == "top":
-        return _Box(left, zone.y1 * size, right, min(zone.foot, frame.y1) * size)
+        box = _Box(left, zone.y1 * size, right, min(zone.foot, frame.y1) * size)
+        return box, box
     if zone.anchor == "bottom":
-        return _Box(left, frame.y0 * size, right, zone.y0 * size)
-    # A centred title takes a label across the middle: the pieces keep a margin of bare
-    # paper around them, which frames the collage and leaves less to lay under the label.
-    return _Box(frame.x(0.05) * size, frame.y(0.05) * size, frame.x(0.95) * size,
-                frame.y(0.95) * size)
+        box = _Box(left, frame.y0 * size, right, zone.y0 * size)
+        return box, box
+    gap = 0.07 * frame.height * size  # a two-line title rises out of its band
+    x0, x1 = frame.x(0.06) * size, frame.x(0.94) * size
+    return (_Box(x0, frame.y(0.05) * size, x1, zone.y0 * size - gap),
+            _Box(x0, zone.y1 * size + gap, x1, frame.y(0.95) * size))
 
 
 def _tear_field(rng: np.random.Generator, size: int) -> np.ndarray:
@@ -193,11 +202,11 @@ def _lay_photocopy(canvas: np.ndarray, shape: Shape, tear: np.ndarray, paper: np
 
 
 def _cut_out(plan: CoverPlan, rng: np.random.Generator, size: int, box: _Box,
-             centre: tuple[float, float]) -> tuple[Mask, Mask]:
+             centre: tuple[float, float], reach: float) -> tuple[Mask, Mask]:
     """The scissor-cut focal form and its detail marks: the object motif, else the ground
     motif along the bottom of the art, else a plain disc."""
     fx, fy = centre
-    half = min(box.w, box.h) * 0.31
+    half = min(box.w, box.h) * reach
     picked = first_motif(plan.motifs, "object", "ground")
     shape = None
     if picked is not None and picked[1] == "object":
@@ -219,8 +228,10 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
     zone = type_zone(plan.type_layout.anchor, plan.type_layout.name, frame)
     texture_rng = independent(rng)
     tear = _tear_field(independent(rng), size)
-    box = _art_box(zone, size, frame)
+    box, low = _art_boxes(zone, size, frame)
     art = rect(box.x0 - 1, box.y0, box.x1 + 1, box.y1)
+    low_art = rect(low.x0 - 1, low.y0, low.x1 + 1, low.y1)
+    centred = zone.anchor == "center"
     flip = bool(rng.random() < 0.5)
 
     def u(value: float) -> float:
@@ -235,17 +246,21 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
     # Every placement jitters within its role, so seeds give different layouts of one idea.
     jitter = rng.uniform(-1.0, 1.0, size=8)
     cx, cy = box.at(u(0.4 + 0.07 * jitter[0]), 0.45 + 0.06 * jitter[1])
-    big = rotated_rect(cx, cy, box.w * (0.36 + 0.04 * jitter[2]), box.h * 0.36, float(tilt[0]))
+    # Above a centred title the band is short: the piece fills its height to stay a mass.
+    tall = 0.44 if centred else 0.36
+    big = rotated_rect(cx, cy, box.w * (0.36 + 0.04 * jitter[2]), box.h * tall, float(tilt[0]))
     _lay_torn(canvas, big & art, tear, colors["secondary"])
 
     # 2. A photocopied halftone block on pale paper, overlapping the first piece.
-    bx, by = box.at(u(0.7 + 0.06 * jitter[3]), 0.55 + 0.08 * jitter[4])
-    block = rotated_rect(bx, by, box.w * (0.24 + 0.04 * jitter[5]), box.h * 0.33,
-                         float(tilt[1]))
+    # Below a centred title the photocopy is the band's one piece: wider, its photo (the
+    # densest dots) in the middle of it rather than bleeding off its lower edge.
+    bx, by = low.at(u((0.6 if centred else 0.7) + 0.06 * jitter[3]), 0.55 + 0.08 * jitter[4])
+    block = rotated_rect(bx, by, low.w * ((0.3 if centred else 0.24) + 0.04 * jitter[5]),
+                         low.h * (0.36 if centred else 0.33), float(tilt[1]))
     paper = colors["ink"] if luminance(colors["ink"]) > 0.45 else _WHITE
     dark = colors["background"] if luminance(colors["background"]) < 0.1 else colors["primary"]
-    _lay_photocopy(canvas, block & art, tear, paper, dark, (bx, by + box.h * 0.15),
-                   box.h * 0.55)
+    photo = (bx, by) if centred else (bx, by + low.h * 0.15)
+    _lay_photocopy(canvas, block & low_art, tear, paper, dark, photo, low.h * 0.55)
 
     # The focal form sits on both the coloured piece and the photocopy: if the primary would
     # vanish on either, the accent takes the focal role and the primary becomes the strip.
@@ -262,31 +277,17 @@ def render(plan: CoverPlan, rng: np.random.Generator, size: int,
 
     # 4. The scissor-cut motif: the focal point, with crisp edges.
     centre = box.at(u(0.5 + 0.08 * jitter[6]), 0.5 + 0.06 * jitter[7] + 0.02 * frame.wave())
-    focal, detail = _cut_out(plan, rng, size, box, centre)
+    # Above a centred title the cut-out has the band to itself: it fills the band's height.
+    focal, detail = _cut_out(plan, rng, size, box, centre, 0.46 if centred else 0.31)
     _lay(canvas, focal, colors[focal_name], shadow=0.45)
     # Details are cut away to the page colour when broad (wave bands), else inked in the
     # accent (lit windows), unless the accent already is the focal colour.
     broad = float(detail.alpha.sum()) > 0.03 * size * size
     paint(canvas, detail, colors["background" if broad or focal_name == "accent" else "accent"])
 
-    if zone.anchor == "center":
-        # The title gets its own torn label of calm paper laid across the middle.
-        # Not full bleed: torn ends short of the page edges read as a strip of paper laid
-        # on, and still clear the text column (the grid's 7.5% margins).
-        label = rotated_rect(frame.x(0.5) * size, (zone.y0 + zone.y1) / 2 * size,
-                             frame.width * size * 0.465,
-                             (zone.y1 - zone.y0) * size * 0.42, float(tilt[0]) * 0.3)
-        _lay_torn(canvas, label, tear, _label_color(colors), shadow=0.4)
     return np.clip(canvas, 0.0, 1.0, out=canvas)
 
 
 def _contrast(a: np.ndarray, b: np.ndarray) -> float:
     """How far apart two colours read: their distance in OKLab (lightness, hue and chroma)."""
     return float(np.linalg.norm(to_oklab(a) - to_oklab(b)))
-
-
-def _label_color(colors: dict[str, np.ndarray]) -> np.ndarray:
-    """Plain paper that the preferred text colour reads well on."""
-    if luminance(colors["ink"]) > 0.2:
-        return colors["background"] if luminance(colors["background"]) < 0.07 else colors["primary"]
-    return colors["background"] if luminance(colors["background"]) > 0.32 else _WHITE

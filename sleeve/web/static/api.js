@@ -13,7 +13,9 @@ export class ApiError extends Error {
 
 export async function api(method, path, body, headers = {}) {
   const init = {
-    method, credentials: "same-origin", headers: { Accept: "application/json", ...headers },
+    method, credentials: "same-origin",
+    // The API refuses cookie-authenticated writes without it (CSRF defence, see api/deps.py).
+    headers: { Accept: "application/json", "X-Requested-With": "sleeve", ...headers },
   };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";

@@ -1,6 +1,6 @@
 // Sleeve's page: hash routes, each drawn by a view from the /v1 API.
 
-import { loadMe, session, setupLanguageSwitch } from "./session.js";
+import { session, setupLanguageSwitch, startSession } from "./session.js";
 import { authView } from "./views/auth.js";
 import { coverView } from "./views/cover.js";
 import { createView } from "./views/create.js";
@@ -52,6 +52,6 @@ async function route() {
 session.rerender = route;
 setupLanguageSwitch();
 window.addEventListener("hashchange", route);
-await loadMe();
+startSession();
 await route();
 document.documentElement.dataset.ready = "true";

@@ -31,6 +31,14 @@ function renderAccount() {
   }
 }
 
+/** At page load the server has already said who is signed in (boot.me): an anonymous visit
+ * asks the API nothing it would refuse. */
+export function startSession() {
+  session.me = boot.me || null;
+  renderAccount();
+}
+
+/** After logging in: ask the API who we are now. */
 export async function loadMe() {
   try {
     session.me = await api("GET", "/v1/me");
