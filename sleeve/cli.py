@@ -30,6 +30,7 @@ from sleeve.cli_output import (
     out,
     progress_bar,
 )
+from sleeve.cli_subjects import subjects_app
 from sleeve.config import Settings, get_settings
 
 try:  # Typer 0.26 and later carry their own copy of Click.
@@ -694,9 +695,14 @@ def worker(
     migrate: Annotated[bool, typer.Option("--migrate", help=MIGRATE_HELP)] = False,
     beat: Annotated[bool, typer.Option(
         "--beat", help="Also run Celery beat (the weekly report); in one worker only.")] = False,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, max=64,
+        help="Jobs run at once (default: SLEEVE_CONCURRENCY).")] = None,
 ) -> None:
     """Run jobs without the API (Celery worker with SLEEVE_QUEUE=celery)."""
     settings = _start("worker", migrate)
+    if concurrency is not None:
+        settings = settings.model_copy(update={"concurrency": concurrency})
     from sleeve.jobs.worker import run_worker
 
     with configuration_errors_exit():
@@ -1041,9 +1047,10 @@ def revoke_admin(
     _change_role(email, "user", as_json)
 
 
-# `retrain` and `models …`, `backup` and `restore` live in their own modules.
+# `retrain`, `models …`, `subjects …`, `backup` and `restore` live in their own modules.
 app.command()(retrain)
 app.add_typer(models_app, name="models")
+app.add_typer(subjects_app, name="subjects")
 app.command()(backup)
 app.command()(restore)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import posixpath
 import re
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -99,12 +100,39 @@ class BlobStore:
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm_file(self._path(key))
 
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every key under ``prefix`` (a folder such as ``subjects/abc/``), sorted."""
+        base = self.root if not prefix else self._path(prefix.rstrip("/"))
+        try:
+            found = self.fs.find(base, detail=False)
+        except FileNotFoundError:
+            return []
+        root = self.root.rstrip("/") + "/"
+        return sorted(str(path)[len(root):] for path in found if str(path).startswith(root))
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Deletes every blob under the folder ``prefix`` (``subjects/abc/``), the temporary
+        files of writes that were interrupted (a killed worker) included; a folder that holds
+        nothing is fine. The prefix must end with ``/``, so ``covers/ab`` can never
+        take ``covers/abc`` with it."""
+        if not prefix.endswith("/"):
+            raise InvalidKeyError(f"a prefix to delete ends with '/': {prefix!r}")
+        path = self._path(prefix.rstrip("/"))
+        with contextlib.suppress(FileNotFoundError):
+            self.fs.rm(path, recursive=True)
+
     def ping(self) -> None:
-        """Raises when the store cannot be reached (for /readyz). An object store has no
-        folders until something is written under a prefix, so there the bucket is listed."""
+        """Raises when the store cannot be reached or refuses writes (for /readyz): a store
+        that only reads (a disk remounted read-only, a full one) fails every job. An object
+        store has no folders until something is written under a prefix, so there the bucket
+        is listed."""
         try:
             self.fs.ls(self.root if self.local else self.root.split("/", 1)[0], detail=False)
         except OSError:
             raise
         except Exception as exc:  # remote clients raise their own (botocore's, gcsfs')
             raise OSError(f"storage unreachable: {exc}") from exc
+        # A local root that is gone (an unmounted volume) failed above, not re-created here.
+        key = f"sleeve-ready/{uuid.uuid4().hex}"
+        self.put(key, b"")
+        self.delete(key)

@@ -3,6 +3,7 @@ them, and API clients. Defined in tests/service/fixtures.py."""
 
 from tests.service.fixtures import (  # noqa: F401 - fixtures
     auth,
+    celery_broker,
     client,
     database_url,
     make_client,

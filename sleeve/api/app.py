@@ -98,5 +98,6 @@ def _upload_limits(settings: Settings) -> dict[str, int]:
     """The paths that take multipart uploads, each with the body size its file allows."""
     return {
         "/v1/check": PHOTO_LIMITS.max_bytes + MULTIPART_OVERHEAD,
+        "/v1/subjects/{subject_id}/photos": PHOTO_LIMITS.max_bytes + MULTIPART_OVERHEAD,
         "/v1/jobs": AUDIO_LIMITS.max_bytes + settings.max_body_bytes + MULTIPART_OVERHEAD,
     }

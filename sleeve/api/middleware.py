@@ -67,6 +67,12 @@ def _is_multipart(content_type: str | None) -> bool:
         "multipart/form-data")
 
 
+def _path_pattern(path: str) -> re.Pattern[str]:
+    parts = ("[^/]+" if part.startswith("{") and part.endswith("}") else re.escape(part)
+             for part in path.split("/"))
+    return re.compile("^" + "/".join(parts) + "$")
+
+
 class RequestMiddleware:
     def __init__(self, app: ASGIApp, max_body_bytes: int,
                  uploads: Mapping[str, int] | None = None) -> None:
@@ -74,6 +80,9 @@ class RequestMiddleware:
         self.app = app
         self.max_body = max_body_bytes
         self.uploads = dict(uploads or {})
+        # Paths with ``{id}`` segments (``/v1/subjects/{id}/photos``) match any one segment.
+        self._patterns = [
+            (_path_pattern(path), limit) for path, limit in self.uploads.items() if "{" in path]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -152,9 +161,16 @@ class RequestMiddleware:
             })
             request_id.reset(token)
 
+    def _upload_limit(self, path: str) -> int | None:
+        """The byte limit of a path that takes multipart uploads; None for other paths."""
+        if path in self.uploads:
+            return self.uploads[path]
+        return next((limit for pattern, limit in self._patterns if pattern.match(path)), None)
+
     def _limit(self, scope: Scope) -> int:
-        if scope["path"] in self.uploads and _is_multipart(_header(scope, b"content-type")):
-            return self.uploads[scope["path"]]
+        upload = self._upload_limit(scope["path"])
+        if upload is not None and _is_multipart(_header(scope, b"content-type")):
+            return upload
         return self.max_body
 
     def _reject(self, scope: Scope, limit: int) -> tuple[int, str] | None:
@@ -166,7 +182,7 @@ class RequestMiddleware:
         content_type = _header(scope, b"content-type")
         if (scope["method"] in _BODY_METHODS and has_body and scope["path"].startswith("/v1/")
                 and not _is_json(content_type)):
-            if scope["path"] in self.uploads:
+            if self._upload_limit(scope["path"]) is not None:
                 if not _is_multipart(content_type):
                     return 415, "send the body as application/json or multipart/form-data"
             else:

@@ -37,6 +37,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                 "field": {"type": "string"}, "message": {"type": "string"}}},
         },
         "error_id": {"type": "string", "description": "On 500: quote it when reporting."},
+        "reason": {"type": "string", "description": (
+            "The rule that refused the request, as one word (a refused photo: too-large, "
+            "unsupported, too-many-pixels, damaged, no-face, several-faces, face-too-small).")},
     },
     "additionalProperties": True,
 }

@@ -66,7 +66,9 @@ async def _service_error(request: Request, exc: Exception) -> Response:
     headers = {"Retry-After": str(exc.retry_after_s)} if isinstance(exc, RateLimited) else None
     if exc.status == 401:
         headers = {"WWW-Authenticate": "Bearer"}
-    extra = {}
+    extra: dict[str, Any] = {}
+    if exc.reason is not None:
+        extra["reason"] = exc.reason
     # Use cases name the field first ("size: choose one of ..."), as validation errors do.
     named = _FIELD_FIRST.match(exc.detail) if exc.status == 422 else None
     if named:

@@ -25,7 +25,7 @@ async def read_upload(upload: StarletteUpload, field: str, limit: int) -> bytes:
     while chunk := await upload.read(_CHUNK):
         size += len(chunk)
         if size > limit:
-            raise TooLarge(f"{field}: over the {limit / 1024 / 1024:.0f} MB limit")
+            raise TooLarge(f"{field}: over the {limit / 1024 / 1024:.0f} MB limit", "too-large")
         parts.append(chunk)
     return b"".join(parts)
 

@@ -11,41 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import imagehash
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from sleeve.dataset.caption import read_image
 from sleeve.dataset.items import BuildOptions, Outcome, SourceItem
+from sleeve.photos.intake import to_srgb
 
 Reader = Callable[[SourceItem], bytes]
 UNDECODABLE, TOO_SMALL, TOO_LARGE, UNREADABLE = (
     "undecodable", "too small", "too many pixels", "unreadable")
-_SRGB = ImageCms.createProfile("sRGB")
 PROXY_SIDE = 256
 
 
 def staged_path(staging: Path, key: str) -> Path:
     return staging / f"{key}.jpg"
-
-
-def to_srgb(image: Image.Image) -> Image.Image:
-    """RGB in sRGB: embedded ICC profiles converted, alpha flattened on white, CMYK/P/L mapped."""
-    profile = image.info.get("icc_profile")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        image = flat
-    if profile:
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            mode = "RGB" if image.mode not in ("CMYK", "L") else image.mode
-            converted = ImageCms.profileToProfile(image.convert(mode) if mode != image.mode
-                                                  else image, source, _SRGB, outputMode="RGB")
-            if converted is not None:
-                return converted
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken profile: treat the pixels as sRGB, as browsers do
-    return image.convert("RGB")
 
 
 def _write_staged(path: Path, data: bytes) -> None:

@@ -278,7 +278,10 @@ class Review(Base):
 
 
 class Subject(Base):
-    """A musician's own face, for subject-conditioned covers (training lives elsewhere)."""
+    """A musician's own face, for subject-conditioned covers (training lives elsewhere).
+
+    Every blob of a subject lives under ``subjects/{id}/``, so deleting it deletes one prefix.
+    """
 
     __tablename__ = "subjects"
 
@@ -287,6 +290,33 @@ class Subject(Base):
     name: Mapped[str] = mapped_column(String(100), nullable=False)
     # Its DreamBooth-LoRA: new → queued → training → trained | failed (sleeve.jobs.subjects).
     state: Mapped[str] = mapped_column(String(16), default="new", nullable=False)
+    created_at: Mapped[datetime] = _created()
+    # When the owner agreed to the photos being stored and used (migration 0009); subjects
+    # made before consent was asked for have none and take no photos until it is given.
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SubjectPhotoRow(Base):
+    """An accepted photo of a subject: the cleaned original, a face crop and a thumbnail in
+    the blob store (keys here), and where the face is. Refused uploads are never stored."""
+
+    __tablename__ = "subject_photos"
+    __table_args__ = (Index("ix_subject_photos_subject_created", "subject_id", "created_at"),)
+
+    id: Mapped[str] = _id()
+    subject_id: Mapped[str] = mapped_column(
+        ID, ForeignKey("subjects.id", ondelete="CASCADE"), nullable=False)
+    user_id: Mapped[str] = _owner()
+    format: Mapped[str] = mapped_column(String(8), nullable=False)
+    width: Mapped[int] = mapped_column(Integer, nullable=False)
+    height: Mapped[int] = mapped_column(Integer, nullable=False)
+    byte_size: Mapped[int] = mapped_column(Integer, nullable=False)
+    # [left, top, width, height] in the original's pixels, and in the crop's.
+    face: Mapped[list[int]] = mapped_column(JSON, nullable=False)
+    crop_face: Mapped[list[int]] = mapped_column(JSON, nullable=False)
+    original_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    crop_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    thumbnail_key: Mapped[str] = mapped_column(String(300), nullable=False)
     created_at: Mapped[datetime] = _created()
 
 

@@ -4,18 +4,27 @@ A message carries only a job id (or a cover variant's id); the task claims the j
 database and re-reads everything from there. ``acks_late`` with ``reject_on_worker_lost``
 means a worker killed mid-job leaves its message to be delivered again; the claim then
 succeeds once the dead worker's lease has expired. Jobs go to the ``cpu`` or ``gpu`` queue by
-engine; image variants to ``cpu``.
+engine; image variants to ``cpu``. The broker is whatever ``SLEEVE_BROKER_URL`` names: Redis
+(``redis://``) or RabbitMQ (``amqp://``); both are tested with the same job tests.
+
+A transient fault (database, broker or storage unreachable, storage refusing writes) that
+outlasts the runner's in-place retries hands the job back and retries the task with
+exponential backoff; after ``TRANSIENT_RETRIES`` the job fails with the fault's reason. The
+soft time limit is the job's timeout plus a grace (the runner stops the job itself at the
+timeout, between render stages); the hard limit kills a pool process stuck inside a stage.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+import time
 import weakref
 from functools import cache
-from typing import Any
+from typing import Any, Final
 
-from celery import Celery, Task, bootsteps
+from celery import Celery, Task, bootsteps, signals
 from celery.schedules import crontab
 from kombu import Queue
 
@@ -26,7 +35,9 @@ from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.dispatch import run_claimed
 from sleeve.jobs.queue import CPU_QUEUE, GPU_QUEUE
+from sleeve.jobs.runner import end, remove_unrecorded_blobs
 from sleeve.jobs.schedule import ScheduledTask, run_scheduled, scheduled_tasks
+from sleeve.jobs.transient import TransientJobError, describe, is_transient
 from sleeve.jobs.worker_engines import EngineHeartbeat, heartbeat_interval_s, runnable_engines
 
 TASK_NAME = "sleeve.run_job"
@@ -34,6 +45,16 @@ SCHEDULED_TASK_NAME = "sleeve.scheduled"
 TRAIN_TASK_NAME = "sleeve.train_lora"
 VARIANT_TASK_NAME = "sleeve.render_variant"
 log = logging.getLogger("sleeve.jobs")
+# A job's task is retried this often after transient faults (waiting 2, 4, 8 … 30 s between).
+TRANSIENT_RETRIES: Final = 6
+# How far past the job's timeout Celery's own limits lie: the runner stops a job at its
+# timeout between stages; the soft limit interrupts one stuck in a stage, the hard one kills it.
+SOFT_LIMIT_GRACE_S: Final = 30.0
+HARD_LIMIT_GRACE_S: Final = 60.0
+
+
+def retry_delay_s(retries: int) -> float:
+    return float(min(30, 2 ** (retries + 1)))
 
 
 def queue_name(settings: Settings, queue: str) -> str:
@@ -57,10 +78,23 @@ def make_celery(settings: Settings) -> Celery:
         task_publish_retry_policy={"max_retries": 2, "interval_start": 0,
                                    "interval_step": 0.2, "interval_max": 0.5},
         broker_connection_timeout=2,
+        # RabbitMQ: AMQP heartbeats every few seconds, so a cut link is noticed in seconds (not
+        # the default two minutes) and a dead worker's unacked jobs are redelivered soon; the
+        # worker's event loop also wakes on them (a stop request is seen without traffic).
+        broker_heartbeat=10,
         # Longer than any job (a subject's training too), so a slow job is not redelivered
         # while still running.
         broker_transport_options={"visibility_timeout": int(
             max(settings.job_timeout_s, settings.dreambooth_timeout_s) * 2) + 60},
+        # A broker blip must not stop renders: the job goes on and the message redelivered on
+        # reconnect finds it running or finished (the claim), so nothing runs twice.
+        worker_cancel_long_running_tasks_on_connection_loss=False,
+        # Celery's own limits back up the job's (checked between stages); training has a longer
+        # limit of its own.
+        task_soft_time_limit=max(settings.job_timeout_s, settings.dreambooth_timeout_s)
+        + SOFT_LIMIT_GRACE_S,
+        task_time_limit=max(settings.job_timeout_s, settings.dreambooth_timeout_s)
+        + HARD_LIMIT_GRACE_S,
         result_backend=result_backend(settings),
         beat_schedule=beat_schedule(settings),
         timezone="UTC",
@@ -136,11 +170,33 @@ def _context(app: Celery) -> JobContext:
         return _contexts[app]
 
 
+@signals.worker_process_init.connect
+def _own_connections_in_child(**_: Any) -> None:
+    """A prefork child inherits the parent's pooled database connections (the engine heartbeat
+    opened them before the fork): two processes talking over one socket garble each other's
+    transactions ("can't change 'autocommit' now: connection in transaction status INTRANS").
+    The child forgets them without closing them (closing would end the parent's) and opens its
+    own on first use."""
+    for ctx in list(_contexts.values()):
+        bind = ctx.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose(close=False)
+
+
 def run_job_task(task: Task, job_id: str) -> str | None:
     ctx = _context(task.app)
-    with transaction(ctx.sessions) as session:
-        claimed = lifecycle.claim_job(session, job_id, ctx.settings.job_lease_s)
-        state = lifecycle.state_of(session, job_id)
+    try:
+        with transaction(ctx.sessions) as session:
+            claimed = lifecycle.claim_job(session, job_id, ctx.settings.job_lease_s)
+            state = lifecycle.state_of(session, job_id)
+            attempt, count = lifecycle.attempt_of(session, job_id)
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        # The database is away: the job is still queued; try again later (and the sweeper
+        # re-sends it should this message be lost too).
+        raise task.retry(countdown=retry_delay_s(task.request.retries),
+                         max_retries=TRANSIENT_RETRIES, exc=exc) from exc
     if not claimed:
         if state == lifecycle.RUNNING:
             # Redelivered after a worker died, before its lease ran out: try again after it.
@@ -150,10 +206,31 @@ def run_job_task(task: Task, job_id: str) -> str | None:
     beat = threading.Thread(target=_heartbeat, args=(ctx, job_id, stop), daemon=True)
     beat.start()
     try:
-        return run_claimed(ctx, job_id)
+        return run_claimed(ctx, job_id, transient_escapes=True)
+    except TransientJobError as exc:
+        return _after_transient_fault(task, ctx, job_id, attempt, count, exc)
     finally:
         stop.set()
         beat.join(1)
+
+
+def _after_transient_fault(task: Task, ctx: JobContext, job_id: str, attempt: int, count: int,
+                           exc: TransientJobError) -> str:
+    retries = task.request.retries
+    if retries >= TRANSIENT_RETRIES:
+        remove_unrecorded_blobs(ctx, job_id, count, attempt)
+        return end(ctx, job_id, lifecycle.FAILED,
+                   f"gave up after {retries + 1} tries: {describe(exc.cause)}")
+    log.warning("job hit a transient fault; retrying", extra={
+        "job_id": job_id, "reason": str(exc), "retries": retries})
+    try:
+        with transaction(ctx.sessions) as session:
+            lifecycle.hand_back(session, job_id, attempt)
+    except Exception:  # still away: the lease runs out and the job is claimable again
+        log.warning("could not hand the job back; its lease will run out",
+                    extra={"job_id": job_id})
+    raise task.retry(countdown=retry_delay_s(retries), max_retries=TRANSIENT_RETRIES,
+                     exc=exc)
 
 
 def train_lora_task(task: Task, model_id: str) -> str:
@@ -174,9 +251,14 @@ def render_variant_task(task: Task, variant_id: str) -> str | None:
 
 
 def _heartbeat(ctx: JobContext, job_id: str, stop: threading.Event) -> None:
+    # A failed beat (the database away for a moment) must not end the thread: the next one
+    # renews the lease, and a job whose worker lives is not run a second time.
     while not stop.wait(max(0.1, ctx.settings.job_lease_s / 3)):
-        with transaction(ctx.sessions) as session:
-            lifecycle.heartbeat(session, [job_id])
+        try:
+            with transaction(ctx.sessions) as session:
+                lifecycle.heartbeat(session, [job_id])
+        except Exception as exc:
+            log.warning("job heartbeat failed: %s", describe(exc), extra={"job_id": job_id})
 
 
 class EngineHeartbeatStep(bootsteps.StartStopStep):
@@ -221,6 +303,7 @@ class CeleryQueue:
         self.app = make_celery(settings)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
+        self._resent: dict[str, float] = {}  # job id → when the sweeper last sent it again
 
     def submit(self, job_id: str, queue: str) -> None:
         # ignore_result: without it send_task subscribes to the result backend (which, when it
@@ -244,13 +327,26 @@ class CeleryQueue:
             self._sweeper.join(5)
 
     def sweep(self, ctx: JobContext) -> int:
-        """Re-sends lost jobs once; returns how many."""
+        """Re-sends lost jobs once; returns how many.
+
+        A job whose worker died is sent again at once. A job queued for longer than the job
+        timeout may only be waiting its turn behind a long queue (or its message was taken by a
+        worker killed before it started): it is sent again at most once per timeout, so a deep
+        backlog does not flood the broker with copies every sweep."""
         settings = self.settings
         with transaction(ctx.sessions) as session:
             lost = lifecycle.orphans(session, settings.job_lease_s, settings.job_timeout_s)
-        for job_id, queue in lost:
+        now = time.monotonic()
+        self._resent = {job_id: at for job_id, at in self._resent.items()
+                        if now - at < settings.job_timeout_s}
+        sent = 0
+        for job_id, queue, worker_died in lost:
+            if not worker_died and job_id in self._resent:
+                continue
             self.submit(job_id, queue)
-        return len(lost)
+            self._resent[job_id] = now
+            sent += 1
+        return sent
 
     def sweep_variants(self, ctx: JobContext) -> int:
         """Re-sends image variants waiting longer than a lease (their message lost, or their
@@ -290,8 +386,11 @@ def run_celery_worker(settings: Settings, queues: tuple[str, ...], beat: bool = 
         # The engine lives in this process, warm and compiled: jobs run here, one at a time
         # (CUDA does not survive a fork, and compiled graphs are not for several threads).
         pool = ["--pool", "solo"]
+    # A name of its own per process: several workers on one host must not share the rows
+    # that say which engines a live worker runs (nor confuse Celery's own bookkeeping).
     app.worker_main(["worker", "--queues", names, "--concurrency", str(settings.concurrency),
-                     *pool, "--loglevel", settings.log_level.lower(),
+                     "--hostname", f"sleeve-{os.getpid()}@%h", *pool,
+                     "--loglevel", settings.log_level.lower(),
                      *(["--beat"] if beat else [])])
 
 

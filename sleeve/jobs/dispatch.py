@@ -16,10 +16,12 @@ from sleeve.jobs.subject_loras import JOB_KIND as SUBJECT_TRAINING
 
 
 def run_claimed(ctx: JobContext, job_id: str,
-                between_covers: Callable[[], object] | None = None) -> str | None:
+                between_covers: Callable[[], object] | None = None, *,
+                between_stages: Callable[[str], object] | None = None,
+                transient_escapes: bool = False) -> str | None:
     """Run a job this worker has claimed; returns its final state (None if not runnable).
 
-    ``between_covers``: see ``runner.run_job``."""
+    ``between_covers``, ``between_stages``, ``transient_escapes``: see ``runner.run_job``."""
     with transaction(ctx.sessions) as session:
         kind = session.scalar(select(Job.kind).where(Job.id == job_id))
     if kind == "motion":
@@ -29,4 +31,5 @@ def run_claimed(ctx: JobContext, job_id: str,
         from sleeve.jobs.subject_training import run_subject_training
 
         return run_subject_training(ctx, job_id)
-    return run_job(ctx, job_id, between_covers)
+    return run_job(ctx, job_id, between_covers, between_stages=between_stages,
+                   transient_escapes=transient_escapes)

@@ -84,16 +84,18 @@ def requeue_stale(session: Session, lease_s: float) -> int:
     ))
 
 
-def orphans(session: Session, lease_s: float, resend_after_s: float) -> list[tuple[str, str]]:
-    """(job id, queue) of jobs a broker may have lost: running ones whose worker died (they are
-    put back to queued here) and queued ones waiting longer than ``resend_after_s``."""
+def orphans(session: Session, lease_s: float, resend_after_s: float
+            ) -> list[tuple[str, str, bool]]:
+    """(job id, queue, its worker died) of jobs a broker may have lost: running ones whose
+    worker died (they are put back to queued here) and queued ones waiting longer than
+    ``resend_after_s``."""
     now = utcnow()
     stale = select(Job.id).where(Job.state == RUNNING, Job.heartbeat_at < now - timedelta(
         seconds=lease_s))
     dead = list(session.scalars(stale))
     if dead:
         release(session, dead)
-    return [(job_id, queue) for job_id, queue in session.execute(
+    return [(job_id, queue, job_id in dead) for job_id, queue in session.execute(
         select(Job.id, Job.queue).where(
             Job.state == QUEUED,
             or_(Job.id.in_(dead), Job.created_at < now - timedelta(seconds=resend_after_s)))
@@ -109,6 +111,18 @@ def release(session: Session, job_ids: list[str]) -> None:
         .values(state=QUEUED, stage=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def hand_back(session: Session, job_id: str, attempt: int) -> bool:
+    """Queue a job again whose ``attempt`` a transient fault ended: the attempt is not counted
+    towards ``MAX_ATTEMPTS`` (the job did nothing wrong). Only while that attempt still holds
+    the job: if another worker claimed it meanwhile, nothing changes."""
+    return _changed(session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == RUNNING, Job.attempts == attempt)
+        .values(state=QUEUED, attempts=attempt - 1)
+        .execution_options(synchronize_session=False)
+    )) > 0
 
 
 def heartbeat(session: Session, job_ids: list[str]) -> None:
@@ -149,6 +163,12 @@ def cancel(session: Session, job_id: str) -> None:
             .values(cancel_requested=True)
             .execution_options(synchronize_session=False)
         )
+
+
+def attempt_of(session: Session, job_id: str) -> tuple[int, int]:
+    """(attempts so far, covers to make) of a job; (0, 0) when there is none."""
+    row = session.execute(select(Job.attempts, Job.count).where(Job.id == job_id)).first()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def state_of(session: Session, job_id: str) -> str | None:

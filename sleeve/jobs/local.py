@@ -240,7 +240,8 @@ def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Share
             continue
         slot.value = job_id.encode()
         try:
-            run_claimed(ctx, job_id, between_covers=lambda: _serve_variants(ctx))
+            run_claimed(ctx, job_id, between_covers=lambda: _serve_variants(ctx),
+                        between_stages=lambda _stage: _serve_variants(ctx, most=1))
         except Exception:  # run_claimed records failures itself; this is a last resort
             log.exception("worker error", extra={"job_id": job_id})
         finally:

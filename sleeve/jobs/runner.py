@@ -8,7 +8,16 @@ Progress moves within a cover too (one conditional UPDATE per render stage), so 
 does not leave the bar standing still: ``STAGE_SHARE`` is how much of a cover's share of the
 bar each finished stage is worth. Only a successful finish writes 100. The same UPDATE writes
 the job's ``stage``, what the worker does next (``sleeve.core.job_states``), which is what
-the API and the web page show.
+the API and the web page show. Each stage is also where a cancel or a timeout stops the cover
+being rendered (``check_still_wanted``).
+
+Delivery is at least once, so a job may run again after a crash, or (a lease expired under a
+live worker) twice at once. Three things keep that harmless: each claim counts an attempt and
+a worker whose attempt is no longer the job's stops (a fencing token); a cover's id, hence its
+blob keys, is derived from job, position and attempt, so the blobs a killed attempt wrote before
+recording them are known and removed when the job ends; the unique (job, position) row decides
+which attempt's cover is kept. The worker's small writes outlive a database blip
+(``transient.retrying``); a longer fault ends the attempt with ``TransientJobError``.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Final
 
 from sqlalchemy import case, select, update
@@ -31,13 +41,13 @@ from sleeve.core.plan import AudioFeatures, CoverPlan
 from sleeve.core.portrait import FacePhoto
 from sleeve.db.engine import transaction
 from sleeve.db.models import BriefRow, Cover, Job
-from sleeve.db.types import new_id
 from sleeve.jobs import lifecycle, variants
 from sleeve.jobs.adapters import Adapters, adapters_for
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.metrics import JOBS_FINISHED, RENDER_SECONDS
 from sleeve.jobs.policies import Decision, decide_styles
 from sleeve.jobs.portrait import featured_photos
+from sleeve.jobs.transient import TransientJobError, describe, is_transient, retrying
 from sleeve.pipeline import direct, feature, render_plan
 
 log = logging.getLogger("sleeve.jobs")
@@ -45,6 +55,10 @@ log = logging.getLogger("sleeve.jobs")
 STAGE_SHARE: Final = {"artwork": 0.6, "typography": 0.8}
 # The render step ``render_plan`` reports done → what the worker does next.
 NEXT_STAGE: Final[dict[str, JobStage]] = {"artwork": TYPOGRAPHY, "typography": SAVING}
+
+
+class Superseded(Exception):
+    """Another worker claimed the job since this one did: this attempt stops without a word."""
 
 
 class JobStopped(Exception):
@@ -73,8 +87,19 @@ class _Work:
     subject_id: str | None = None  # the musician featured on every cover
 
 
+def cover_prefix(cover_id: str) -> str:
+    """The folder of everything of a cover: master, variants, kit, motion loops."""
+    return f"covers/{cover_id}/"
+
+
 def master_key(cover_id: str) -> str:
-    return f"covers/{cover_id}/master.jpg"
+    return f"{cover_prefix(cover_id)}master.jpg"
+
+
+def cover_id_for(job_id: str, position: int, attempt: int) -> str:
+    """The id the cover at ``position`` gets in ``attempt``: known before its blobs are written,
+    so an attempt killed between blob and row leaves keys that can be found again."""
+    return hashlib.sha256(f"{job_id}:{position}:{attempt}".encode()).hexdigest()[:32]
 
 
 def _load(ctx: JobContext, job_id: str) -> _Work | None:
@@ -93,15 +118,23 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
 
 
 def check_still_wanted(ctx: JobContext, job_id: str, started: float,
-                       limit_s: float | None = None) -> None:
+                       attempt: int | None = None, limit_s: float | None = None) -> None:
     """Raise JobStopped when the job was cancelled, taken from this worker or ran longer than
-    ``limit_s`` (default: ``SLEEVE_JOB_TIMEOUT_S``)."""
-    with transaction(ctx.sessions) as session:
-        job = session.get(Job, job_id)
-        if job is None or job.state != lifecycle.RUNNING:
-            raise JobStopped(job.state if job else lifecycle.CANCELLED, None)
-        if job.cancel_requested:
-            raise JobStopped(lifecycle.CANCELLED, "cancelled by the owner")
+    ``limit_s`` (default: ``SLEEVE_JOB_TIMEOUT_S``); Superseded when another worker's claim (a
+    later ``attempt``) has it now."""
+
+    def read() -> tuple[str, bool, int] | None:
+        with transaction(ctx.sessions) as session:
+            job = session.get(Job, job_id)
+            return None if job is None else (job.state, job.cancel_requested, job.attempts)
+
+    found = retrying(read, "reading the job")
+    if found is None or found[0] != lifecycle.RUNNING:
+        raise JobStopped(found[0] if found else lifecycle.CANCELLED, None)
+    if attempt is not None and found[2] != attempt:
+        raise Superseded(job_id)
+    if found[1]:
+        raise JobStopped(lifecycle.CANCELLED, "cancelled by the owner")
     limit = ctx.settings.job_timeout_s if limit_s is None else limit_s
     if time.monotonic() - started > limit:
         raise JobStopped(lifecycle.FAILED, f"timed out after {limit:g} s")
@@ -124,22 +157,31 @@ def record_progress(ctx: JobContext, job_id: str, value: int,
         where.append(Job.progress < value)
     else:
         values["stage"] = stage
-    with transaction(ctx.sessions) as session:
-        session.execute(update(Job).where(*where).values(**values)
-                        .execution_options(synchronize_session=False))
+
+    def write() -> None:
+        with transaction(ctx.sessions) as session:
+            session.execute(update(Job).where(*where).values(**values)
+                            .execution_options(synchronize_session=False))
+
+    retrying(write, "recording progress")
 
 
 def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
                  stored: int, adapters: Adapters, decision: Decision,
-                 photos: list[FacePhoto]) -> None:
+                 photos: list[FacePhoto], started: float,
+                 between_stages: Callable[[str], object] | None) -> None:
     """Render, store and record cover ``position``; ``stored`` covers of the job already are."""
     seed = cover_seed(work.seed, position)
 
     def on_stage(done: str) -> None:
+        if between_stages is not None:
+            between_stages(done)
         share = STAGE_SHARE.get(done)
         if share is not None:
             record_progress(ctx, work.job_id, percent(stored + share, work.count),
                             NEXT_STAGE[done])
+        # Between stages a cancel or a timeout stops this cover, not only the next one.
+        check_still_wanted(ctx, work.job_id, started, work.attempts)
 
     record_progress(ctx, work.job_id, percent(stored, work.count), ARTWORK)
 
@@ -148,15 +190,20 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
     cover = render_plan(plan, seed, size=work.size, engine=work.engine, on_stage=on_stage,
                         loras=adapters.loras, settings=ctx.settings, subject=subject)
     data = cover.encode("jpeg")
-    cover_id = new_id()
+    cover_id = cover_id_for(work.job_id, position, work.attempts)
     extra = variants.job_time_variants(cover, cover_id, work.size)
     seconds = time.perf_counter() - t0
     RENDER_SECONDS.labels(work.engine).observe(seconds)
-    ctx.store.put(master_key(cover_id), data)
-    for variant, variant_data in extra:
-        ctx.store.put(variant.blob_key, variant_data)
-    try:
+    # The last look before writing: a worker that lost the job must not store into it.
+    check_still_wanted(ctx, work.job_id, started, work.attempts)
+    for key, blob in [(master_key(cover_id), data),
+                      *((variant.blob_key, variant_data) for variant, variant_data in extra)]:
+        retrying(partial(ctx.store.put, key, blob), "storing a blob")
+
+    def record() -> None:
         with transaction(ctx.sessions) as session:
+            if session.get(Cover, cover_id) is not None:
+                return  # recorded by an earlier try whose commit's answer was lost
             session.add(Cover(
                 id=cover_id, user_id=work.user_id, job_id=work.job_id, brief_id=work.brief_id,
                 position=position, engine=work.engine, style=cover.style,
@@ -172,30 +219,57 @@ def _store_cover(ctx: JobContext, work: _Work, position: int, plan: CoverPlan,
             assert job is not None
             job.progress = max(job.progress, percent(stored + 1, work.count))
             job.render_seconds += seconds
+
+    try:
+        retrying(record, "recording a cover")
     except IntegrityError:
-        # Another worker stored this position first (a lease expired under a slow render).
-        for key in [master_key(cover_id), *(variant.blob_key for variant, _ in extra)]:
-            ctx.store.delete(key)
+        # Another attempt stored this position first (a lease expired under a slow render);
+        # these blob keys are this attempt's own, so no one else's cover loses its image.
+        ctx.store.delete_prefix(cover_prefix(cover_id))
 
 
-def give_up(ctx: JobContext, job_id: str) -> str | None:
+def remove_unrecorded_blobs(ctx: JobContext, job_id: str, count: int, attempts: int) -> int:
+    """Delete the blobs of covers some attempt of the job wrote but never recorded (its worker
+    was killed in between, or it lost the race for the position); returns how many covers'."""
+    with transaction(ctx.sessions) as session:
+        recorded = set(session.scalars(select(Cover.id).where(Cover.job_id == job_id)))
+    removed = 0
+    for attempt in range(1, attempts + 1):
+        for position in range(count):
+            cover_id = cover_id_for(job_id, position, attempt)
+            if cover_id in recorded or not ctx.store.exists(cover_prefix(cover_id)):
+                continue
+            # The folder, not the keys: a write cut short leaves a temporary file there too.
+            ctx.store.delete_prefix(cover_prefix(cover_id))
+            removed += 1
+    return removed
+
+
+def give_up(ctx: JobContext, job_id: str, work: _Work | None = None) -> str | None:
     """Fail a job that kept killing its workers (each claim counted an attempt)."""
     return end(ctx, job_id, lifecycle.FAILED,
-               f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)")
+               f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)", work)
 
 
 def run_job(ctx: JobContext, job_id: str,
-            between_covers: Callable[[], object] | None = None) -> str | None:
+            between_covers: Callable[[], object] | None = None, *,
+            between_stages: Callable[[str], object] | None = None,
+            transient_escapes: bool = False) -> str | None:
     """Run a covers job this worker has claimed; returns its final state (None if not
-    runnable). Workers call ``dispatch.run_claimed``, which picks the runner by job kind.
+    runnable, or if another worker took it over). Workers call ``dispatch.run_claimed``, which
+    picks the runner by job kind.
 
     ``between_covers`` runs before each cover: a worker serves short waiting work there (image
-    variants someone is waiting for) instead of only after the whole job."""
+    variants someone is waiting for) instead of only after the whole job; ``between_stages``
+    likewise within a cover, after each render stage (before the cancel/timeout check). With
+    ``transient_escapes`` a transient fault that outlasts the in-place retries raises
+    ``TransientJobError`` (the job is left running, for the caller to retry or release);
+    without it the job fails with the fault's reason."""
     work = _load(ctx, job_id)
     if work is None:
         return None
     if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return give_up(ctx, job_id)
+        return give_up(ctx, job_id, work)
     started = time.monotonic()
     try:
         decision = decide_styles(ctx, work.brief, work.count, work.seed, work.style, work.audio)
@@ -214,20 +288,44 @@ def run_job(ctx: JobContext, job_id: str,
                 continue
             if between_covers is not None:
                 between_covers()
-            check_still_wanted(ctx, work.job_id, started)
-            _store_cover(ctx, work, position, plan, stored, adapters, decision, photos)
+            check_still_wanted(ctx, work.job_id, started, work.attempts)
+            _store_cover(ctx, work, position, plan, stored, adapters, decision, photos,
+                         started, between_stages)
             stored += 1
-        return end(ctx, job_id, lifecycle.SUCCEEDED, None)
+        return end(ctx, job_id, lifecycle.SUCCEEDED, None, work)
+    except Superseded:
+        log.warning("another worker took this job over; leaving it", extra={"job_id": job_id})
+        return None
     except JobStopped as stop:
-        return end(ctx, job_id, stop.state, stop.reason)
+        return end(ctx, job_id, stop.state, stop.reason, work)
     except Exception as exc:  # an engine failure fails the job, never the worker
+        if transient_escapes and is_transient(exc):
+            raise TransientJobError(exc) from exc
         log.exception("job failed", extra={"job_id": job_id})
-        return end(ctx, job_id, lifecycle.FAILED, f"{type(exc).__name__}: {exc}"[:2000])
+        return end(ctx, job_id, lifecycle.FAILED, _reason(ctx, exc), work)
 
 
-def end(ctx: JobContext, job_id: str, state: str, reason: str | None) -> str:
-    with transaction(ctx.sessions) as session:
-        lifecycle.finish(session, job_id, state, reason)
+def _reason(ctx: JobContext, exc: BaseException) -> str:
+    if type(exc).__name__ == "SoftTimeLimitExceeded":  # Celery's backstop for a stuck stage
+        return f"timed out after {ctx.settings.job_timeout_s:g} s (time limit)"
+    if is_transient(exc):
+        return describe(exc)
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def end(ctx: JobContext, job_id: str, state: str, reason: str | None,
+        work: _Work | None = None) -> str:
+    """Move the job to its final state; first remove what its attempts left unrecorded (before,
+    so that a worker killed in between leaves the job running and the next attempt does it)."""
+    if work is not None:
+        retrying(lambda: remove_unrecorded_blobs(ctx, job_id, work.count, work.attempts),
+                 "removing unrecorded blobs")
+
+    def write() -> None:
+        with transaction(ctx.sessions) as session:
+            lifecycle.finish(session, job_id, state, reason)
+
+    retrying(write, "finishing the job")
     JOBS_FINISHED.labels(state).inc()
     log.info("job finished", extra={"job_id": job_id, "state": state})
     return state

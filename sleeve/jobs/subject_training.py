@@ -46,6 +46,7 @@ from sleeve.jobs.subject_loras import (
     lora_key,
     ready_lora,
 )
+from sleeve.jobs.subjects import load_photos
 
 if TYPE_CHECKING:
     from sleeve.diffusion.dreambooth import DreamBoothTraining
@@ -76,8 +77,14 @@ def training_options(settings: Settings, seed: int = 0) -> DreamBoothTraining:
 
 
 def accepted_photos(ctx: JobContext, subject_id: str) -> list[Image.Image]:
-    """The subject's accepted photos (face crops), as stored by photo intake."""
-    raise LookupError(f"subject {subject_id}: no stored photos to train on")
+    """The subject's accepted photos: the square crops around the face that photo intake
+    stored (the face fills them, which is what the identifier token should learn)."""
+    with transaction(ctx.sessions) as session:
+        subject = session.get(Subject, subject_id)
+        stored = load_photos(session, ctx.store, subject) if subject is not None else []
+    if not stored:
+        raise LookupError(f"subject {subject_id}: no accepted photos to train on")
+    return [Image.open(io.BytesIO(photo.crop)).convert("RGB") for photo in stored]
 
 
 @dataclass(frozen=True)
@@ -199,7 +206,7 @@ class _Progress:
         self.steps_done = 0
 
     def advance(self, share: float) -> None:
-        check_still_wanted(self.ctx, self.job_id, self.started, self.limit_s)
+        check_still_wanted(self.ctx, self.job_id, self.started, limit_s=self.limit_s)
         value = percent(share, 1)
         if value > self.shown:
             record_progress(self.ctx, self.job_id, value)

@@ -9,16 +9,22 @@ a polyglot.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import warnings
 from dataclasses import dataclass
 from typing import Literal
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 PhotoFormat = Literal["jpeg", "png", "webp"]
 RejectionKind = Literal["too-large", "unsupported", "invalid"]
+# Why, in one word a page can translate; ``kind`` says only which HTTP status it is.
+RejectionReason = Literal[
+    "too-large", "unsupported", "too-many-pixels", "damaged",
+    "no-face", "several-faces", "face-too-small",
+]
 
 MB = 1024 * 1024
 
@@ -34,11 +40,19 @@ PHOTO_LIMITS = IntakeLimits()
 
 
 class PhotoRejected(ValueError):
-    """Why an upload cannot be used; ``kind`` maps to the HTTP status (413, 415, 422)."""
+    """Why an upload cannot be used; ``kind`` maps to the HTTP status (413, 415, 422),
+    ``reason`` names the rule that refused it."""
 
-    def __init__(self, kind: RejectionKind, message: str) -> None:
+    def __init__(self, kind: RejectionKind, message: str,
+                 reason: RejectionReason | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.reason: RejectionReason = reason or _REASON_OF_KIND[kind]
+
+
+_REASON_OF_KIND: dict[RejectionKind, RejectionReason] = {
+    "too-large": "too-large", "unsupported": "unsupported", "invalid": "damaged",
+}
 
 
 @dataclass(frozen=True)
@@ -110,12 +124,13 @@ def open_photo(data: bytes, limits: IntakeLimits = PHOTO_LIMITS) -> Photo:
             if width * height > limits.max_pixels:
                 raise PhotoRejected(
                     "invalid", f"the image is {width}×{height} pixels; the limit is "
-                    f"{limits.max_pixels // 1_000_000} megapixels")
+                    f"{limits.max_pixels // 1_000_000} megapixels", "too-many-pixels")
             image.load()
     except PhotoRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise PhotoRejected("invalid", "the image decodes to too many pixels") from exc
+        raise PhotoRejected("invalid", "the image decodes to too many pixels",
+                            "too-many-pixels") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
         raise PhotoRejected("invalid", f"the {kind.upper()} file is damaged or truncated") from exc
     _refuse_polyglots(data, kind)
@@ -134,6 +149,33 @@ def strip_metadata(image: Image.Image) -> Image.Image:
     if image.mode == "P" and (palette := image.getpalette()) is not None:
         clean.putpalette(palette)
     return clean
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """RGB in sRGB: embedded ICC profiles converted, alpha flattened on white, CMYK/P/L mapped."""
+    profile = image.info.get("icc_profile")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            mode = "RGB" if image.mode not in ("CMYK", "L") else image.mode
+            converted = ImageCms.profileToProfile(
+                image.convert(mode) if mode != image.mode else image, source, _srgb_profile(),
+                outputMode="RGB")
+            if converted is not None:
+                return converted
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: treat the pixels as sRGB, as browsers do
+    return image.convert("RGB")
+
+
+@functools.cache
+def _srgb_profile() -> ImageCms.ImageCmsProfile:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 def _mb(size: int) -> str:

@@ -26,6 +26,7 @@ from sleeve.db.types import utcnow
 from sleeve.schemas.accounts import NewTokenView, TokenView, UserView
 from sleeve.schemas.auth import MAX_PASSWORD, MIN_PASSWORD
 from sleeve.service.context import Services
+from sleeve.service.erasure import erase_account
 from sleeve.service.errors import Conflict, Invalid, NotFound, Unauthorized
 
 TOKEN_PREFIX = "slv_"
@@ -205,6 +206,26 @@ def log_out(services: Services, token: str) -> None:
 def who_am_i(services: Services, user_id: str) -> UserView:
     with transaction(services.sessions) as session:
         return UserView.of(_user(session, user_id))
+
+
+def account_id(services: Services, email: str) -> str:
+    """The id of the account with ``email`` (for the operator's CLI, which acts for a user)."""
+    with transaction(services.sessions) as session:
+        found = session.scalar(select(User.id).where(User.email == email.strip().lower()))
+    if found is None:
+        raise NotFound(f"no account with the e-mail {email.strip()}")
+    return found
+
+
+def delete_account(services: Services, user_id: str) -> None:
+    """The whole account, for real: jobs, covers, reviews, subjects and their photos, tokens
+    and sessions, and every blob of them (see ``erasure``)."""
+    with transaction(services.sessions) as session:
+        user = session.scalar(select(User).where(User.id == user_id).with_for_update())
+        if user is None:
+            raise Unauthorized("this account no longer exists")
+        erase_account(session, services.store, user)
+    services.identities.clear()
 
 
 def my_tokens(services: Services, user_id: str) -> list[TokenView]:

@@ -209,8 +209,13 @@ def review_cover(services: Services, user_id: str, cover_id: str, rating: int,
         else:
             review.rating, review.comment, review.updated_at = rating, comment, now
         session.flush()
-        avg, count = session.execute(
-            select(func.avg(Review.rating), func.count()).where(Review.cover_id == cover.id)
-        ).one()
-        cover.rating_avg, cover.rating_count = float(avg or 0.0), int(count)
+        refresh_rating(session, cover)
         return ReviewView.of(review)
+
+
+def refresh_rating(session: Session, cover: Cover) -> None:
+    """The cover's rating summary from its reviews as they are now."""
+    avg, count = session.execute(
+        select(func.avg(Review.rating), func.count()).where(Review.cover_id == cover.id)
+    ).one()
+    cover.rating_avg, cover.rating_count = float(avg or 0.0), int(count)

@@ -16,9 +16,12 @@ class ServiceError(Exception):
         cls.status = cls.status if status is None else status
         cls.title = cls.title if title is None else title
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, reason: str | None = None) -> None:
         super().__init__(detail)
         self.detail = detail
+        # A word naming the rule that refused the request, for clients to act on (and pages
+        # to translate): a refused photo says "no-face", "several-faces", ...
+        self.reason = reason
 
 
 class NotFound(ServiceError, status=404, title="Not found"):

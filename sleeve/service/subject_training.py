@@ -18,6 +18,7 @@ from sleeve.jobs import lifecycle
 from sleeve.jobs.queue import GPU_QUEUE
 from sleeve.jobs.subject_loras import JOB_KIND
 from sleeve.jobs.subject_training import QUEUED
+from sleeve.jobs.subjects import photo_rows
 from sleeve.schemas.jobs import JobView
 from sleeve.service.context import Services
 from sleeve.service.engine_check import check_engine
@@ -47,6 +48,9 @@ def start_training(services: Services, user_id: str, subject_id: str) -> JobView
         running = _training_job(session, subject.id)
         if running is not None:
             raise Conflict(f"subject {subject_id} is already being trained (job {running})")
+        if not photo_rows(session, subject.id):
+            raise Conflict(f"subject {subject_id} has no accepted photos to train on; "
+                           "upload a few first")
         job = Job(
             id=new_id(), user_id=user_id, brief_id=None, subject_id=subject.id,
             state=lifecycle.QUEUED, progress=0, count=1, engine=ENGINE, style=None,

@@ -15,9 +15,11 @@ _ERRORS: dict[str, type[ServiceError]] = {
 }
 
 
-def rejection(field: str, kind: RejectionKind, message: str) -> ServiceError:
-    """413 for too many bytes, 415 for a type Sleeve does not read, 422 for a damaged file."""
-    return _ERRORS[kind](f"{field}: {message}")
+def rejection(field: str, kind: RejectionKind, message: str,
+              reason: str | None = None) -> ServiceError:
+    """413 for too many bytes, 415 for a type Sleeve does not read, 422 for a damaged file
+    (or, for a photo, one that breaks a rule ``reason`` names)."""
+    return _ERRORS[kind](f"{field}: {message}", reason)
 
 
 def analyze_track(data: bytes) -> AudioFeatures:

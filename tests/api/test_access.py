@@ -30,6 +30,7 @@ from sleeve.db.engine import transaction
 from sleeve.db.models import Job
 from sleeve.db.types import utcnow
 from sleeve.service.roles import ADMIN, set_role
+from tests.photos.faces import face_jpeg
 from tests.service.fixtures import finished_job, job_body, migrated_database, new_user
 
 SNAPSHOT = Path(__file__).with_name("openapi.snapshot.json")
@@ -100,9 +101,16 @@ RULES: dict[str, Rule] = {
         "owner", body=lambda: {"rating": 1, "comment": "B was here"},
         owner_body=lambda: {"rating": 5, "comment": "mine"}),
     "GET /v1/gallery": Rule("public"),
-    "POST /v1/subjects": Rule("owner", body=lambda: {"name": "acl"}),
+    "DELETE /v1/me": Rule("owner"),  # B deletes B's own account (B is new each time)
+    "POST /v1/subjects": Rule("owner", body=lambda: {"name": "acl", "consent": True}),
     "GET /v1/subjects": Rule("owner"),
+    "GET /v1/subjects/{subject_id}": Rule("owner"),
     "DELETE /v1/subjects/{subject_id}": Rule("owner"),
+    "POST /v1/subjects/{subject_id}/photos": Rule(
+        "owner", files=lambda: {"file": ("me.jpg", face_jpeg(), "image/jpeg")}),
+    "GET /v1/subjects/{subject_id}/photos/{photo_id}/thumbnail": Rule("owner"),
+    "DELETE /v1/subjects/{subject_id}/photos/{photo_id}": Rule("owner"),
+    "POST /v1/subjects/{subject_id}/train": Rule("owner"),
     "POST /v1/check": Rule("owner", files=lambda: {"file": ("c.png", _png(), "image/png")}),
     "GET /v1/models": Rule("owner"),
     "GET /v1/models/events": Rule("admin"),
@@ -140,11 +148,20 @@ class World:
         return {"Authorization": f"Bearer {made.json()['token']}"}, made.json()["id"]
 
     def subject(self) -> str:
-        made = self.client.post("/v1/subjects", json={"name": "A's face"}, headers=self.a)
+        made = self.client.post("/v1/subjects", json={"name": "A's face", "consent": True},
+                                headers=self.a)
         assert made.status_code == 201, made.text
         subject_id: str = made.json()["id"]
         self.a_ids.add(subject_id)
         return subject_id
+
+    def photo(self, subject_id: str) -> str:
+        made = self.client.post(f"/v1/subjects/{subject_id}/photos", headers=self.a,
+                                files={"file": ("a.jpg", face_jpeg(), "image/jpeg")})
+        assert made.status_code == 201, made.text
+        photo_id: str = made.json()["id"]
+        self.a_ids.add(photo_id)
+        return photo_id
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +248,9 @@ def test_every_route_enforces_its_rule(world: World, route: str) -> None:
     subject_id = world.subject() if "subject_id" in names else None
     if subject_id is not None:
         a_values["subject_id"] = subject_id
+    if "photo_id" in names:
+        assert subject_id is not None
+        a_values["photo_id"] = world.photo(subject_id)
     missing = [n for n in names if n not in a_values]
     assert not missing, f"{route}: say whose {missing} the matrix uses (a_values)"
     path = template.format(**a_values)

@@ -121,15 +121,21 @@ def test_hostile_images_are_refused_clearly(
     idle_client: tuple[TestClient, dict[str, str]],
 ) -> None:
     client, auth = idle_client
-    for name, (make, claimed, status, words) in HOSTILE_FILES.items():
-        suffix = ".jpg" if "jpeg" in claimed else ".png"
-        response = client.post("/v1/check", headers=auth,
-                               files={"file": ("cover" + suffix, make(), claimed)})
-        assert words in _problem(response, status), name
-    # Still serving: a real image after them all.
+    subject = client.post("/v1/subjects", json={"name": "me", "consent": True}, headers=auth)
+    assert subject.status_code == 201, subject.text
+    # Both routes that take images: the store-rule check and a subject's photos.
+    for route in ("/v1/check", f"/v1/subjects/{subject.json()['id']}/photos"):
+        for name, (make, claimed, status, words) in HOSTILE_FILES.items():
+            suffix = ".jpg" if "jpeg" in claimed else ".png"
+            response = client.post(route, headers=auth,
+                                   files={"file": ("cover" + suffix, make(), claimed)})
+            assert words in _problem(response, status), (route, name)
+    # Still serving: a real image after them all, and nothing of them was kept.
     good = client.post("/v1/check", headers=auth,
                        files={"file": ("ok.png", _image("PNG"), "image/png")})
     assert good.status_code == 200, good.text
+    kept = client.get(f"/v1/subjects/{subject.json()['id']}", headers=auth).json()
+    assert kept["photos"] == [], kept
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

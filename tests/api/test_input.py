@@ -48,7 +48,7 @@ def test_unknown_fields_are_refused_everywhere(client: TestClient, auth: dict[st
         ("/v1/auth/register", {"email": email, "password": "password123", "admin": True}),
         ("/v1/auth/login", {"email": email, "password": "password123", "remember": 1}),
         ("/v1/me/tokens", {"name": "ci", "scope": "all"}),
-        ("/v1/subjects", {"name": "me", "photos": []}),
+        ("/v1/subjects", {"name": "me", "consent": True, "photos": []}),
         ("/v1/jobs", job_body(priority=1)),
     ]:
         fields = _fields(client.post(url, json=body, headers=auth))
@@ -71,8 +71,8 @@ def test_control_characters_are_refused_naming_the_field(
     assert _fields(client.get("/v1/gallery", params={"genre": "\x00"})) == ["query.genre"]
     assert _fields(client.post("/v1/me/tokens", json={"name": "ci\x00"}, headers=auth)) \
         == ["body.name"]
-    assert _fields(client.post("/v1/subjects", json={"name": "me\x1b[31m"}, headers=auth)) \
-        == ["body.name"]
+    assert _fields(client.post("/v1/subjects", json={"name": "me\x1b[31m", "consent": True},
+                               headers=auth)) == ["body.name"]
     title = job_body()
     title["brief"]["title"] = "Mid\x00night"
     assert _fields(client.post("/v1/jobs", json=title, headers=auth)) == ["body.brief.title"]

@@ -1,9 +1,9 @@
-"""The Celery backend end to end: API → Redis → a real Celery worker → covers in the DB."""
+"""The Celery backend end to end: API → Redis or RabbitMQ → a real Celery worker → covers in
+the DB (every test runs on both brokers)."""
 
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -24,17 +24,17 @@ from sleeve.jobs.context import JobContext
 from tests.service.fixtures import (
     job_body,
     new_user,
-    require_redis,
     wait_for_job,
 )
 
 
 @pytest.fixture
-def celery_settings(make_settings: Callable[..., Settings]) -> Iterator[Settings]:
-    broker = require_redis()
-    # Unique queue names: concurrent test runs share this Redis.
+def celery_settings(make_settings: Callable[..., Settings],
+                    celery_broker: tuple[str, str]) -> Iterator[Settings]:
+    """Settings for Celery on Redis, then on RabbitMQ, with this test's own queue names."""
+    broker, prefix = celery_broker
     yield make_settings(queue="celery", broker_url=broker, job_lease_s=5.0,
-                        celery_queue_prefix=f"sleeve-test-{uuid.uuid4().hex[:8]}-")
+                        celery_queue_prefix=prefix)
 
 
 def test_job_runs_on_a_celery_worker(make_client: Callable[..., TestClient],

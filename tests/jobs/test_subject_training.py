@@ -25,12 +25,13 @@ from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
 from sleeve.jobs.subject_loras import SUBJECT_LORA_KIND, class_image_key, lora_key
 from sleeve.jobs.subject_training import run_subject_training
-from sleeve.service import accounts, jobs
+from sleeve.service import accounts, jobs, subjects
 from sleeve.service.context import Services
 from sleeve.service.errors import Conflict
 from sleeve.service.subject_training import start_training
 from tests.diffusion.conftest import tiny_sdxl  # noqa: F401 - fixture
 from tests.diffusion.faces import face_photos
+from tests.photos.faces import face_jpeg
 from tests.service.fixtures import migrated_database, new_user
 
 pytest.importorskip("torch")
@@ -42,6 +43,13 @@ def _subject(sessions: object, user_id: str) -> str:
         session.add(subject)
         session.flush()
         return subject.id
+
+
+def _photographed(services: Services, user_id: str) -> str:
+    """A subject with one accepted photo, uploaded as the API does (training needs one)."""
+    subject_id = _subject(services.sessions, user_id)
+    subjects.add_photo(services, user_id, subject_id, face_jpeg())
+    return subject_id
 
 
 def _photos(_ctx: JobContext, _subject_id: str) -> list[Image.Image]:
@@ -99,7 +107,7 @@ def _diffusion_cover(services: Services, user_id: str, subject_id: str,
 
 def test_training_job_stores_a_lora_that_subject_jobs_load(services: Services) -> None:
     user = accounts.sign_up(services, f"m{uuid.uuid4().hex[:10]}@example.com", "password123")
-    subject_id = _subject(services.sessions, user.id)
+    subject_id = _photographed(services, user.id)
     untrained = jobs.JobRequest(brief=Brief(title="Drift", artist="Luna Vale"),
                                 engine="diffusion", subject_id=subject_id)
     with pytest.raises(Conflict, match="no trained LoRA"):
@@ -113,8 +121,8 @@ def test_training_job_stores_a_lora_that_subject_jobs_load(services: Services) -
     with transaction(services.sessions) as session:
         assert session.get(Subject, subject_id).state == "queued"  # type: ignore[union-attr]
 
-    assert run_subject_training(_claimed(services, job.id), job.id,
-                                photos=_photos) == lifecycle.SUCCEEDED
+    # The photos the subject's upload stored (their face crops) are what it trains on.
+    assert run_subject_training(_claimed(services, job.id), job.id) == lifecycle.SUCCEEDED
     done = jobs.get_job(services, user.id, job.id)
     assert (done.state, done.progress) == ("succeeded", 100)
     with transaction(services.sessions) as session:
@@ -123,7 +131,7 @@ def test_training_job_stores_a_lora_that_subject_jobs_load(services: Services) -
             ModelVersion.subject_id == subject_id)).one()
         assert (model.kind, model.state) == (SUBJECT_LORA_KIND, "ready")
         assert model.artifact_key == lora_key(subject_id, model.id)
-        assert model.metrics["photos"] == 2 and model.metrics["class_images"] == 2
+        assert model.metrics["photos"] == 1 and model.metrics["class_images"] == 2
         model_id, token = model.id, model.metrics["token"]
     assert services.store.get(lora_key(subject_id, model_id))[:8]  # safetensors header
     assert all(services.store.exists(class_image_key(subject_id, i)) for i in range(2))
@@ -152,7 +160,7 @@ def _progress(services: Services, user_id: str, job_id: str, at_least: int) -> N
 
 def test_a_cancel_stops_training_between_steps(services: Services) -> None:
     user = accounts.sign_up(services, f"m{uuid.uuid4().hex[:10]}@example.com", "password123")
-    subject_id = _subject(services.sessions, user.id)
+    subject_id = _photographed(services, user.id)
     steps = 300
     services = Services.from_settings(services.settings.model_copy(update={
         "dreambooth_steps": steps, "dreambooth_class_images": 0}), run_workers=False)
@@ -178,7 +186,7 @@ def test_a_cancel_stops_training_between_steps(services: Services) -> None:
 
 def test_a_subject_deleted_while_it_trains_leaves_no_files(services: Services) -> None:
     user = accounts.sign_up(services, f"m{uuid.uuid4().hex[:10]}@example.com", "password123")
-    subject_id = _subject(services.sessions, user.id)
+    subject_id = _photographed(services, user.id)
     job = start_training(services, user.id, subject_id)
 
     def photos_then_deleted(_ctx: JobContext, _subject_id: str) -> list[Image.Image]:

@@ -92,6 +92,49 @@ def require_redis() -> str:
     return TEST_REDIS_URL
 
 
+TEST_RABBITMQ_URL = os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def require_rabbitmq() -> str:
+    """The tests' RabbitMQ URL, once it answers; skipped without it, failed under CI."""
+    from kombu import Connection
+
+    try:
+        with Connection(TEST_RABBITMQ_URL, connect_timeout=2) as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        if os.environ.get("CI") == "true":
+            raise RuntimeError(f"RabbitMQ unreachable at {TEST_RABBITMQ_URL} under CI") from exc
+        pytest.skip(f"RabbitMQ unreachable at {TEST_RABBITMQ_URL}")
+    return TEST_RABBITMQ_URL
+
+
+BROKERS: dict[str, Callable[[], str]] = {"redis": require_redis, "rabbitmq": require_rabbitmq}
+
+
+def drop_celery_queues(broker_url: str, names: list[str]) -> None:
+    """Delete a test's own queues (RabbitMQ keeps declared queues; Redis lists vanish empty)."""
+    from kombu import Connection
+
+    with Connection(broker_url, connect_timeout=2) as connection:
+        channel = connection.default_channel
+        for name in names:
+            try:
+                channel.queue_delete(name)
+            except Exception:  # already gone
+                channel = connection.channel()
+
+
+@pytest.fixture(params=sorted(BROKERS))
+def celery_broker(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
+    """(broker URL, queue-name prefix unique to this test): every Celery job test runs on Redis
+    and on RabbitMQ; concurrent runs share both brokers, so each test has its own queues."""
+    url = BROKERS[request.param]()
+    prefix = f"sleeve-test-{uuid.uuid4().hex[:8]}-"
+    yield url, prefix
+    drop_celery_queues(url, [prefix + "cpu", prefix + "gpu"])
+
+
 @pytest.fixture
 def make_settings(database_url: str, tmp_path: Path) -> Callable[..., Settings]:
     def make(**overrides: Any) -> Settings:

@@ -43,6 +43,16 @@ def test_the_blob_store_contract(store: BlobStore) -> None:
     store.delete(key)
     store.delete(key)  # deleting what is gone is fine
     assert not store.exists(key) and store.exists("covers/abc/w256.png")
+    # A prefix (a subject's folder) is listed and deleted whole, and nothing beside it.
+    for name in ("subjects/s1/photos/p/original.jpg", "subjects/s1/lora/w.safetensors",
+                 "subjects/s10/photos/q/original.jpg"):
+        store.put(name, b"x")
+    assert store.keys("subjects/s1/") == [
+        "subjects/s1/lora/w.safetensors", "subjects/s1/photos/p/original.jpg"]
+    store.delete_prefix("subjects/s1/")
+    store.delete_prefix("subjects/none/")
+    assert store.keys("subjects/s1/") == []
+    assert store.keys() == ["covers/abc/w256.png", "subjects/s10/photos/q/original.jpg"]
 
 
 def test_a_store_with_wrong_credentials_says_so(s3_server: S3Server) -> None:

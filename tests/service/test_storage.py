@@ -21,6 +21,21 @@ def test_round_trip_and_missing(tmp_path: Path) -> None:
     store.ping()
 
 
+def test_a_prefix_is_listed_and_deleted_whole_and_nothing_beside_it(tmp_path: Path) -> None:
+    store = BlobStore(f"file://{tmp_path}/blobs")
+    for key in ("subjects/a/photos/1/original.jpg", "subjects/a/lora/w.safetensors",
+                "subjects/ab/photos/2/original.jpg", "covers/c/master.jpg"):
+        store.put(key, b"x")
+    assert store.keys("subjects/a/") == [
+        "subjects/a/lora/w.safetensors", "subjects/a/photos/1/original.jpg"]
+    with pytest.raises(InvalidKeyError):
+        store.delete_prefix("subjects/a")  # without the slash it would also name subjects/ab
+    store.delete_prefix("subjects/a/")
+    store.delete_prefix("subjects/never/")
+    assert store.keys() == ["covers/c/master.jpg", "subjects/ab/photos/2/original.jpg"]
+    assert store.keys("subjects/a/") == []
+
+
 @pytest.mark.parametrize("key", ["../escape", "a/../../b", "/abs", "", "a b", "x" * 400])
 def test_bad_keys(tmp_path: Path, key: str) -> None:
     with pytest.raises(InvalidKeyError):

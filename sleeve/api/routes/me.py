@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
 from sleeve.api.listing import ListParamsDep
+from sleeve.api.session_cookie import end_session
 from sleeve.schemas.accounts import NewToken, NewTokenView, TokenView, UserView
 from sleeve.schemas.gallery import Page
 from sleeve.service import accounts, listing
@@ -18,6 +19,15 @@ router = APIRouter(prefix="/v1/me", tags=["me"])
 @router.get("")
 def me(user: UserDep, services: ServicesDep) -> UserView:
     return accounts.who_am_i(services, user.id)
+
+
+@router.delete("", status_code=status.HTTP_204_NO_CONTENT)
+def delete_me(user: UserDep, services: ServicesDep, response: Response) -> None:
+    """Deletes the account and everything in it: jobs, covers (and the reviews on them),
+    the caller's reviews, subjects and their photos, tokens, sessions and every stored file.
+    Cannot be undone."""
+    accounts.delete_account(services, user.id)
+    end_session(services, response)
 
 
 @router.get("/tokens")

@@ -2,12 +2,13 @@
 
 export class ApiError extends Error {
   /** kind: "network" (server unreachable), "http" (a problem+json answer). */
-  constructor(kind, status, detail, fieldErrors) {
+  constructor(kind, status, detail, fieldErrors, reason = null) {
     super(detail || kind);
     this.kind = kind;
     this.status = status;
     this.detail = detail;
     this.fieldErrors = fieldErrors || [];
+    this.reason = reason; // the rule that refused the request, e.g. "no-face"
   }
 }
 
@@ -21,6 +22,20 @@ export async function api(method, path, body, headers = {}) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
+  return send(path, init);
+}
+
+/** One file as multipart/form-data (field ``file``), answered like any other call. */
+export async function upload(path, file) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  return send(path, {
+    method: "POST", credentials: "same-origin", body: form,
+    headers: { Accept: "application/json", "X-Requested-With": "sleeve" },
+  });
+}
+
+async function send(path, init) {
   let response;
   try {
     response = await fetch(path, init);
@@ -34,7 +49,7 @@ export async function api(method, path, body, headers = {}) {
     // A proxy in front of a stopped server answers 502/503/504 without problem+json.
     if (!data && response.status >= 502) throw new ApiError("network", response.status, "");
     throw new ApiError("http", response.status, data?.detail || response.statusText,
-      data?.errors || []);
+      data?.errors || [], data?.reason || null);
   }
   return data;
 }

@@ -6,6 +6,7 @@ import { coverView } from "./views/cover.js";
 import { createView } from "./views/create.js";
 import { jobView } from "./views/job.js";
 import { artistView, galleryView, myCoversView } from "./views/lists.js";
+import { subjectsView } from "./views/subjects.js";
 
 const view = document.getElementById("view");
 
@@ -19,6 +20,7 @@ const ROUTES = {
   covers: myCoversView,
   gallery: galleryView,
   artist: artistView,
+  subjects: subjectsView,
 };
 
 let firstRender = true;

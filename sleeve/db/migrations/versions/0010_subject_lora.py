@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_subject_lora"
-down_revision = "0008_job_stage"
+down_revision = "0009_subject_photos"
 branch_labels = None
 depends_on = None
 

@@ -7,6 +7,7 @@ import { field, formError, submitting } from "../forms.js";
 import { genreLabel, showcase, styleLabel } from "../covers.js";
 import { session } from "../session.js";
 import { needLogin } from "./auth.js";
+import { featureMePicker } from "./subjects.js";
 
 function genrePicker() {
   const input = h("input", { type: "text", autocomplete: "off", maxlength: 200 });
@@ -62,6 +63,7 @@ export function createView() {
     field({ name: "lyrics", label: t("lyrics"), hint: t("lyrics_hint"),
       control: h("textarea", { rows: 6, maxlength: 10000 }) }),
     h("div", { class: "row2" }, stylePicker(), countPicker()),
+    featureMePicker(),
     formError(),
     h("button", { type: "submit", class: "btn btn-primary btn-wide" }, icon("sparkle"), t("make_covers")));
   // One key per brief as typed: resubmitting after a lost answer cannot make a second job.
@@ -77,6 +79,7 @@ export function createView() {
       },
       count: Number(data.get("count")),
       style: data.get("style") || null,
+      subject_id: data.get("subject_id") || null,
     };
     submitting(form, async () => {
       const job = await api("POST", "/v1/jobs", body, { "Idempotency-Key": key });
