@@ -1,4 +1,5 @@
-"""Use cases for covers: read, publish, images and their variants, reviews, gallery.
+"""Use cases for covers: read, publish, images and their variants, reviews (lists of covers:
+``sleeve.service.listing``).
 
 Masters are stored as JPEG q92 at the job's size (a 3000² PNG master is ~10 MB and takes
 ~3.7 s to encode; see DESIGN.md). No request renders: any other size or format is a variant
@@ -10,14 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Select, bindparam, func, select, tuple_, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -27,9 +26,7 @@ from sleeve.db.models import Cover, CoverVariant, Review
 from sleeve.db.types import new_id, utcnow
 from sleeve.jobs import lifecycle, variants
 from sleeve.schemas.covers import MAX_COMMENT, ChoiceView, CoverDetailView, CoverView, ReviewView
-from sleeve.schemas.gallery import Page
 from sleeve.service.context import Services
-from sleeve.service.cursor import BAD_CURSOR
 from sleeve.service.errors import Invalid, NotFound, Unavailable
 from sleeve.service.ownership import find, get_owned
 from sleeve.service.views import cover_view
@@ -37,8 +34,6 @@ from sleeve.service.views import cover_view
 log = logging.getLogger("sleeve.service")
 T = TypeVar("T")
 VARIANT_SIZES = (64, 128, 256, 512, 600, 1024, 1500, 2048, 3000)
-MAX_PAGE = 100
-MAX_INT = 2**31 - 1  # the largest value an INTEGER column holds on every database
 
 
 @dataclass(frozen=True)
@@ -224,72 +219,3 @@ def refresh_rating(session: Session, cover: Cover) -> None:
         select(func.avg(Review.rating), func.count()).where(Review.cover_id == cover.id)
     ).one()
     cover.rating_avg, cover.rating_count = float(avg or 0.0), int(count)
-
-
-def _page_size(limit: int) -> int:
-    if not 1 <= limit <= MAX_PAGE:
-        raise Invalid(f"limit: must be 1 to {MAX_PAGE}")
-    return limit
-
-
-def _page(services: Services, query: Select[Cover], limit: int,
-          cursor_of: Callable[[Cover], list[Any]]) -> Page:
-    """Runs ``query`` (ordered, limited to limit + 1) and cuts one page with its cursor."""
-    with transaction(services.sessions) as session:
-        rows = list(session.scalars(query))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(items=[cover_view(c) for c in rows],
-                next_cursor=services.cursors.encode(cursor_of(rows[-1])) if more else None)
-
-
-def _cursor_values(services: Services, cursor: str,
-                   types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
-    """A cursor's values, each in the range its column can hold (a cursor is signed, but the
-    database must never see a value it cannot compare, whatever signed it)."""
-    values = services.cursors.decode(cursor, types)
-    for value in values:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise Invalid(BAD_CURSOR)
-        if isinstance(value, int) and not 0 <= value <= MAX_INT:
-            raise Invalid(BAD_CURSOR)
-        if isinstance(value, str) and not (0 < len(value) <= 64 and value.isascii()
-                                           and value.isprintable()):
-            raise Invalid(BAD_CURSOR)
-    return values
-
-
-def gallery(services: Services, cursor: str | None, limit: int = 24,
-            genre: str | None = None) -> Page:
-    """Public covers, top-rated first (average, then number of ratings), newest id last."""
-    limit = _page_size(limit)
-    query: Select[Cover] = select(Cover).where(Cover.is_public.is_(True))
-    if genre:
-        query = query.where(Cover.genre == genre.strip().lower())
-    if cursor:
-        avg, count, last_id = _cursor_values(services, cursor, ((int, float), int, str))
-        if not 0 <= avg <= 5:  # a rating average
-            raise Invalid(BAD_CURSOR)
-        query = query.where(tuple_(Cover.rating_avg, Cover.rating_count, Cover.id)
-                            < tuple_(float(avg), count, last_id))
-    query = query.order_by(Cover.rating_avg.desc(), Cover.rating_count.desc(),
-                           Cover.id.desc()).limit(limit + 1)
-    return _page(services, query, limit,
-                 lambda last: [last.rating_avg, last.rating_count, last.id])
-
-
-def my_covers(services: Services, user_id: str, cursor: str | None, limit: int = 24) -> Page:
-    """The user's covers, newest first."""
-    limit = _page_size(limit)
-    query: Select[Cover] = select(Cover).where(Cover.user_id == user_id)
-    if cursor:
-        created, last_id = _cursor_values(services, cursor, (str, str))
-        try:
-            when = datetime.fromisoformat(created)
-        except ValueError as exc:
-            raise Invalid(BAD_CURSOR) from exc
-        if when.tzinfo is None:
-            raise Invalid(BAD_CURSOR)
-        query = query.where(tuple_(Cover.created_at, Cover.id) < tuple_(when, last_id))
-    query = query.order_by(Cover.created_at.desc(), Cover.id.desc()).limit(limit + 1)
-    return _page(services, query, limit, lambda last: [last.created_at.isoformat(), last.id])

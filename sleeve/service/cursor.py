@@ -48,7 +48,7 @@ class CursorCodec:
         payload = _b64(json.dumps(values, separators=(",", ":")).encode())
         return f"{payload}.{self._sign(payload)}"
 
-    def decode(self, cursor: str, types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
+    def _values(self, cursor: str) -> list[Any]:
         payload, _, signature = cursor.partition(".")
         if not payload or not hmac.compare_digest(signature.encode(),
                                                   self._sign(payload).encode()):
@@ -57,7 +57,17 @@ class CursorCodec:
             values = json.loads(_unb64(payload))
         except (binascii.Error, ValueError) as exc:
             raise Invalid(BAD_CURSOR) from exc
-        if not isinstance(values, list) or len(values) != len(types) or not all(
+        if not isinstance(values, list) or not values:
+            raise Invalid(BAD_CURSOR)
+        return values
+
+    def decode_head(self, cursor: str) -> Any:
+        """The first value of a cursor this service signed (what it was made for)."""
+        return self._values(cursor)[0]
+
+    def decode(self, cursor: str, types: tuple[type | tuple[type, ...], ...]) -> list[Any]:
+        values = self._values(cursor)
+        if len(values) != len(types) or not all(
             isinstance(v, t) and not isinstance(v, bool)
             for v, t in zip(values, types, strict=True)
         ):

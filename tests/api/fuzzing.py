@@ -26,6 +26,8 @@ from schemathesis.core.failures import Failure
 from schemathesis.specs.openapi.checks import negative_data_rejection
 from schemathesis.transport.serialization import Binary
 
+from sleeve.service.listing import Filters
+
 # Schemathesis' default (10 s) would turn a slow answer on a busy machine (an audio analysis,
 # an OCR run) into a failure; how fast the server is, is bench/load.py's question.
 READ_TIMEOUT_S = 300
@@ -107,11 +109,25 @@ def fuzz(client: TestClient, auth: dict[str, str], examples: int,
     # place of an invalid one would make the case valid, and its acceptance a false alarm).
     with_files = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     with_files.hook("map_body")(_real_files)
-    # A cursor is only valid when the server signed it, which no schema can say: valid
-    # requests carry one the server made (invalid ones still get anything).
+    # A cursor is only valid when the server signed it for the same sort and filters, which no
+    # schema can say: valid requests carry one the server made for their own query (invalid
+    # ones still get anything).
     cursors = client.app.state.services.cursors  # type: ignore[attr-defined]
-    valid_cursor = {"/v1/gallery": cursors.encode([5.0, 1, "f" * 32]),
-                    "/v1/me/covers": cursors.encode(["2999-01-01T00:00:00+00:00", "f" * 32])}
+    sorts = {"/v1/gallery": "top", "/v1/me/covers": "new"}
+    starts = {"top": [5.0, 1, "f" * 32], "new": ["2999-01-01T00:00:00+00:00", "f" * 32]}
+
+    def signed_cursor(ctx: Any, query: dict[str, Any] | None) -> dict[str, Any] | None:
+        path = ctx.operation.path
+        if path not in sorts:
+            return query
+        query = dict(query or {})
+        sort = query.get("sort") or sorts[path]
+        filters = Filters.of(sort, q=query.get("q"), genre=query.get("genre"),
+                             style=query.get("style"), artist=query.get("artist"))
+        query["cursor"] = cursors.encode([filters.fingerprint(), *starts[sort]])
+        return query
+
+    with_files.hook("map_query")(signed_cursor)
     # Logging in sets a session cookie that the transport keeps (and that would then
     # authenticate requests meant to be anonymous); logging out revokes the token every other
     # operation is called with. Both go last.
@@ -130,8 +146,6 @@ def fuzz(client: TestClient, auth: dict[str, str], examples: int,
             if mode is GenerationMode.NEGATIVE and not takes_input:
                 continue  # nothing to get wrong
             fixed = {}
-            if mode is GenerationMode.POSITIVE and operation.path in valid_cursor:
-                fixed["query"] = {"cursor": valid_cursor[operation.path]}
             # A multipart form carries text: a "number" where the schema says string is the
             # text "12", a valid string, so schemathesis' negative cases for form fields are
             # not invalid once sent. Routes that take only forms skip that one check.

@@ -83,7 +83,7 @@ def test_register_create_watch_rate_download_publish(page: Page, server: SleeveS
     expect(page.get_by_role("heading", name="Gallery")).to_be_visible()
     public = page.get_by_role("link", name=re.compile(f"Cover for “{TITLE}”"))
     expect(public).to_have_count(1)
-    expect(public).to_contain_text("4.0")
+    expect(page.get_by_role("listitem").filter(has=public)).to_contain_text("4.0")
     page.get_by_label("Genre").select_option("ballad")
     expect(page).to_have_url(re.compile("genre=ballad"))
     expect(public).to_have_count(1)

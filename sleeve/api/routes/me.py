@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from sleeve.api.deps import RowId, ServicesDep, UserDep
+from sleeve.api.listing import ListParamsDep
 from sleeve.api.session_cookie import end_session
 from sleeve.schemas.accounts import NewToken, NewTokenView, TokenView, UserView
 from sleeve.schemas.gallery import Page
-from sleeve.service import accounts, covers
-from sleeve.service.cursor import CURSOR_HELP, CURSOR_PATTERN
+from sleeve.service import accounts, listing
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 
@@ -47,9 +47,9 @@ def revoke_token(token_id: RowId, user: UserDep, services: ServicesDep) -> None:
 
 @router.get("/covers")
 def my_covers(
-    user: UserDep, services: ServicesDep,
-    cursor: Annotated[str | None, Query(max_length=500, pattern=CURSOR_PATTERN,
-                                        description=CURSOR_HELP)] = None,
-    limit: Annotated[int, Query(ge=1, le=covers.MAX_PAGE)] = 24,
+    user: UserDep, services: ServicesDep, params: ListParamsDep,
+    sort: Annotated[listing.Sort, Query(description=(
+        "`new`: newest first; `top`: best rated first."))] = "new",
 ) -> Page:
-    return covers.my_covers(services, user.id, cursor, limit)
+    return listing.my_covers(services, user.id, params.filters(sort), params.cursor,
+                             params.limit)

@@ -5,7 +5,7 @@ import { authView } from "./views/auth.js";
 import { coverView } from "./views/cover.js";
 import { createView } from "./views/create.js";
 import { jobView } from "./views/job.js";
-import { galleryView, myCoversView } from "./views/lists.js";
+import { artistView, galleryView, myCoversView } from "./views/lists.js";
 import { subjectsView } from "./views/subjects.js";
 
 const view = document.getElementById("view");
@@ -19,6 +19,7 @@ const ROUTES = {
   cover: (_, id) => coverView(id),
   covers: myCoversView,
   gallery: galleryView,
+  artist: artistView,
   subjects: subjectsView,
 };
 
@@ -35,7 +36,7 @@ async function route() {
   const [name, id] = path.split("/").map(decodeURIComponent);
   const render = ROUTES[name] || ROUTES[""];
   for (const link of document.querySelectorAll("[data-nav]")) {
-    if (link.dataset.nav === name) link.setAttribute("aria-current", "page");
+    if (link.dataset.nav === (name === "artist" ? "gallery" : name)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
   view.setAttribute("aria-busy", "true");

@@ -3,7 +3,6 @@
 import { api } from "./api.js";
 import { append, boot, h, icon, t } from "./dom.js";
 import { errorState } from "./feedback.js";
-import { onLeave } from "./session.js";
 
 export function coverAlt(cover) {
   return t("cover_alt", { title: cover.title, artist: cover.artist, style: styleLabel(cover.style) });
@@ -29,8 +28,29 @@ export function imageUrl(cover, { size, ...rest } = {}) {
   return `${cover.image_url}?${new URLSearchParams(params)}`;
 }
 
+export function artistHref(artist) {
+  return `#/artist/${encodeURIComponent(artist)}`;
+}
+
+/** A gallery card: the artist's name links to their page, so it sits outside the cover's link. */
+function galleryCard(cover) {
+  return h("li", { class: "card" },
+    h("a", { class: "card-link", href: `#/cover/${encodeURIComponent(cover.id)}` },
+      h("img", {
+        src: imageUrl(cover, { size: 512 }), alt: coverAlt(cover), width: 512, height: 512,
+        loading: "lazy", decoding: "async",
+      }),
+      h("span", { class: "card-meta" }, h("span", { class: "card-title" }, cover.title))),
+    h("span", { class: "card-meta card-more" },
+      h("span", { class: "card-sub" },
+        h("a", { class: "card-artist", href: artistHref(cover.artist) }, cover.artist),
+        ` · ${styleLabel(cover.style)}`),
+      h("span", { class: cover.rating_count ? "card-rating rated" : "card-rating" }, icon("star"), ratingText(cover))));
+}
+
 /** inJob: the cards of one job share title and artist, so they are told apart by number. */
-export function coverCard(cover, { badge = true, inJob = false } = {}) {
+export function coverCard(cover, { badge = true, inJob = false, gallery = false } = {}) {
+  if (gallery) return galleryCard(cover);
   return h("li", { class: "card" },
     h("a", { class: "card-link", href: `#/cover/${encodeURIComponent(cover.id)}` },
       h("img", {
@@ -62,8 +82,9 @@ export function showcase(source, className = "showcase") {
   return wall;
 }
 
-/** A grid that loads pages of covers, the next one when its end scrolls into view. */
-export function pagedGrid(scope, path, params, emptyState, cardOptions = {}) {
+/** A grid that loads a page of covers, and the next one when "Load more" is pressed (no
+ * infinite scroll: the footer stays reachable and the visitor decides). */
+export function pagedGrid(path, params, emptyState, cardOptions = {}) {
   const grid = h("ul", { class: "grid", "aria-label": t("covers") });
   const more = h("button", { type: "button", class: "btn btn-secondary", hidden: true }, t("load_more"));
   const status = h("div", { class: "grid-status", "aria-live": "polite" });
@@ -73,26 +94,24 @@ export function pagedGrid(scope, path, params, emptyState, cardOptions = {}) {
     if (loading) return;
     loading = true;
     more.disabled = true;
+    more.setAttribute("aria-busy", "true");
     try {
       const query = new URLSearchParams({ ...params, ...(cursor ? { cursor } : {}) });
       const page = await api("GET", `${path}?${query}`);
       append(grid, page.items.map((cover) => coverCard(cover, cardOptions)));
       cursor = page.next_cursor;
       more.hidden = !cursor;
+      grid.hidden = !grid.children.length;
       status.replaceChildren(grid.children.length ? "" : emptyState());
     } catch (error) {
       status.replaceChildren(errorState(error, load, "h2"));
     } finally {
       loading = false;
       more.disabled = false;
+      more.removeAttribute("aria-busy");
     }
   }
   more.addEventListener("click", load);
-  const observer = new IntersectionObserver((entries) => {
-    if (entries.some((e) => e.isIntersecting) && cursor && !loading) load();
-  }, { rootMargin: "400px" });
-  observer.observe(more);
-  onLeave(scope, () => observer.disconnect());
   load();
   return [grid, status, h("div", { class: "more" }, more)];
 }
