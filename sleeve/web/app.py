@@ -86,8 +86,8 @@ def render_page(language: UiLanguage, oauth: list[str],
 async def _visitor(request: Request) -> tuple[dict[str, Any] | None, bool]:
     """The signed-in visitor's account (or None), and whether a session cookie that no longer
     signs anyone in came with the request (it is then cleared)."""
-    services = request.app.state.services
-    if not request.cookies.get(services.settings.session_cookie):
+    services = getattr(request.app.state, "services", None)  # None: the page alone, no API
+    if services is None or not request.cookies.get(services.settings.session_cookie):
         return None, False
     user = await optional_user(request, services, None)
     if user is None:
