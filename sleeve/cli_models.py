@@ -4,18 +4,21 @@ promotion and rollback still records who (``--by``, default the OS user) and why
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from sleeve.cli_output import EXIT_BAD_INPUT, EXIT_FAILED, configuration_errors_exit, fail, out
-from sleeve.config import get_settings
+from sleeve.cli_output import (
+    EXIT_FAILED,
+    cli_services,
+    fail,
+    out,
+    service_errors,
+)
 
 models_app = typer.Typer(help="The model registry: style policies and LoRA fine-tunes.",
                          no_args_is_help=True)
@@ -25,25 +28,10 @@ ReasonOption = Annotated[str, typer.Option("--reason", help="Why; kept on the ev
 ByOption = Annotated[str | None, typer.Option("--by", help="Who; default: the OS user.")]
 
 
-def _services() -> Any:
-    from sleeve.service.context import Services
-
-    return Services.from_settings(get_settings(), run_workers=False)
-
 
 def _actor(by: str | None) -> str:
     return by or f"cli:{getpass.getuser()}"
 
-
-@contextlib.contextmanager
-def _service_errors() -> Iterator[None]:
-    from sleeve.service.errors import Conflict, ServiceError
-
-    with configuration_errors_exit():
-        try:
-            yield
-        except ServiceError as exc:
-            fail(exc.detail, EXIT_FAILED if isinstance(exc, Conflict) else EXIT_BAD_INPUT)
 
 
 def _emit(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool) -> None:
@@ -73,8 +61,8 @@ def retrain(
         fail(f"--kind: choose one of {', '.join(models.RETRAIN_KINDS)}")
     if force and not reason.strip():
         fail("--force needs --reason: a forced promotion records who and why")
-    with _service_errors():
-        services = _services()
+    with service_errors():
+        services = cli_services()
         if if_needed:
             from sleeve.jobs.context import JobContext
             from sleeve.jobs.learning_tasks import drop_check
@@ -99,8 +87,8 @@ def models_list(
     """Every registered version, newest first per kind."""
     from sleeve.service import models
 
-    with _service_errors():
-        rows = [m.model_dump(mode="json") for m in models.list_models(_services(), kind)]
+    with service_errors():
+        rows = [m.model_dump(mode="json") for m in models.list_models(cli_services(), kind)]
     _emit(rows, ("id", "kind", "version", "state", "created_at", "promoted_at"), as_json)
 
 
@@ -112,8 +100,8 @@ def models_events(
     """Registrations, promotions, rollbacks and retirements, newest first."""
     from sleeve.service import models
 
-    with _service_errors():
-        rows = [e.model_dump(mode="json") for e in models.list_events(_services(), kind=kind)]
+    with service_errors():
+        rows = [e.model_dump(mode="json") for e in models.list_events(cli_services(), kind=kind)]
     _emit(rows, ("created_at", "kind", "action", "model_version_id", "actor", "reason"),
           as_json)
 
@@ -124,8 +112,8 @@ def models_promote(model_id: str, reason: ReasonOption = "", by: ByOption = None
     """Make a version live (the live one of its kind is retired)."""
     from sleeve.service import models
 
-    with _service_errors():
-        view = models.promote_as(_services(), _actor(by), model_id, reason)
+    with service_errors():
+        view = models.promote_as(cli_services(), _actor(by), model_id, reason)
     _emit([view.model_dump(mode="json")], ("id", "kind", "version", "state"), as_json)
 
 
@@ -135,6 +123,6 @@ def models_rollback(model_id: str, reason: ReasonOption = "", by: ByOption = Non
     """Take the live version out and bring back the one live before it."""
     from sleeve.service import models
 
-    with _service_errors():
-        view = models.rollback_as(_services(), _actor(by), model_id, reason)
+    with service_errors():
+        view = models.rollback_as(cli_services(), _actor(by), model_id, reason)
     _emit([view.model_dump(mode="json")], ("id", "kind", "version", "state"), as_json)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -49,3 +49,25 @@ def progress_bar(console: Console) -> Progress:
         console=console,
         transient=True,
     )
+
+
+def cli_services() -> Any:
+    """The use cases against the configured database and storage, without workers of their
+    own (the CLI acts with operator access; jobs it queues go to the running workers)."""
+    from sleeve.service.context import Services
+
+    return Services.from_settings(get_settings(), run_workers=False)
+
+
+@contextlib.contextmanager
+def service_errors() -> Iterator[None]:
+    """A use case's refusal as a one-line error: exit 1 when the request was fine but cannot
+    be done now (a conflict, an unavailable engine), 2 when the input was wrong."""
+    from sleeve.service.errors import Conflict, ServiceError, Unavailable
+
+    with configuration_errors_exit():
+        try:
+            yield
+        except ServiceError as exc:
+            failed = isinstance(exc, Conflict | Unavailable)
+            fail(exc.detail, EXIT_FAILED if failed else EXIT_BAD_INPUT)

@@ -8,18 +8,21 @@ are stored only for the account they were given to).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from sleeve.cli_output import EXIT_BAD_INPUT, EXIT_FAILED, configuration_errors_exit, fail, out
-from sleeve.config import get_settings
+from sleeve.cli_output import (
+    EXIT_FAILED,
+    cli_services,
+    fail,
+    out,
+    service_errors,
+)
 
 subjects_app = typer.Typer(
     help="Subjects: your own photos, for covers that feature you (stored with your consent; "
@@ -30,22 +33,6 @@ UserOption = Annotated[str, typer.Option(
     "--user", metavar="EMAIL", help="The account the subject belongs to (required).")]
 
 
-def _services() -> Any:
-    from sleeve.service.context import Services
-
-    return Services.from_settings(get_settings(), run_workers=False)
-
-
-@contextlib.contextmanager
-def _service_errors() -> Iterator[None]:
-    from sleeve.service.errors import Conflict, ServiceError, Unavailable
-
-    with configuration_errors_exit():
-        try:
-            yield
-        except ServiceError as exc:
-            failed = isinstance(exc, Conflict | Unavailable)
-            fail(exc.detail, EXIT_FAILED if failed else EXIT_BAD_INPUT)
 
 
 def _write_json(value: Any) -> None:
@@ -92,8 +79,8 @@ def subjects_add(
     if not consent:
         fail("--consent is required: photos of a person are stored only with their consent")
     files = _read_photos(photos)
-    with _service_errors():
-        services = _services()
+    with service_errors():
+        services = cli_services()
         user_id = accounts.account_id(services, user)
         subject = subjects.create_subject(services, user_id, name, consent)
         accepted, refused = [], []
@@ -122,8 +109,8 @@ def subjects_list(user: UserOption, as_json: JsonOption = False) -> None:
     """The account's subjects, with their photos and training state."""
     from sleeve.service import accounts, subjects
 
-    with _service_errors():
-        services = _services()
+    with service_errors():
+        services = cli_services()
         found = subjects.list_subjects(services, accounts.account_id(services, user))
     if as_json:
         _write_json([s.model_dump(mode="json") for s in found])
@@ -145,8 +132,8 @@ def subjects_delete(
     database and the store. Covers already made stay."""
     from sleeve.service import accounts, subjects
 
-    with _service_errors():
-        services = _services()
+    with service_errors():
+        services = cli_services()
         subjects.delete_subject(services, accounts.account_id(services, user), subject_id)
     if as_json:
         _write_json({"id": subject_id, "deleted": True})
@@ -165,8 +152,8 @@ def subjects_train(
     from sleeve.db.engine import transaction
     from sleeve.service import accounts, subjects
 
-    with _service_errors():
-        services = _services()
+    with service_errors():
+        services = cli_services()
         user_id = accounts.account_id(services, user)
         subjects.get_subject(services, user_id, subject_id)  # 404 first, as the API does
         with transaction(services.sessions) as session:
