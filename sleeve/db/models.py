@@ -314,9 +314,9 @@ class SubjectPhotoRow(Base):
     # [left, top, width, height] in the original's pixels, and in the crop's.
     face: Mapped[list[int]] = mapped_column(JSON, nullable=False)
     crop_face: Mapped[list[int]] = mapped_column(JSON, nullable=False)
-    original_key: Mapped[str] = mapped_column(String(300), nullable=False)
-    crop_key: Mapped[str] = mapped_column(String(300), nullable=False)
-    thumbnail_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    original_key: Mapped[str] = mapped_column(String(300), nullable=False, info=BLOB)
+    crop_key: Mapped[str] = mapped_column(String(300), nullable=False, info=BLOB)
+    thumbnail_key: Mapped[str] = mapped_column(String(300), nullable=False, info=BLOB)
     created_at: Mapped[datetime] = _created()
 
 

@@ -20,6 +20,7 @@ from sleeve.config import Settings
 from sleeve.core.brief import Brief
 from sleeve.db.engine import transaction
 from sleeve.db.models import Cover, Job, ModelVersion, Subject
+from sleeve.db.types import utcnow
 from sleeve.jobs import lifecycle
 from sleeve.jobs.context import JobContext
 from sleeve.jobs.runner import run_job
@@ -39,7 +40,7 @@ pytest.importorskip("torch")
 
 def _subject(sessions: object, user_id: str) -> str:
     with transaction(sessions) as session:  # type: ignore[arg-type]
-        subject = Subject(user_id=user_id, name="Luna Vale")
+        subject = Subject(user_id=user_id, name="Luna Vale", consented_at=utcnow())
         session.add(subject)
         session.flush()
         return subject.id

@@ -80,6 +80,10 @@ def page(make_page: Callable[..., Page]) -> Page:
     return make_page()
 
 
+# A cookie-authenticated write needs it (CSRF defence); the page's api() sends it on every call.
+PAGE_CSRF = {"X-Requested-With": "sleeve"}
+
+
 def new_email() -> str:
     return f"web-{uuid.uuid4().hex[:10]}@example.com"
 

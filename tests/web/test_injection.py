@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import Dialog, Page, expect
 
-from tests.web.conftest import check_page, register
+from tests.web.conftest import PAGE_CSRF, check_page, register
 from tests.web.server import SleeveServer
 
 TITLE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
@@ -37,7 +37,8 @@ def test_markup_in_a_title_is_shown_as_text(make_page: Callable[..., Page],
     register(page, server.url)
     created = page.request.post(f"{server.url}/v1/jobs", data={
         "brief": {"title": TITLE, "artist": ARTIST, "genre": "ballad"}, "count": 1,
-        "size": 256, "style": "swiss", "seed": 3})
+        "size": 256, "style": "swiss", "seed": 3},
+        headers=PAGE_CSRF)  # the header the page's own calls carry
     assert created.status == 202, created.text()
     job_id = created.json()["id"]
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from sleeve.jobs.runner import STAGE_SHARE, percent
 from sleeve.web.i18n import messages
-from tests.web.conftest import PASSWORD, new_email, screenshot
+from tests.web.conftest import PAGE_CSRF, PASSWORD, new_email, screenshot
 from tests.web.server import SleeveServer
 
 COUNT = 8  # the most covers a job makes: the slowest job, so it is still running when checked
@@ -35,7 +35,7 @@ def _start_job(page: Page, base_url: str, account: dict[str, str]) -> str:
     created = page.request.post(f"{base_url}/v1/jobs",
                                 data={"brief": brief, "count": COUNT, "style": "swiss",
                                       "size": SIZE},
-                                headers={"X-Requested-With": "sleeve"})
+                                headers=PAGE_CSRF)
     assert created.status == 202, created.text()
     job_id: str = created.json()["id"]
     return job_id

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import check_page, register
+from tests.web.conftest import PAGE_CSRF, check_page, register
 from tests.web.server import SleeveServer
 
 LOOP_TIMEOUT_MS = 120_000
@@ -33,7 +33,8 @@ def draft_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SleeveSer
 def _cover_id(page: Page, base_url: str) -> str:
     made = page.request.post(f"{base_url}/v1/jobs", data={
         "brief": {"title": "Night Drive", "artist": "Luna Vale", "genre": "synthwave"},
-        "count": 1, "size": 256, "seed": 3, "style": "synthwave"})
+        "count": 1, "size": 256, "seed": 3, "style": "synthwave"},
+        headers=PAGE_CSRF)  # the header the page's own calls carry
     assert made.status == 202, made.text()
     job_id = made.json()["id"]
     deadline = time.monotonic() + 60

@@ -1,6 +1,6 @@
 """Queue latency and throughput: the embedded queue, Celery on Redis, Celery on RabbitMQ.
 
-``python -m bench.queue [--jobs 40] [--burst 40] [--backends embedded,redis,rabbitmq]``
+``python -m bench.queues [--jobs 40] [--burst 40] [--backends embedded,redis,rabbitmq]``
 
 For each backend, one worker (concurrency 1) on a PostgreSQL schema of its own, and two kinds
 of job: ``noop`` (a job cancelled before it starts: the worker claims it, plans it and stops,
