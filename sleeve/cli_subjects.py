@@ -151,6 +151,7 @@ def subjects_train(
     GPU worker; exit 1 with the reason when there is none)."""
     from sleeve.db.engine import transaction
     from sleeve.service import accounts, subjects
+    from sleeve.service.subject_training import start_training
 
     with service_errors():
         services = cli_services()
@@ -160,17 +161,9 @@ def subjects_train(
             training = subjects.training_availability(services, session)
         if not training.available:
             fail(f"training needs the diffusion engine: {training.reason}", EXIT_FAILED)
-        job = _start_training(services, user_id, subject_id)
+        job = start_training(services, user_id, subject_id).model_dump(mode="json")
     if as_json:
         _write_json(job)
     else:
         out.print(f"training queued: job {job['id']} (follow it with the API: "
                   f"/v1/jobs/{job['id']})")
-
-
-def _start_training(services: Any, user_id: str, subject_id: str) -> dict[str, Any]:
-    from sleeve.service.subject_training import start_training
-
-    view = start_training(services, user_id, subject_id)
-    result: dict[str, Any] = view.model_dump(mode="json")
-    return result
