@@ -147,7 +147,7 @@ def orphaned_blobs(services: Services, storage_dir: Path) -> list[str]:
     return sorted(key for key in found if key not in named)
 
 
-def _wait_for_live_worker(services: Services, deadline: float) -> None:
+def wait_for_live_worker(services: Services, deadline: float) -> None:
     cpu = queue_name(services.settings, CPU_QUEUE)
     while True:
         with transaction(services.sessions) as session:
@@ -191,7 +191,7 @@ def run_chaos(settings: Settings, jobs_count: int, *, workers: int = 2,
     try:
         for proc in procs:
             proc.start()
-        _wait_for_live_worker(services, deadline)
+        wait_for_live_worker(services, deadline)
         ids = _create_jobs(services, jobs_count)
         sweeper.start()
         next_kill = time.monotonic() + kill_every_s

@@ -178,6 +178,8 @@ class Job(Base):
     queue: Mapped[str] = mapped_column(String(16), default="cpu", nullable=False)
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # Attempts that ended with the process running the job dying while its worker lived on.
+    crashes: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     idempotency_key: Mapped[str | None] = mapped_column(String(200))
     request_hash: Mapped[str | None] = mapped_column(String(64))

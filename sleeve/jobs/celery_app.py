@@ -24,8 +24,11 @@ import weakref
 from functools import cache
 from typing import Any, Final
 
+from billiard.einfo import ExceptionInfo, ExceptionWithTraceback
+from billiard.exceptions import WorkerLostError
 from celery import Celery, Task, bootsteps, signals
 from celery.schedules import crontab
+from celery.worker.request import Request
 from kombu import Queue
 
 from sleeve.config import Settings, get_settings
@@ -104,7 +107,7 @@ def make_celery(settings: Settings) -> Celery:
     app.steps["worker"].add(EngineHeartbeatStep)
     # One module-level function for every app: Celery warns when one task name maps to
     # different callables.
-    app.task(name=TASK_NAME, bind=True, acks_late=True)(run_job_task)
+    app.task(name=TASK_NAME, bind=True, acks_late=True, Request=JobRequest)(run_job_task)
     app.task(name=SCHEDULED_TASK_NAME, bind=True, ignore_result=False)(run_scheduled_task)
     # A chord needs its parts' results: these two keep theirs (in the result backend).
     app.task(name=DATASET_CHUNK_TASK, ignore_result=False, acks_late=True)(dataset_chunk)
@@ -181,6 +184,29 @@ def _own_connections_in_child(**_: Any) -> None:
         bind = ctx.sessions.kw.get("bind")
         if bind is not None:
             bind.dispose(close=False)
+
+
+class JobRequest(Request):
+    """A job's task as the worker's main process sees it. When the pool process running the
+    job dies (killed for memory, a native crash) while this process lives on, the job is the
+    likely cause: the death is counted against it (``lifecycle.MAX_CRASHES``) before Celery
+    requeues the message. A worker killed whole records nothing: that is not the job's fault."""
+
+    def on_failure(self, exc_info: ExceptionInfo, send_failed_event: bool = True,
+                   return_ok: bool = False) -> None:
+        exc = exc_info.exception
+        if isinstance(exc, ExceptionWithTraceback):  # how the pool hands exceptions over
+            exc = exc.exc
+        if isinstance(exc, WorkerLostError) and self.args:
+            job_id = str(self.args[0])
+            log.warning("the process running a job died", extra={"job_id": job_id})
+            try:
+                with transaction(_context(self.task.app).sessions) as session:
+                    lifecycle.record_crash(session, job_id)
+            except Exception as exc:  # the database away: the lease runs out as before
+                log.warning("could not record the crash: %s", describe(exc),
+                            extra={"job_id": job_id})
+        super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
 
 
 def run_job_task(task: Task, job_id: str) -> str | None:

@@ -26,9 +26,22 @@ from sleeve.core.job_states import TERMINAL as TERMINAL
 from sleeve.db.models import Job
 from sleeve.db.types import utcnow
 
-# A job that has killed its worker this many times (e.g. the OS killed it for memory) is failed
-# instead of being retried for ever.
-MAX_ATTEMPTS: Final = 3
+# A job whose process died under it this many times while its worker lived on (the OS killed
+# it for memory, a native crash) is failed: it is the job that kills them.
+MAX_CRASHES: Final = 3
+# A job is claimed at most this often. A worker killed whole (a deploy, a lost host, chaos) is
+# not the job's fault and is not a crash, but no job is retried for ever.
+MAX_ATTEMPTS: Final = 10
+
+
+def exhausted(attempts: int, crashes: int) -> str | None:
+    """Why a job claimed for the ``attempts``-th time must be failed instead of run, if so."""
+    if crashes >= MAX_CRASHES:
+        return (f"its worker process died {crashes} times while running it (the job may need "
+                "more memory than a worker has)")
+    if attempts > MAX_ATTEMPTS:
+        return f"gave up after {MAX_ATTEMPTS} attempts (its worker was lost every time)"
+    return None
 
 
 def _changed(result: object) -> int:
@@ -109,6 +122,17 @@ def release(session: Session, job_ids: list[str]) -> None:
         update(Job)
         .where(Job.id.in_(job_ids), Job.state == RUNNING)
         .values(state=QUEUED, stage=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def record_crash(session: Session, job_id: str) -> None:
+    """The process running ``job_id`` died while its worker lived on: count it against the job
+    (``MAX_CRASHES``) and put it back in the queue."""
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == RUNNING)
+        .values(state=QUEUED, stage=None, crashes=Job.crashes + 1)
         .execution_options(synchronize_session=False)
     )
 

@@ -200,8 +200,10 @@ class LocalQueue:
                     extra={"pid": dead.pid, "exitcode": dead.exitcode, "job_id": job_id or None})
         dead.join(0)
         if job_id:
+            # The supervisor lives on: the process died under this job (memory, a native
+            # crash) and the job is the likely cause.
             with transaction(self.ctx.sessions) as session:
-                lifecycle.release(session, [job_id])
+                lifecycle.record_crash(session, job_id)
         self._spawn(index)
         self._wake_one()
 

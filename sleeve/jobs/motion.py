@@ -45,6 +45,7 @@ class _Motion:
     preset: str
     seconds: float
     attempts: int
+    crashes: int
 
 
 def video_key(cover_id: str, job_id: str) -> str:
@@ -65,15 +66,16 @@ def _load(ctx: JobContext, job_id: str) -> _Motion | None:
         # Recorded beat-locked when the job was made; locking again keeps older jobs in step.
         seconds = spec.loop_seconds(float(job.motion_seconds or spec.seconds),
                                     plan.motion_tempo_bpm)
-        return _Motion(job.id, cover.id, plan, cover.seed, preset, seconds, job.attempts)
+        return _Motion(job.id, cover.id, plan, cover.seed, preset, seconds, job.attempts,
+                       job.crashes)
 
 
 def run_motion(ctx: JobContext, job_id: str) -> str | None:
     work = _load(ctx, job_id)
     if work is None:
         return None
-    if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return give_up(ctx, job_id)
+    if reason := lifecycle.exhausted(work.attempts, work.crashes):
+        return give_up(ctx, job_id, reason)
     started = time.monotonic()
     shown = -1
 

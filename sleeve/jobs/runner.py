@@ -82,6 +82,7 @@ class _Work:
     engine: str
     style: str | None
     attempts: int
+    crashes: int
     done: frozenset[int]
     audio: AudioFeatures | None
     subject_id: str | None = None  # the musician featured on every cover
@@ -112,7 +113,7 @@ def _load(ctx: JobContext, job_id: str) -> _Work | None:
         brief = row.to_brief()
         done = session.scalars(select(Cover.position).where(Cover.job_id == job_id)).all()
         return _Work(job_id, job.user_id, job.brief_id, brief, job.count, job.seed, job.size,
-                     job.engine, job.style, job.attempts, frozenset(done),
+                     job.engine, job.style, job.attempts, job.crashes, frozenset(done),
                      AudioFeatures.model_validate(job.audio) if job.audio else None,
                      job.subject_id)
 
@@ -250,10 +251,9 @@ def remove_unrecorded_blobs(ctx: JobContext, job_id: str, count: int, attempts: 
     return removed
 
 
-def give_up(ctx: JobContext, job_id: str, work: _Work | None = None) -> str | None:
-    """Fail a job that kept killing its workers (each claim counted an attempt)."""
-    return end(ctx, job_id, lifecycle.FAILED,
-               f"gave up after {lifecycle.MAX_ATTEMPTS} attempts (the worker kept dying)", work)
+def give_up(ctx: JobContext, job_id: str, reason: str, work: _Work | None = None) -> str | None:
+    """Fail a job that used up its attempts (``lifecycle.exhausted`` says why)."""
+    return end(ctx, job_id, lifecycle.FAILED, reason, work)
 
 
 def run_job(ctx: JobContext, job_id: str,
@@ -273,8 +273,8 @@ def run_job(ctx: JobContext, job_id: str,
     work = _load(ctx, job_id)
     if work is None:
         return None
-    if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return give_up(ctx, job_id, work)
+    if reason := lifecycle.exhausted(work.attempts, work.crashes):
+        return give_up(ctx, job_id, reason, work)
     started = time.monotonic()
     try:
         decision = decide_styles(ctx, work.brief, work.count, work.seed, work.style, work.audio)

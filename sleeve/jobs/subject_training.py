@@ -93,6 +93,7 @@ class _Training:
     subject_id: str
     seed: int
     attempts: int
+    crashes: int
 
 
 def _load(ctx: JobContext, job_id: str) -> _Training | None:
@@ -100,7 +101,7 @@ def _load(ctx: JobContext, job_id: str) -> _Training | None:
         job = session.get(Job, job_id)
         if job is None or job.state != lifecycle.RUNNING or job.subject_id is None:
             return None
-        return _Training(job.id, job.subject_id, job.seed, job.attempts)
+        return _Training(job.id, job.subject_id, job.seed, job.attempts, job.crashes)
 
 
 def _start(ctx: JobContext, work: _Training, options: DreamBoothTraining) -> str:
@@ -223,8 +224,8 @@ def run_subject_training(ctx: JobContext, job_id: str,
     work = _load(ctx, job_id)
     if work is None:
         return None
-    if work.attempts > lifecycle.MAX_ATTEMPTS:
-        return give_up(ctx, job_id)
+    if reason := lifecycle.exhausted(work.attempts, work.crashes):
+        return give_up(ctx, job_id, reason)
     progress = _Progress(ctx, job_id, ctx.settings.dreambooth_timeout_s)
     options = training_options(ctx.settings, work.seed)
     model_id = _start(ctx, work, options)

@@ -83,7 +83,7 @@ def create_job(services: Services, user_id: str, request: JobRequest,
                 style=request.style, seed=seed, size=request.size,
                 queue=queue_for_engine(request.engine), idempotency_key=idempotency_key,
                 request_hash=digest if idempotency_key else None, created_at=now,
-                attempts=0, cancel_requested=False, render_seconds=0.0, kind="covers",
+                attempts=0, crashes=0, cancel_requested=False, render_seconds=0.0, kind="covers",
                 audio=audio.model_dump(mode="json") if audio is not None else None,
             )
             insert_job(session, brief, job)

@@ -53,7 +53,7 @@ def create_motion_job(services: Services, user_id: str, cover_id: str,
             id=new_id(), user_id=user_id, brief_id=cover.brief_id, state=lifecycle.QUEUED,
             progress=0, count=1, engine="procedural", style=cover.style, seed=cover.seed,
             size=max(preset.width, preset.height), queue=CPU_QUEUE, created_at=utcnow(),
-            attempts=0, cancel_requested=False, render_seconds=0.0, kind="motion",
+            attempts=0, crashes=0, cancel_requested=False, render_seconds=0.0, kind="motion",
             cover_id=cover.id, motion_preset=preset.name,
             motion_seconds=preset.loop_seconds(loop_length(request), _tempo(cover.plan)),
         )

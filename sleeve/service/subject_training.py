@@ -55,7 +55,7 @@ def start_training(services: Services, user_id: str, subject_id: str) -> JobView
             id=new_id(), user_id=user_id, brief_id=None, subject_id=subject.id,
             state=lifecycle.QUEUED, progress=0, count=1, engine=ENGINE, style=None,
             seed=new_seed(), size=settings.sdxl_resolution, queue=GPU_QUEUE,
-            created_at=utcnow(), attempts=0, cancel_requested=False, render_seconds=0.0,
+            created_at=utcnow(), attempts=0, crashes=0, cancel_requested=False, render_seconds=0.0,
             kind=JOB_KIND,
         )
         session.add(job)

@@ -107,3 +107,22 @@ def test_own_running_jobs_are_not_reclaimed(settings: Settings) -> None:
     with transaction(sessions) as session:  # type: ignore[arg-type]
         assert lifecycle.claim_next(session, 30.0, queue, frozenset(ids)) is None
         assert lifecycle.claim_next(session, 30.0, queue) == ids[0]  # another process may
+
+
+def test_a_job_lost_with_its_worker_again_and_again_fails_saying_so(settings: Settings) -> None:
+    """Workers killed whole are not the job's fault (no crash is counted), but no job is
+    claimed for ever: past MAX_ATTEMPTS the runner fails it instead of running it."""
+    from sleeve.jobs.context import JobContext
+    from sleeve.jobs.runner import run_job
+
+    ids, sessions = _jobs(settings, 1)
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        session.execute(update(Job).where(Job.id == ids[0]).values(
+            attempts=lifecycle.MAX_ATTEMPTS))
+        assert lifecycle.claim_job(session, ids[0], 30.0)
+    assert run_job(JobContext.from_settings(settings), ids[0]) == lifecycle.FAILED
+    with transaction(sessions) as session:  # type: ignore[arg-type]
+        job = session.get(Job, ids[0])
+        assert job is not None and job.crashes == 0
+        assert job.error == (f"gave up after {lifecycle.MAX_ATTEMPTS} attempts "
+                             "(its worker was lost every time)")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from sleeve.jobs import lifecycle
 from sleeve.jobs.local import LocalQueue
 from tests.service.fixtures import job_body, new_user, wait_for_job
 
@@ -58,6 +59,33 @@ def test_a_killed_worker_is_replaced_and_its_job_finishes(
     assert [c["position"] for c in job["covers"]] == [0, 1, 2]
     [replacement] = _live_pids(queue, 1)
     assert replacement != victim
+
+
+def test_a_job_whose_worker_keeps_dying_under_it_fails_with_the_reason(
+    make_client: Callable[..., TestClient],
+) -> None:
+    """A worker process that dies while the queue lives on counts against its job: after
+    MAX_CRASHES the job fails, saying why, instead of killing workers for ever."""
+    client = make_client(concurrency=1)
+    queue = _queue(client)
+    auth = new_user(client)
+    job_id = client.post("/v1/jobs", json=job_body(count=8, size=1024),
+                         headers=auth).json()["id"]
+    killed: list[int] = []
+    deadline = time.monotonic() + 120
+    while len(killed) < lifecycle.MAX_CRASHES:
+        assert time.monotonic() < deadline, killed
+        job = client.get(f"/v1/jobs/{job_id}", headers=auth).json()
+        pids = queue.worker_pids()
+        # Running again, in a process not yet killed: the next crash.
+        if job["state"] == "running" and pids and pids[0] not in killed:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(pids[0])
+        time.sleep(0.02)
+    job = wait_for_job(client, job_id, auth, timeout=60)
+    assert job["state"] == "failed", job
+    assert f"died {lifecycle.MAX_CRASHES} times" in job["error"], job
+    _live_pids(queue, 1)  # and the queue still has its worker
 
 
 def test_only_the_first_worker_takes_gpu_jobs(make_client: Callable[..., TestClient]) -> None:
