@@ -45,7 +45,7 @@ typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy sleeve
 
 pytest: $(VENV)/.test-installed
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto
 
 system-deps: fonts ocr chromium
 

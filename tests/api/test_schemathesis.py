@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 
 from tests.api.fuzzing import fuzz
 
+pytestmark = pytest.mark.slow
+
 MAX_EXAMPLES = 50
 
 

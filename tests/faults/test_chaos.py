@@ -13,6 +13,8 @@ import pytest
 from bench.chaos import chaos_settings, run_chaos
 from tests.service.fixtures import BROKERS, drop_celery_queues, migrated_database
 
+pytestmark = pytest.mark.slow
+
 # The 200 jobs (a few tens of seconds per broker on a quiet 2-core host; 3–4 minutes on
 # a busy one); `python -m bench.chaos --jobs 1000` runs the same harness at five times that.
 JOBS = 200

@@ -24,6 +24,8 @@ from sleeve.service import accounts, jobs
 from sleeve.service.context import Services
 from tests.service.fixtures import BROKERS, drop_celery_queues, migrated_database
 
+pytestmark = pytest.mark.slow
+
 
 def _pool_processes(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()

@@ -43,6 +43,8 @@ from tests.service.fixtures import (
     wait_for_job,
 )
 
+pytestmark = pytest.mark.slow
+
 PG = ("127.0.0.1", 5432)
 BROKER_PORTS = {"redis": 6379, "rabbitmq": 5672}
 
