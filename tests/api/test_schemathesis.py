@@ -3,8 +3,8 @@ invalid) and runs every check it has against the real app on PostgreSQL, authent
 5xx, only documented status codes, content types, headers and response schemas, invalid data
 refused, valid data accepted, auth enforced where documented (``tests/api/fuzzing.py``).
 
-Bounded: up to ``MAX_EXAMPLES`` cases per operation and mode, a few thousand in all (about
-a minute on two idle cores); ``bench/fuzz.py`` runs longer.
+Bounded: up to ``MAX_EXAMPLES`` cases per operation and mode, over 2,000 in all (under a
+minute on two idle cores); ``bench/fuzz.py`` runs longer.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.api.fuzzing import fuzz
 
 pytestmark = pytest.mark.slow
 
-MAX_EXAMPLES = 50
+MAX_EXAMPLES = 35
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -28,4 +28,4 @@ def test_api_conforms_to_its_openapi_document(
     report = fuzz(client, auth, MAX_EXAMPLES)
     assert report.operations > 20
     assert not report.failures, "\n\n".join(report.failures)
-    assert report.cases > 1000, report.cases
+    assert report.cases >= 2000, report.cases  # "a few thousand"

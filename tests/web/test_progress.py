@@ -84,7 +84,9 @@ def test_korean_progress_moves_by_stage_then_cancels(make_page: Callable[..., Pa
     assert shimmer.evaluate(SHIMMER) == "shimmer" and shimmer.evaluate(SHIMMER_SHOWN)
     moving.close()
 
-    # Cancel: the job stops after the cover in the works; stored covers stay, the rest go.
+    # Cancel once a cover is stored (each takes seconds at this size, so most are still to
+    # come): the job stops within the cover in the works; stored covers stay, the rest go.
+    expect(page.locator(".job-grid img").first).to_be_visible(timeout=120_000)
     page.get_by_role("button", name=ko["cancel"]).click()
     expect(page.locator("#job-status")).to_have_text(ko["state_cancelled"], timeout=60_000)
     expect(page.get_by_role("button", name=ko["cancel"])).to_be_hidden()
