@@ -17,6 +17,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import threading
 import time
@@ -138,7 +139,8 @@ class LocalQueue:
         self._shared.slots[index].value = b""
         process = _MP.Process(
             target=work, name=f"sleeve-worker-{index}", daemon=True,
-            args=(self.ctx.settings, self.worker_queues(index), index, self._shared),
+            args=(self.ctx.settings, self.worker_queues(index), index, self._shared,
+                  os.getpid()),
         )
         process.start()
         self._workers[index] = process
@@ -210,10 +212,11 @@ class LocalQueue:
 
 # --- inside a worker process ---------------------------------------------------------------
 
-def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Shared) -> None:
+def work(settings: Settings, queues: tuple[str, ...], index: int, shared: _Shared,
+         owner: int) -> None:
     """A worker process's life: claim image variants first (they are short and someone is
     waiting for each), then jobs; sleep until woken or the poll interval passes."""
-    _die_with_parent()
+    _die_with_owner(owner)
     os.nice(settings.worker_nice)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the owner, which stops us
     # A fresh interpreter (forkserver): it logs as the server does, in the same format.
@@ -291,9 +294,25 @@ def _heartbeat(ctx: JobContext, slot: Any, shared: _Shared) -> None:
             log.exception("heartbeat failed")
 
 
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this worker when its parent (the forkserver, which exits with
-    the process that owns the queue) dies, so a killed server leaves no rendering orphans."""
+def _die_with_owner(owner: int) -> None:
+    """A killed server leaves no rendering orphans: this worker dies with the process that
+    owns the queue. Its parent is the forkserver, and the kernel kills the worker when that
+    dies (PDEATHSIG); but every forkserver child holds the owner's end of the forkserver's
+    "alive" pipe (so that it could start processes too), so the forkserver outlives a killed
+    owner for as long as its workers do, and they would poll for jobs for ever. So the worker
+    also watches the owner itself: a thread waits on a pidfd of it (no reuse of the number
+    can fool it) and ends the worker when it exits."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:  # gone before this worker started
+        os.kill(os.getpid(), signal.SIGKILL)
+        return
+
+    def watch() -> None:
+        select.select([handle], [], [])  # readable once the owner has exited
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="sleeve-owner-watch", daemon=True).start()

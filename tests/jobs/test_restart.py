@@ -25,6 +25,25 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (the forkserver and the workers it forked)."""
+    found: set[int] = set()
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:  # gone
+        return found
+    for child in map(int, children):
+        found |= {child} | _descendants(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except OSError:
+        return False
+
+
 class Server:
     def __init__(self, tmp: Path) -> None:
         self.port = _free_port()
@@ -103,8 +122,16 @@ def test_sigkill_mid_job_then_restart_finishes_every_job(server: Server) -> None
                 break
             assert time.monotonic() < deadline, jobs
             time.sleep(0.02)
+    assert server.process is not None
+    below = _descendants(server.process.pid)
+    assert len(below) >= 3, below  # the forkserver and two workers
     server.kill()
     assert not all(j["state"] == "succeeded" for j in jobs)
+    # No orphan goes on rendering or polling: the killed server's workers and forkserver end.
+    deadline = time.monotonic() + 10
+    while alive := [pid for pid in below if _alive(pid)]:
+        assert time.monotonic() < deadline, f"left running after the server was killed: {alive}"
+        time.sleep(0.1)
 
     server.start()
     with httpx.Client(base_url=server.url, timeout=10) as client:
