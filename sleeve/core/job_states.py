@@ -3,7 +3,8 @@ stores them, the API and the web page read them.
 
 ``queued → running → succeeded | failed | cancelled``. While running, ``stage`` says what the
 worker is doing now: planning the covers, then for each cover painting its artwork, setting
-its type and saving it (a motion job: drawing its frames, then saving the video).
+its type and saving it (a motion job: drawing its frames, then saving the video; a subject's
+training job: loading the base model, making its class images, then training).
 """
 
 from __future__ import annotations
@@ -19,10 +20,14 @@ CANCELLED: Final = "cancelled"
 STATES: Final[tuple[str, ...]] = get_args(JobState)
 TERMINAL: Final = frozenset({SUCCEEDED, FAILED, CANCELLED})
 
-JobStage = Literal["planning", "artwork", "typography", "saving", "frames"]
+JobStage = Literal["planning", "artwork", "typography", "saving", "frames", "loading",
+                   "class_images", "training"]
 PLANNING: Final = "planning"
 ARTWORK: Final = "artwork"
 TYPOGRAPHY: Final = "typography"
 SAVING: Final = "saving"
 FRAMES: Final = "frames"
+LOADING: Final = "loading"
+CLASS_IMAGES: Final = "class_images"
+TRAINING: Final = "training"
 STAGES: Final[tuple[str, ...]] = get_args(JobStage)

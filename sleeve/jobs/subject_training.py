@@ -26,6 +26,8 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from sleeve.config import Settings
+from sleeve.core import job_states
+from sleeve.core.job_states import JobStage
 from sleeve.db.engine import transaction
 from sleeve.db.models import Job, ModelVersion, Subject
 from sleeve.jobs import lifecycle, registry
@@ -204,18 +206,20 @@ class _Progress:
         self.ctx, self.job_id, self.limit_s = ctx, job_id, limit_s
         self.started = time.monotonic()
         self.shown = -1
+        self.stage: JobStage | None = None
         self.steps_done = 0
 
-    def advance(self, share: float) -> None:
+    def advance(self, share: float, stage: JobStage) -> None:
         check_still_wanted(self.ctx, self.job_id, self.started, limit_s=self.limit_s)
         value = percent(share, 1)
-        if value > self.shown:
-            record_progress(self.ctx, self.job_id, value)
-            self.shown = value
+        changed = stage if stage != self.stage else None
+        if value > self.shown or changed:
+            record_progress(self.ctx, self.job_id, value, changed)
+            self.shown, self.stage = max(self.shown, value), stage
 
     def step(self, done: int, total: int) -> None:
         self.steps_done = done
-        self.advance(CLASS_SHARE + (1 - CLASS_SHARE) * done / total)
+        self.advance(CLASS_SHARE + (1 - CLASS_SHARE) * done / total, job_states.TRAINING)
 
 
 def run_subject_training(ctx: JobContext, job_id: str,
@@ -253,12 +257,13 @@ def _train(ctx: JobContext, work: _Training, model_id: str, options: DreamBoothT
     instances = photos(ctx, work.subject_id)
     if not instances:
         raise LookupError(f"subject {work.subject_id} has no accepted photos")
-    progress.advance(0.0)
+    progress.advance(0.0, job_states.LOADING)
     steps = options.lora.steps
     pipe = _base_pipeline(ctx.settings, options)
     try:
         priors = _class_images(ctx, pipe, work, options,
-                               lambda done, total: progress.advance(CLASS_SHARE * done / total))
+                               lambda done, total: progress.advance(CLASS_SHARE * done / total,
+                                                                   job_states.CLASS_IMAGES))
         t0 = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="sleeve-dreambooth-") as tmp:
             result = train_dreambooth(

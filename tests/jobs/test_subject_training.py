@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from sleeve.config import Settings
 from sleeve.core.brief import Brief
@@ -32,6 +32,7 @@ from sleeve.service.errors import Conflict
 from sleeve.service.subject_training import start_training
 from tests.diffusion.conftest import tiny_sdxl  # noqa: F401 - fixture
 from tests.diffusion.faces import face_photos
+from tests.jobs.test_stage import STAGE_LOG
 from tests.photos.faces import face_jpeg
 from tests.service.fixtures import migrated_database, new_user
 
@@ -123,7 +124,14 @@ def test_training_job_stores_a_lora_that_subject_jobs_load(services: Services) -
         assert session.get(Subject, subject_id).state == "queued"  # type: ignore[union-attr]
 
     # The photos the subject's upload stored (their face crops) are what it trains on.
+    with transaction(services.sessions) as session:
+        for statement in STAGE_LOG:
+            session.execute(text(statement))
     assert run_subject_training(_claimed(services, job.id), job.id) == lifecycle.SUCCEEDED
+    with transaction(services.sessions) as session:
+        logged = list(session.scalars(text("SELECT stage FROM stage_log ORDER BY n")))
+    # What a training job is doing, as the API says: not "planning the covers".
+    assert logged == ["planning", "loading", "class_images", "training", None], logged
     done = jobs.get_job(services, user.id, job.id)
     assert (done.state, done.progress) == ("succeeded", 100)
     with transaction(services.sessions) as session:

@@ -11,7 +11,8 @@ const TERMINAL = new Set(["succeeded", "failed", "cancelled"]);
 // The job's `stage` (sleeve/core/job_states.py) → the words for it.
 const STAGE_WORDS = {
   planning: "stage_planning", artwork: "stage_artwork", typography: "stage_type",
-  saving: "stage_saving", frames: "stage_frames",
+  saving: "stage_saving", frames: "stage_frames", loading: "stage_loading",
+  class_images: "stage_class_images", training: "stage_training",
 };
 
 /** What the worker is doing now, as the job says (a running job between two writes of its
